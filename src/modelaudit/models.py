@@ -1,0 +1,380 @@
+"""Domain objects that cross pipeline stages or are written to disk.
+
+The JSON report is ``ScanReport.model_dump_json()``; its shape is a contract (schema_version "1") with
+CI scripts and other tools. ``schema/report.schema.json`` is generated from these models and a test
+guards it against drift. Add optional fields freely; rename or remove only with a version bump.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION: Literal["1"] = "1"
+
+JSONValue = Any  # JSON-compatible data as parsed from cards and configs (already size-bounded by readers)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------------------------- enums
+
+
+class RepoKind(StrEnum):
+    MODEL = "model"
+    DATASET = "dataset"
+
+
+class NodeKind(StrEnum):
+    MODEL = "model"
+    ADAPTER = "adapter"
+    DATASET = "dataset"
+
+
+class SourceKind(StrEnum):
+    HUB = "hub"
+    CACHE = "cache"
+    LOCAL = "local"
+
+
+class Relation(StrEnum):
+    FINETUNE = "finetune"
+    ADAPTER = "adapter"
+    MERGE = "merge"
+    QUANTIZED = "quantized"
+    TRAINED_ON = "trained_on"
+    DERIVED = "derived"
+
+
+class LicenseCategory(StrEnum):
+    PERMISSIVE = "permissive"
+    WEAK_COPYLEFT = "weak-copyleft"
+    COPYLEFT = "copyleft"
+    RESTRICTIVE = "restrictive"
+    PROPRIETARY = "proprietary"
+    UNKNOWN = "unknown"
+
+
+class CommercialUse(StrEnum):
+    YES = "yes"
+    NO = "no"
+    CONDITIONAL = "conditional"
+    UNKNOWN = "unknown"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"note": 0, "warning": 1, "error": 2}[self.value]
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+
+
+class FileStatus(StrEnum):
+    """Outcome of checking one file. Anything but ``verified`` means "not proven"."""
+
+    VERIFIED = "verified"  # actual hash computed and equal to the recorded one
+    MISMATCH = "mismatch"  # actual hash differs from the recorded one
+    NO_REFERENCE = "no-reference"  # hashed, but nothing recorded to compare with
+    NOT_CHECKED = "not-checked"  # hashing not requested (--verify none|headers)
+    MISSING = "missing"  # listed by the repo but absent locally
+    CORRUPT = "corrupt"  # structure check failed
+    ERROR = "error"  # could not be read
+
+
+class VerifyMode(StrEnum):
+    NONE = "none"
+    HEADERS = "headers"
+    FULL = "full"
+
+
+# --------------------------------------------------------------------------------------------- evidence
+
+
+class Evidence(_Frozen):
+    """One observed fact: where it came from and the raw value seen there.
+
+    ``source`` is a short locator such as ``card:license``, ``tag:base_model:adapter``,
+    ``adapter_config.json:base_model_name_or_path``, ``gguf:model.gguf:general.license``,
+    ``file:LICENSE``; ``value`` is the raw value as text (truncated by readers when huge).
+    """
+
+    source: str
+    value: str
+
+
+# --------------------------------------------------------------------------------------------- sources
+
+
+class RepoRef(_Frozen):
+    """A repo as named by a user or a card: Hub id (+ revision) or a local folder."""
+
+    repo_id: str  # "org/name", "name", or for local folders the resolved absolute path
+    kind: RepoKind = RepoKind.MODEL
+    revision: str | None = None  # None = default branch
+    local_path: str | None = None  # set for folder targets
+
+    @property
+    def key(self) -> str:
+        """Stable node id: dataset ids get a ``datasets/`` prefix, pinned revisions an ``@rev``."""
+        base = f"datasets/{self.repo_id}" if self.kind is RepoKind.DATASET else self.repo_id
+        return f"{base}@{self.revision}" if self.revision else base
+
+    def display(self) -> str:
+        return self.local_path or self.key
+
+
+class FileEntry(_Frozen):
+    """A file as listed by its source, with the hashes the source records for it (if any)."""
+
+    path: str
+    size: int | None = None
+    blob_id: str | None = None  # git blob SHA-1 (of the file, or of the LFS pointer for LFS files)
+    lfs_sha256: str | None = None  # SHA-256 of the content, recorded for LFS files
+
+    @property
+    def is_lfs(self) -> bool:
+        return self.lfs_sha256 is not None
+
+
+class LicenseFile(_Frozen):
+    """A LICENSE-like file's text, kept for later identification (truncated to a bounded size)."""
+
+    path: str
+    text: str
+    truncated: bool = False
+
+
+class ParentClaim(_Frozen):
+    """A claim, found in some metadata, that this repo derives from another (or was trained on it)."""
+
+    target: str  # Hub id ("org/name"), "datasets/org/name" or a local path as written
+    kind: RepoKind = RepoKind.MODEL
+    relation: Relation | None = None  # None = the source does not say
+    evidence: Evidence
+    weak: bool = False  # e.g. config.json _name_or_path: a hint, not a declaration
+
+
+class RepoRecord(_Model):
+    """Everything a source learned about one repo at one revision, with evidence for each fact."""
+
+    ref: RepoRef
+    source: SourceKind
+    revision: str | None = None  # resolved commit (or None for local folders without git)
+    gated: bool = False
+    private: bool = False
+    tags: list[str] = Field(default_factory=list)
+    card_data: dict[str, JSONValue] = Field(default_factory=dict)  # README front matter
+    card_path: str | None = None  # where the card came from (file path or URL), for messages and SARIF
+    config: dict[str, JSONValue] | None = None  # config.json
+    adapter_config: dict[str, JSONValue] | None = None  # adapter_config.json
+    mergekit_config: dict[str, JSONValue] | None = None  # mergekit_config.yml / mergekit_moe_config.yml
+    gguf_metadata: dict[str, dict[str, JSONValue]] = Field(default_factory=dict)  # file → general.* keys
+    safetensors_metadata: dict[str, dict[str, str]] = Field(default_factory=dict)  # file → __metadata__
+    license_files: list[LicenseFile] = Field(default_factory=list)
+    files: list[FileEntry] = Field(default_factory=list)
+    license_evidence: list[Evidence] = Field(default_factory=list)  # every declared license value
+    parents: list[ParentClaim] = Field(default_factory=list)  # declared bases and datasets
+    problems: list[Evidence] = Field(default_factory=list)  # unreadable or malformed inputs met on the way
+    local_dir: str | None = None  # folder holding the files, for local and cache sources
+
+
+# --------------------------------------------------------------------------------------------- report
+
+
+class ToolInfo(_Model):
+    name: str = "modelaudit"
+    version: str
+
+
+class TargetInfo(_Model):
+    id: str
+    revision: str | None = None
+    source: SourceKind
+
+
+class PolicyInfo(_Model):
+    name: str
+    fail_on: Severity = Severity.ERROR
+
+
+class LicenseInfo(_Model):
+    """A node's assessed license."""
+
+    id: str | None = None  # license_db id or SPDX expression; None when nothing was declared
+    name: str | None = None
+    category: LicenseCategory = LicenseCategory.UNKNOWN
+    osi_approved: bool | None = None
+    commercial_use: CommercialUse = CommercialUse.UNKNOWN
+    confidence: float | None = None  # 0..1; below 1 when inferred from text or a fuzzy match
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class FileResult(_Model):
+    path: str
+    size: int | None = None
+    sha256_expected: str | None = None
+    sha256_actual: str | None = None
+    status: FileStatus = FileStatus.NOT_CHECKED
+    detail: str | None = None
+
+
+class FingerprintSummary(_Model):
+    """Weight fingerprint of a node (the comparison results live on edges and in findings)."""
+
+    algorithm: str
+    tensors: int
+    digest: str
+
+
+class SmokeResult(_Model):
+    """What a smoke inference run observed."""
+
+    status: Literal["passed", "failed", "skipped"]
+    task: str | None = None
+    device: str | None = None
+    device_name: str | None = None
+    dtype: str | None = None
+    load_seconds: float | None = None
+    first_token_seconds: float | None = None
+    tokens_per_second: float | None = None
+    peak_rss_bytes: int | None = None
+    peak_gpu_bytes: int | None = None
+    outputs_finite: bool | None = None
+    deterministic: bool | None = None
+    sample: str | None = None
+    phase: str | None = None  # load | tokenise | run, when failed
+    error: str | None = None
+    note: str | None = None
+
+
+class Node(_Model):
+    id: str
+    kind: NodeKind
+    revision: str | None = None
+    resolved: bool = True
+    unresolved_reason: str | None = None
+    source: SourceKind | None = None
+    gated: bool = False
+    depth: int = 0  # hops from the target
+    license: LicenseInfo | None = None
+    files: list[FileResult] = Field(default_factory=list)
+    fingerprint: FingerprintSummary | None = None
+    smoke: SmokeResult | None = None
+
+
+class Edge(_Model):
+    child: str
+    parent: str
+    relation: Relation
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Waiver(_Model):
+    rule: str  # rule id or slug
+    node: str = "*"  # glob on node ids
+    reason: str
+    expires: str  # ISO date
+    approver: str
+
+
+class Finding(_Model):
+    rule: str  # stable rule id, e.g. "MA201"
+    name: str  # stable slug, e.g. "license-conflict"
+    severity: Severity
+    node: str
+    message: str
+    how_to_fix: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    waived: bool = False
+    waiver: Waiver | None = None
+
+
+class Obligation(_Model):
+    license: str
+    kind: str  # e.g. include-agreement, attribution, naming-prefix, built-with, flow-down-use-policy
+    text: str
+    nodes: list[str] = Field(default_factory=list)
+
+
+class ScanReport(_Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    tool: ToolInfo
+    generated_at: str
+    target: TargetInfo
+    policy: PolicyInfo
+    verdict: Verdict
+    nodes: list[Node] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    obligations: list[Obligation] = Field(default_factory=list)
+
+    def node(self, node_id: str) -> Node | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    def counts(self) -> dict[str, int]:
+        """Unwaived findings per severity, for banners and summaries."""
+        out = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            if not f.waived:
+                out[f.severity.value] += 1
+        return out
+
+    def sorted(self) -> ScanReport:
+        """A copy with every list in a canonical order, so output is deterministic."""
+        sev = {"error": 0, "warning": 1, "note": 2}
+        return self.model_copy(
+            update={
+                "nodes": sorted(
+                    (
+                        n.model_copy(
+                            update={
+                                "files": sorted(n.files, key=lambda f: f.path),
+                                "license": (
+                                    n.license.model_copy(
+                                        update={
+                                            "evidence": sorted(
+                                                n.license.evidence, key=lambda e: (e.source, e.value)
+                                            )
+                                        }
+                                    )
+                                    if n.license
+                                    else None
+                                ),
+                            }
+                        )
+                        for n in self.nodes
+                    ),
+                    key=lambda n: (n.depth, n.id),
+                ),
+                "edges": sorted(
+                    (
+                        e.model_copy(update={"evidence": sorted(e.evidence, key=lambda v: (v.source, v.value))})
+                        for e in self.edges
+                    ),
+                    key=lambda e: (e.child, e.parent, e.relation.value),
+                ),
+                "findings": sorted(
+                    self.findings, key=lambda f: (sev[f.severity.value], f.rule, f.node, f.message)
+                ),
+                "obligations": sorted(
+                    (o.model_copy(update={"nodes": sorted(set(o.nodes))}) for o in self.obligations),
+                    key=lambda o: (o.license, o.kind, o.text),
+                ),
+            }
+        )
