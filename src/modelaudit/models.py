@@ -136,7 +136,19 @@ class RepoRef(_Frozen):
         return f"{base}@{self.revision}" if self.revision else base
 
     def display(self) -> str:
-        return self.local_path or self.key
+        """Node id: the Hub key, or for folders a path relative to the working directory when below it.
+
+        Relative paths keep reports identical across machines and checkouts (golden files, CI diffs).
+        """
+        if not self.local_path:
+            return self.key
+        import os
+
+        try:
+            rel = os.path.relpath(self.local_path)
+        except ValueError:  # another drive on Windows
+            return self.local_path
+        return self.local_path if rel.startswith("..") else rel
 
 
 class FileEntry(_Frozen):
@@ -261,6 +273,15 @@ class SmokeResult(_Model):
     phase: str | None = None  # load | tokenise | run, when failed
     error: str | None = None
     note: str | None = None
+    # optional details (smoke runner)
+    architecture: str | None = None  # config.json architectures[0] (of the base, for adapters)
+    adapter: bool = False  # a PEFT adapter applied on its base
+    base: str | None = None  # folder of the base model an adapter was applied on
+    parameters: int | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None  # generated tokens (generative tasks)
+    run_seconds: float | None = None  # the timed generation or forward pass
+    missing_weights: int | None = None  # parameters the checkpoint lacked (initialised by transformers)
 
 
 class Node(_Model):

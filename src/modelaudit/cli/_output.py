@@ -1,0 +1,92 @@
+"""Where reports go: stdout (only the report) or files; progress and summaries go to stderr."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from modelaudit.errors import UsageError
+from modelaudit.formats import get_formatter
+from modelaudit.models import ScanReport
+
+
+def report_slug(report: ScanReport) -> str:
+    """A file-name-safe name for a report: ``org__name`` for Hub ids, the folder name for local targets."""
+    ident = report.target.id.rstrip("/").replace("datasets/", "datasets__")
+    if report.target.source.value == "local":
+        ident = Path(ident).name or "model"
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "__", ident.replace("/", "__")).strip("._") or "report"
+    return slug[:150]
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a report behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def emit_reports(reports: list[ScanReport], formats: list[str], output: str | None) -> list[Path]:
+    """Render every report in every format to stdout or under ``output``; returns the files written."""
+    written: list[Path] = []
+    if output is None:
+        for report in reports:
+            for name in formats:
+                data = get_formatter(name).render(report)
+                if isinstance(data, bytes):
+                    sys.stdout.buffer.write(data)
+                else:
+                    sys.stdout.write(data)
+        sys.stdout.flush()
+        return written
+    out = Path(output)
+    as_folder = len(formats) > 1 or len(reports) > 1 or output.endswith(("/", os.sep)) or out.is_dir()
+    if not as_folder:
+        formatter = get_formatter(formats[0])
+        write_atomic(out, formatter.render(reports[0]))
+        return [out]
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{output}: exists and is not a folder")
+    for report in reports:
+        for name in formats:
+            formatter = get_formatter(name)
+            path = out / f"{report_slug(report)}{formatter.suffix}"
+            write_atomic(path, formatter.render(report))
+            written.append(path)
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    return written
+
+
+def summary_line(report: ScanReport) -> str:
+    counts = report.counts()
+    return (
+        f"{report.target.id}: {report.verdict.value.upper()} under policy {report.policy.name!r} "
+        f"({counts['error']} error, {counts['warning']} warning, {counts['note']} note; "
+        f"{len(report.nodes)} node(s))"
+    )
+
+
+def stderr_progress() -> Callable[[str], None] | None:
+    """Progress lines on stderr, only when stderr is a terminal (CI logs stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(message: str) -> None:
+        click.echo(f"\r\033[K… {message}", err=True, nl=False)
+        if message == "applying policy":
+            click.echo("\r\033[K", err=True, nl=False)
+
+    return show

@@ -1,0 +1,231 @@
+"""The scan pipeline: target → sources → lineage → licenses → verification → smoke → policy → report.
+
+Each stage takes the previous stage's objects and returns new ones; nothing here prints, exits or reads
+flags. ``scan()`` is the public API (``modelaudit.scan``); the CLI is a thin layer over it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from modelaudit import __version__
+from modelaudit.errors import UsageError
+from modelaudit.lineage.crawler import DEFAULT_MAX_NODES, crawl
+from modelaudit.lineage.graph import GraphNode, LineageGraph
+from modelaudit.models import (
+    FileResult,
+    Finding,
+    LicenseInfo,
+    Node,
+    NodeKind,
+    Obligation,
+    PolicyInfo,
+    ScanReport,
+    SmokeResult,
+    SourceKind,
+    TargetInfo,
+    ToolInfo,
+    VerifyMode,
+)
+from modelaudit.policy.engine import apply_policy, evaluate, verdict
+from modelaudit.policy.model import Policy, load_policy
+from modelaudit.policy.rules import RuleContext
+from modelaudit.sources import SourceSet
+from modelaudit.targets import parse_target
+
+Progress = Callable[[str], None]  # receives short status lines; the CLI shows them on stderr
+
+
+class ScanOptions(BaseModel):
+    """Everything that changes what a scan does. Field names mirror the CLI flags."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    policy: str = "default"  # a ready policy name or a YAML file
+    waivers: str | None = None
+    baseline: str | None = None
+    offline: bool = False
+    verify: VerifyMode | None = None  # None: headers for Hub targets, full for local folders and the cache
+    smoke: bool = False
+    device: str = "auto"
+    smoke_timeout: float = 300.0
+    max_depth: int | None = Field(default=None, ge=0)  # None: the policy's max_depth
+    max_nodes: int = Field(default=DEFAULT_MAX_NODES, ge=1)
+    endpoint: str | None = None  # Hub URL; default HF_ENDPOINT or huggingface.co
+    token: str | None = None  # default HF_TOKEN / the huggingface_hub token file
+    cache_dir: str | None = None  # HF cache; default HF_HUB_CACHE
+    timeout: float = 10.0  # per request, seconds
+
+
+def env_offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().upper() in {"1", "ON", "YES", "TRUE"}
+
+
+def generated_at() -> str:
+    """Report time: SOURCE_DATE_EPOCH when set (reproducible builds and golden files), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
+    return datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------------------------- stages
+
+
+def assess_licenses(graph: LineageGraph) -> tuple[dict[str, LicenseInfo], list[Finding], list[Obligation]]:
+    """License of every resolved node, the findings the assessment itself raises, and obligations."""
+    from modelaudit.licenses.assess import assess_record, obligations_for
+
+    licenses: dict[str, LicenseInfo] = {}
+    findings: list[Finding] = []
+    by_key: dict[tuple[str, str, str], Obligation] = {}
+    for key in sorted(graph.nodes):
+        node = graph.nodes[key]
+        if node.record is None:
+            continue
+        info, node_findings = assess_record(node.record)
+        licenses[key] = info
+        findings.extend(f.model_copy(update={"node": key}) for f in node_findings)
+        for ob in obligations_for(info.id):
+            slot = (ob.license, ob.kind, ob.text)
+            if slot not in by_key:
+                by_key[slot] = ob.model_copy(update={"nodes": []})
+            by_key[slot].nodes.append(key)
+    return licenses, findings, list(by_key.values())
+
+
+def default_verify_mode(source: SourceKind) -> VerifyMode:
+    return VerifyMode.HEADERS if source is SourceKind.HUB else VerifyMode.FULL
+
+
+def verify_target(
+    node: GraphNode, sources: SourceSet, mode: VerifyMode
+) -> tuple[list[FileResult], list[Finding]]:
+    """Hashes and structure of the target's files (ancestors are judged by their licenses, not bytes)."""
+    record = node.record
+    if record is None or mode is VerifyMode.NONE:
+        return [FileResult(path=f.path, size=f.size) for f in (record.files if record else [])], []
+    from modelaudit.verify import verify_files
+
+    def open_file(path: str) -> Any:
+        return sources.open_file(record, path)
+
+    results, findings = verify_files(record.files, open_file, mode)
+    return results, [f.model_copy(update={"node": node.key}) for f in findings]
+
+
+def smoke_target(node: GraphNode, graph: LineageGraph, options: ScanOptions) -> tuple[SmokeResult, list[Finding]]:
+    from modelaudit.smoke import run_smoke
+
+    record = node.record
+    if record is None or not record.local_dir:
+        return SmokeResult(status="skipped", note="weights are not available locally"), []
+    base_dir: str | None = None
+    if node.kind is NodeKind.ADAPTER:
+        for edge in graph.parents(node.key):
+            parent = graph.nodes.get(edge.parent)
+            if parent is not None and parent.record is not None and parent.record.local_dir:
+                base_dir = parent.record.local_dir
+                break
+    tag = record.card_data.get("pipeline_tag")
+    result, findings = run_smoke(
+        record.local_dir,
+        adapter_base_dir=base_dir,
+        device=options.device,
+        timeout_s=options.smoke_timeout,
+        card_pipeline_tag=tag if isinstance(tag, str) else None,
+    )
+    return result, [f.model_copy(update={"node": node.key}) for f in findings]
+
+
+def build_nodes(
+    graph: LineageGraph,
+    licenses: dict[str, LicenseInfo],
+    files: dict[str, list[FileResult]],
+    smoke: dict[str, SmokeResult],
+) -> list[Node]:
+    nodes: list[Node] = []
+    for key, g in graph.nodes.items():
+        record = g.record
+        nodes.append(
+            Node(
+                id=key,
+                kind=g.kind,
+                revision=(record.revision if record else None) or g.ref.revision,
+                resolved=g.resolved,
+                unresolved_reason=g.unresolved_reason,
+                source=record.source if record else None,
+                gated=bool(record and record.gated),
+                depth=g.depth,
+                license=licenses.get(key),
+                files=files.get(key, []),
+                smoke=smoke.get(key),
+            )
+        )
+    return nodes
+
+
+# --------------------------------------------------------------------------------------------- scan
+
+
+def scan(target: str, options: ScanOptions | None = None, progress: Progress | None = None, **overrides: Any) -> ScanReport:
+    """Audit ``target`` and return the report. Raises ``ModelAuditError`` for bad input and unreadable targets."""
+    opts = (options or ScanOptions()).model_copy(update=overrides) if overrides else (options or ScanOptions())
+    say = progress or (lambda _msg: None)
+    policy: Policy = load_policy(opts.policy)
+    ref = parse_target(target)
+    sources = SourceSet(
+        offline=opts.offline or env_offline(),
+        endpoint=opts.endpoint,
+        token=opts.token,
+        cache_dir=opts.cache_dir,
+        timeout=opts.timeout,
+    )
+
+    say(f"resolving {ref.display()}")
+    root_record = sources.fetch(ref)
+    max_depth = policy.max_depth if opts.max_depth is None else opts.max_depth
+    say("crawling lineage")
+    graph = crawl(ref, sources, max_depth=max_depth, max_nodes=opts.max_nodes, root_record=root_record)
+    root = graph.nodes[graph.root]
+
+    say(f"assessing licenses of {len(graph.nodes)} node(s)")
+    licenses, stage_findings, obligations = assess_licenses(graph)
+
+    mode = opts.verify or default_verify_mode(root_record.source)
+    say(f"verifying files ({mode.value})")
+    target_files, verify_findings = verify_target(root, sources, mode)
+    files = {graph.root: target_files}
+    stage_findings += verify_findings
+
+    smoke: dict[str, SmokeResult] = {}
+    if opts.smoke:
+        say(f"smoke inference on {opts.device}")
+        smoke_result, smoke_findings = smoke_target(root, graph, opts)
+        smoke[graph.root] = smoke_result
+        stage_findings += smoke_findings
+
+    say("applying policy")
+    ctx = RuleContext(graph=graph, policy=policy, licenses=licenses, files=files, smoke=smoke)
+    findings = apply_policy([*graph.findings, *stage_findings, *evaluate(ctx)], policy)
+
+    report = ScanReport(
+        tool=ToolInfo(version=__version__),
+        generated_at=generated_at(),
+        target=TargetInfo(id=graph.root, revision=root_record.revision or ref.revision, source=root_record.source),
+        policy=PolicyInfo(name=policy.name, fail_on=policy.fail_on),
+        verdict=verdict(findings, policy.fail_on),
+        nodes=build_nodes(graph, licenses, files, smoke),
+        edges=graph.edges,
+        findings=findings,
+        obligations=obligations,
+    )
+    return report.sorted()

@@ -1,0 +1,1 @@
+"""Policy: rules turn facts into findings; a policy picks severities and the failure threshold."""

@@ -1,0 +1,54 @@
+"""Runs the rules over the graph, applies the policy's overrides, and decides the verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from modelaudit.models import Finding, Severity, Verdict
+from modelaudit.policy.model import Policy
+from modelaudit.policy.rules import RULES, RuleContext
+
+
+def _enabled(rule_id: str, slug: str, policy: Policy) -> bool:
+    return rule_id not in policy.disabled_rules and slug not in policy.disabled_rules
+
+
+def apply_policy(findings: Iterable[Finding], policy: Policy) -> list[Finding]:
+    """Drop disabled rules and apply severity overrides (by rule id or slug) to findings from any stage."""
+    out: list[Finding] = []
+    for f in findings:
+        if not _enabled(f.rule, f.name, policy):
+            continue
+        override = policy.severity.get(f.rule) or policy.severity.get(f.name)
+        out.append(f.model_copy(update={"severity": override}) if override else f)
+    return out
+
+
+def evaluate(ctx: RuleContext) -> list[Finding]:
+    """Every registered rule over every node, in a stable order; a crashing rule is itself a finding."""
+    findings: list[Finding] = []
+    for key in sorted(ctx.graph.nodes):
+        node = ctx.graph.nodes[key]
+        for rule_id in sorted(RULES):
+            rule_cls = RULES[rule_id]
+            if not _enabled(rule_cls.id, rule_cls.name, ctx.policy):
+                continue
+            try:
+                findings.extend(rule_cls().check(node, ctx))
+            except Exception as exc:  # fail closed: a broken rule must not turn into a silent pass
+                findings.append(
+                    Finding(
+                        rule=rule_cls.id,
+                        name=rule_cls.name,
+                        severity=Severity.ERROR,
+                        node=key,
+                        message=f"rule {rule_cls.id} could not be evaluated: {type(exc).__name__}: {exc}",
+                        how_to_fix="Report this as a modelaudit bug; the check did not run.",
+                    )
+                )
+    return findings
+
+
+def verdict(findings: Iterable[Finding], fail_on: Severity) -> Verdict:
+    failing = any(not f.waived and f.severity.rank >= fail_on.rank for f in findings)
+    return Verdict.FAIL if failing else Verdict.PASS

@@ -1,0 +1,22 @@
+"""Rules family. ``RULES`` is the registry: every rule class, keyed by its stable id.
+
+Add a rule by writing a class in a themed module and listing it here; a test checks that every rule has
+an id, a contract slug, a summary, a how-to-fix text and a default severity.
+"""
+
+from __future__ import annotations
+
+from modelaudit.policy.rules.base import Rule, RuleContext, make_finding
+from modelaudit.policy.rules.lineage_rules import GatedRepo, LineageCycle, LineageUnresolved, MetadataProblem
+
+RULES: dict[str, type[Rule]] = {
+    cls.id: cls
+    for cls in (
+        LineageUnresolved,
+        LineageCycle,
+        GatedRepo,
+        MetadataProblem,
+    )
+}
+
+__all__ = ["RULES", "Rule", "RuleContext", "make_finding"]

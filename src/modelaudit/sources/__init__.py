@@ -1,0 +1,78 @@
+"""Sources family: where repos are read from. ``SOURCES`` is the registry; ``SourceSet`` picks one per ref."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, BinaryIO
+
+from modelaudit.errors import NetworkError, OfflineError, SourceError
+from modelaudit.models import RepoRecord, RepoRef, SourceKind
+
+if TYPE_CHECKING:
+    from modelaudit.sources.base import Source
+
+# name → "module:Class"; imported on first use so that --help and local scans stay light.
+SOURCES: dict[SourceKind, str] = {
+    SourceKind.HUB: "modelaudit.sources.hub:HubSource",
+    SourceKind.CACHE: "modelaudit.sources.cache:CacheSource",
+    SourceKind.LOCAL: "modelaudit.sources.local:LocalSource",
+}
+
+
+class SourceSet:
+    """Routes each ref to the right source: folders → local; Hub ids → Hub, or the HF cache when offline.
+
+    Online, a Hub id that cannot be reached for network reasons falls back to the HF cache (an explicit
+    evidence note says so); not-found and gated answers are final and never masked by the cache.
+    """
+
+    def __init__(
+        self,
+        *,
+        offline: bool = False,
+        endpoint: str | None = None,
+        token: str | None = None,
+        cache_dir: str | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self.offline = offline
+        self._endpoint = endpoint
+        self._token = token
+        self._cache_dir = cache_dir
+        self._timeout = timeout
+        self._instances: dict[SourceKind, Source] = {}
+
+    def get(self, kind: SourceKind) -> Source:
+        if kind not in self._instances:
+            import importlib
+
+            module_name, cls_name = SOURCES[kind].split(":")
+            cls = getattr(importlib.import_module(module_name), cls_name)
+            if kind is SourceKind.HUB:
+                self._instances[kind] = cls(endpoint=self._endpoint, token=self._token, timeout=self._timeout)
+            elif kind is SourceKind.CACHE:
+                self._instances[kind] = cls(cache_dir=self._cache_dir)
+            else:
+                self._instances[kind] = cls()
+        return self._instances[kind]
+
+    def fetch(self, ref: RepoRef) -> RepoRecord:
+        if ref.local_path:
+            return self.get(SourceKind.LOCAL).fetch(ref)
+        if self.offline:
+            return self.get(SourceKind.CACHE).fetch(ref)
+        try:
+            return self.get(SourceKind.HUB).fetch(ref)
+        except (NetworkError, OfflineError) as online_error:
+            try:
+                return self.get(SourceKind.CACHE).fetch(ref)
+            except SourceError:
+                raise online_error from None
+
+    def for_record(self, record: RepoRecord) -> Source:
+        return self.get(record.source)
+
+    def open_file(self, record: RepoRecord, path: str) -> BinaryIO:
+        return self.for_record(record).open_file(record.ref, path)
+
+    def read_range(self, record: RepoRecord, path: str, start: int, length: int) -> bytes:
+        return self.for_record(record).read_range(record.ref, path, start, length)
