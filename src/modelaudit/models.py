@@ -324,6 +324,7 @@ class Finding(_Model):
     evidence: list[Evidence] = Field(default_factory=list)
     waived: bool = False
     waiver: Waiver | None = None
+    baseline: bool = False  # also present in the --baseline report: shown, but does not count toward failure
 
 
 class Obligation(_Model):

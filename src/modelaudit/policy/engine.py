@@ -50,5 +50,6 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
 
 
 def verdict(findings: Iterable[Finding], fail_on: Severity) -> Verdict:
-    failing = any(not f.waived and f.severity.rank >= fail_on.rank for f in findings)
+    """Fail when an unwaived finding that is not in the baseline reaches ``fail_on``."""
+    failing = any(not f.waived and not f.baseline and f.severity.rank >= fail_on.rank for f in findings)
     return Verdict.FAIL if failing else Verdict.PASS
