@@ -386,7 +386,9 @@ class ScanReport(_Model):
                 ),
                 "edges": sorted(
                     (
-                        e.model_copy(update={"evidence": sorted(e.evidence, key=lambda v: (v.source, v.value))})
+                        e.model_copy(
+                            update={"evidence": sorted(e.evidence, key=lambda v: (v.source, v.value))}
+                        )
                         for e in self.edges
                     ),
                     key=lambda e: (e.child, e.parent, e.relation.value),

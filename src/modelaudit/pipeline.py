@@ -122,7 +122,9 @@ def verify_target(
     return results, [f.model_copy(update={"node": node.key}) for f in findings]
 
 
-def smoke_target(node: GraphNode, graph: LineageGraph, options: ScanOptions) -> tuple[SmokeResult, list[Finding]]:
+def smoke_target(
+    node: GraphNode, graph: LineageGraph, options: ScanOptions
+) -> tuple[SmokeResult, list[Finding]]:
     from modelaudit.smoke import run_smoke
 
     record = node.record
@@ -176,9 +178,13 @@ def build_nodes(
 # --------------------------------------------------------------------------------------------- scan
 
 
-def scan(target: str, options: ScanOptions | None = None, progress: Progress | None = None, **overrides: Any) -> ScanReport:
+def scan(
+    target: str, options: ScanOptions | None = None, progress: Progress | None = None, **overrides: Any
+) -> ScanReport:
     """Audit ``target`` and return the report. Raises ``ModelAuditError`` for bad input and unreadable targets."""
-    opts = (options or ScanOptions()).model_copy(update=overrides) if overrides else (options or ScanOptions())
+    opts = (
+        (options or ScanOptions()).model_copy(update=overrides) if overrides else (options or ScanOptions())
+    )
     say = progress or (lambda _msg: None)
     policy: Policy = load_policy(opts.policy)
     ref = parse_target(target)
@@ -220,7 +226,9 @@ def scan(target: str, options: ScanOptions | None = None, progress: Progress | N
     report = ScanReport(
         tool=ToolInfo(version=__version__),
         generated_at=generated_at(),
-        target=TargetInfo(id=graph.root, revision=root_record.revision or ref.revision, source=root_record.source),
+        target=TargetInfo(
+            id=graph.root, revision=root_record.revision or ref.revision, source=root_record.source
+        ),
         policy=PolicyInfo(name=policy.name, fail_on=policy.fail_on),
         verdict=verdict(findings, policy.fail_on),
         nodes=build_nodes(graph, licenses, files, smoke),

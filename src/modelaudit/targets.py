@@ -24,7 +24,12 @@ _MAX_TARGET_CHARS = 4096
 
 
 def valid_repo_id(repo_id: str) -> bool:
-    return bool(_REPO_ID.match(repo_id)) and "--" not in repo_id and ".." not in repo_id and not repo_id.endswith(".git")
+    return (
+        bool(_REPO_ID.match(repo_id))
+        and "--" not in repo_id
+        and ".." not in repo_id
+        and not repo_id.endswith(".git")
+    )
 
 
 def _hub_hosts() -> set[str]:
@@ -85,13 +90,17 @@ def parse_target(text: str, *, prefer_path: bool = True) -> RepoRef:
         raise TargetError(f"{text[:80]!r}…: target is too long or contains NUL bytes")
     text = text.strip()
     if prefer_path:
-        looks_like_path = text.startswith(("/", "./", "../", "~")) or text in (".", "..") or os.sep in text[:1]
+        looks_like_path = (
+            text.startswith(("/", "./", "../", "~")) or text in (".", "..") or os.sep in text[:1]
+        )
         path = Path(text).expanduser()
         if path.exists() or looks_like_path:
             if not path.exists():
                 raise TargetError(f"{text}: no such folder")
             if not path.is_dir():
-                raise TargetError(f"{text}: not a folder", hint="point at the model's folder, not a single file")
+                raise TargetError(
+                    f"{text}: not a folder", hint="point at the model's folder, not a single file"
+                )
             resolved = str(path.resolve())
             return RepoRef(repo_id=path.resolve().name or resolved, local_path=resolved)
     if text.startswith(("https://", "http://")):

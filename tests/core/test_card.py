@@ -90,7 +90,11 @@ def test_full_card_and_files(tmp_path: Path) -> None:
     (d / "config.json").write_text(json.dumps({"_name_or_path": "/tmp/local/ckpt", "model_type": "llama"}))
     (d / "LICENSE").write_text("LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\n...")
     (d / "USE_POLICY.md").write_text("Llama 3.1 Acceptable Use Policy")
-    save_file({"w": np.zeros((2, 2), np.float32)}, str(d / "adapter_model.safetensors"), metadata={"license": "llama3.1"})
+    save_file(
+        {"w": np.zeros((2, 2), np.float32)},
+        str(d / "adapter_model.safetensors"),
+        metadata={"license": "llama3.1"},
+    )
     rec = fetch(d)
     sources = {(e.source, e.value) for e in rec.license_evidence}
     assert ("card:license", "other") in sources
@@ -100,7 +104,12 @@ def test_full_card_and_files(tmp_path: Path) -> None:
     assert [f.path for f in rec.license_files] == ["LICENSE", "USE_POLICY.md"]
     claims = {(c.target, c.relation, c.evidence.source, c.kind) for c in rec.parents}
     assert ("meta-llama/Llama-3.1-8B", Relation.ADAPTER, "card:base_model", RepoKind.MODEL) in claims
-    assert ("meta-llama/Llama-3.1-8B", Relation.ADAPTER, "adapter_config.json:base_model_name_or_path", RepoKind.MODEL) in claims
+    assert (
+        "meta-llama/Llama-3.1-8B",
+        Relation.ADAPTER,
+        "adapter_config.json:base_model_name_or_path",
+        RepoKind.MODEL,
+    ) in claims
     assert ("org/data-a", Relation.TRAINED_ON, "card:datasets", RepoKind.DATASET) in claims
     assert ("org/data-b", Relation.TRAINED_ON, "card:datasets", RepoKind.DATASET) in claims
     # a local _name_or_path is not a claim
@@ -121,14 +130,16 @@ def test_malformed_config_names_file(tmp_path: Path) -> None:
     d = tmp_path / "m"
     d.mkdir()
     (d / "config.json").write_text("{not json")
-    with pytest.raises(InputError, match="config.json"):
+    with pytest.raises(InputError, match=r"config\.json"):
         fetch(d)
 
 
 def test_dataset_card_source_datasets(tmp_path: Path) -> None:
     d = tmp_path / "d"
     d.mkdir()
-    (d / "README.md").write_text("---\nlicense: cc-by-sa-4.0\nsource_datasets: [original, extended|wikipedia, laion/laion-2b]\n---\n")
+    (d / "README.md").write_text(
+        "---\nlicense: cc-by-sa-4.0\nsource_datasets: [original, extended|wikipedia, laion/laion-2b]\n---\n"
+    )
     rec = fetch(d, RepoKind.DATASET)
     assert sorted(c.target for c in rec.parents) == ["laion/laion-2b", "wikipedia"]
     assert all(c.relation is Relation.DERIVED for c in rec.parents)
@@ -147,14 +158,19 @@ def test_mergekit_refs() -> None:
 def test_mergekit_file_gives_merge_claims(tmp_path: Path) -> None:
     d = tmp_path / "m"
     d.mkdir()
-    (d / "mergekit_config.yml").write_text("merge_method: slerp\nmodels:\n  - model: org/a\n  - model: org/b\n")
+    (d / "mergekit_config.yml").write_text(
+        "merge_method: slerp\nmodels:\n  - model: org/a\n  - model: org/b\n"
+    )
     rec = fetch(d)
-    assert sorted((c.target, c.relation) for c in rec.parents) == [("org/a", Relation.MERGE), ("org/b", Relation.MERGE)]
+    assert sorted((c.target, c.relation) for c in rec.parents) == [
+        ("org/a", Relation.MERGE),
+        ("org/b", Relation.MERGE),
+    ]
 
 
 def test_tags_give_licenses_and_relations() -> None:
-    from modelaudit.sources._card import extract_record
     from modelaudit.models import SourceKind
+    from modelaudit.sources._card import extract_record
 
     rec = extract_record(
         RepoRef(repo_id="org/m"),
@@ -162,7 +178,12 @@ def test_tags_give_licenses_and_relations() -> None:
         files=[],
         read_small=lambda p: None,
         card_data={},
-        tags=["license:apache-2.0", "base_model:org/base", "base_model:quantized:org/base", "base_model:org/other"],
+        tags=[
+            "license:apache-2.0",
+            "base_model:org/base",
+            "base_model:quantized:org/base",
+            "base_model:org/other",
+        ],
     )
     assert [(e.source, e.value) for e in rec.license_evidence] == [("tag:license", "apache-2.0")]
     assert sorted((c.target, c.relation) for c in rec.parents) == [
@@ -206,7 +227,9 @@ def test_gguf_general_keys(tmp_path: Path) -> None:
     d.mkdir()
     (d / "model-Q4_K_M.gguf").write_bytes(data)
     rec = fetch(d)
-    assert ("gguf:model-Q4_K_M.gguf:general.license", "llama3.1") in {(e.source, e.value) for e in rec.license_evidence}
+    assert ("gguf:model-Q4_K_M.gguf:general.license", "llama3.1") in {
+        (e.source, e.value) for e in rec.license_evidence
+    }
     assert {(c.target, c.kind) for c in rec.parents} == {
         ("meta-llama/Llama-3.1-8B-Instruct", RepoKind.MODEL),
         ("org/d", RepoKind.DATASET),

@@ -26,10 +26,26 @@ def test_contract_fields_present() -> None:
         assert key in props
     defs = schema["$defs"]
     assert set(defs["Node"]["properties"]) >= {
-        "id", "kind", "revision", "resolved", "unresolved_reason", "license", "files", "fingerprint", "smoke"
+        "id",
+        "kind",
+        "revision",
+        "resolved",
+        "unresolved_reason",
+        "license",
+        "files",
+        "fingerprint",
+        "smoke",
     }
     assert set(defs["Finding"]["properties"]) >= {
-        "rule", "name", "severity", "node", "message", "how_to_fix", "evidence", "waived", "waiver"
+        "rule",
+        "name",
+        "severity",
+        "node",
+        "message",
+        "how_to_fix",
+        "evidence",
+        "waived",
+        "waiver",
     }
     assert set(defs["Edge"]["properties"]) == {"child", "parent", "relation", "evidence"}
     assert json.dumps(schema)  # serialisable

@@ -23,7 +23,11 @@ sys.stderr.write("\\nPROBE " + json.dumps({{"code": code, "heavy": heavy}}) + "\
 
 def run_probe(argv: list[str]) -> dict[str, object]:
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE.format(argv=argv)], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", PROBE.format(argv=argv)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("PROBE "))
     result: dict[str, object] = json.loads(line[len("PROBE ") :])
@@ -36,7 +40,9 @@ def test_help_imports_nothing_heavy() -> None:
 
 
 def test_metadata_scan_imports_no_torch_or_transformers() -> None:
-    result = run_probe(["scan", str(EXAMPLES / "tiny-chat"), "--offline", "--verify", "headers", "-f", "json", "-q"])
+    result = run_probe(
+        ["scan", str(EXAMPLES / "tiny-chat"), "--offline", "--verify", "headers", "-f", "json", "-q"]
+    )
     assert result["code"] in (0, 1)
     heavy = result["heavy"]
     assert isinstance(heavy, list)

@@ -48,9 +48,23 @@ def test_existing_folder_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "org/na me", "org//name", "a/b/c", "org/name--x", "org/..", "-org/name", "org/name.git",
-     "https://example.com/org/name", "https://huggingface.co/spaces/org/app", "x" * 5000, "org/\0name",
-     "./does-not-exist", "/definitely/not/here"],
+    [
+        "",
+        "   ",
+        "org/na me",
+        "org//name",
+        "a/b/c",
+        "org/name--x",
+        "org/..",
+        "-org/name",
+        "org/name.git",
+        "https://example.com/org/name",
+        "https://huggingface.co/spaces/org/app",
+        "x" * 5000,
+        "org/\0name",
+        "./does-not-exist",
+        "/definitely/not/here",
+    ],
 )
 def test_bad_targets_name_the_input(text: str) -> None:
     with pytest.raises(TargetError) as info:

@@ -18,7 +18,11 @@ from modelaudit.cli._errors import run_guarded
 
 # command name → (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "scan": ("modelaudit.cli.scan", "scan_command", "Audit a model: lineage, licenses, weights, policy verdict."),
+    "scan": (
+        "modelaudit.cli.scan",
+        "scan_command",
+        "Audit a model: lineage, licenses, weights, policy verdict.",
+    ),
 }
 
 

@@ -16,33 +16,93 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
 @click.command("scan")
 @click.argument("targets", nargs=-1, required=True, metavar="TARGET...")
 @click.option(
-    "-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), envvar="MODELAUDIT_FORMAT",
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMAT_CHOICES),
+    envvar="MODELAUDIT_FORMAT",
     help="Report format; repeat for several (then -o must be a folder). Default: text.",
 )
-@click.option("-o", "--output", type=click.Path(), envvar="MODELAUDIT_OUTPUT",
-              help="Write the report to this file, or into this folder for several formats or targets.")
-@click.option("--policy", default="default", show_default=True, envvar="MODELAUDIT_POLICY",
-              help="A ready policy name (see `modelaudit policy list`) or a policy YAML file.")
-@click.option("--waivers", type=click.Path(dir_okay=False), envvar="MODELAUDIT_WAIVERS",
-              help="YAML file of waivers (rule, node, reason, expiry, approver).")
-@click.option("--baseline", type=click.Path(dir_okay=False), envvar="MODELAUDIT_BASELINE",
-              help="An earlier JSON report: only findings new since then count toward failure.")
-@click.option("--offline", is_flag=True, envvar="MODELAUDIT_OFFLINE",
-              help="Read only the Hugging Face cache and local folders (also: HF_HUB_OFFLINE=1).")
-@click.option("--verify", "verify_mode", type=click.Choice([m.value for m in VerifyMode]), envvar="MODELAUDIT_VERIFY",
-              help="Weight checks: none, headers (structure only), full (hash every file). "
-                   "Default: headers for Hub targets, full for folders and the cache.")
-@click.option("--smoke", is_flag=True, help="Run a smoke inference in a child process (needs the [smoke] extra).")
-@click.option("--device", default="auto", show_default=True, type=click.Choice(["auto", "cpu", "cuda", "mps"]),
-              envvar="MODELAUDIT_DEVICE", help="Device for --smoke.")
-@click.option("--smoke-timeout", default=300.0, show_default=True, type=click.FloatRange(min=1),
-              help="Seconds before the smoke run is killed.")
-@click.option("--max-depth", type=click.IntRange(min=0), envvar="MODELAUDIT_MAX_DEPTH",
-              help="Lineage depth limit (default: the policy's, 10).")
-@click.option("--max-nodes", default=500, show_default=True, type=click.IntRange(min=1),
-              help="Stop the lineage crawl after this many nodes.")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              envvar="MODELAUDIT_TIMEOUT", help="Seconds per Hub request.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    envvar="MODELAUDIT_OUTPUT",
+    help="Write the report to this file, or into this folder for several formats or targets.",
+)
+@click.option(
+    "--policy",
+    default="default",
+    show_default=True,
+    envvar="MODELAUDIT_POLICY",
+    help="A ready policy name (see `modelaudit policy list`) or a policy YAML file.",
+)
+@click.option(
+    "--waivers",
+    type=click.Path(dir_okay=False),
+    envvar="MODELAUDIT_WAIVERS",
+    help="YAML file of waivers (rule, node, reason, expiry, approver).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    envvar="MODELAUDIT_BASELINE",
+    help="An earlier JSON report: only findings new since then count toward failure.",
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    envvar="MODELAUDIT_OFFLINE",
+    help="Read only the Hugging Face cache and local folders (also: HF_HUB_OFFLINE=1).",
+)
+@click.option(
+    "--verify",
+    "verify_mode",
+    type=click.Choice([m.value for m in VerifyMode]),
+    envvar="MODELAUDIT_VERIFY",
+    help="Weight checks: none, headers (structure only), full (hash every file). "
+    "Default: headers for Hub targets, full for folders and the cache.",
+)
+@click.option(
+    "--smoke", is_flag=True, help="Run a smoke inference in a child process (needs the [smoke] extra)."
+)
+@click.option(
+    "--device",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "cpu", "cuda", "mps"]),
+    envvar="MODELAUDIT_DEVICE",
+    help="Device for --smoke.",
+)
+@click.option(
+    "--smoke-timeout",
+    default=300.0,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Seconds before the smoke run is killed.",
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(min=0),
+    envvar="MODELAUDIT_MAX_DEPTH",
+    help="Lineage depth limit (default: the policy's, 10).",
+)
+@click.option(
+    "--max-nodes",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Stop the lineage crawl after this many nodes.",
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    envvar="MODELAUDIT_TIMEOUT",
+    help="Seconds per Hub request.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 def scan_command(
     targets: tuple[str, ...],

@@ -179,7 +179,9 @@ def _parents_from_card(card: dict[str, Any], kind: RepoKind) -> list[ParentClaim
             if isinstance(value, str) and value.strip():
                 claims.append(
                     ParentClaim(
-                        target=value.strip(), relation=relation, evidence=Evidence(source=f"card:{key}", value=clip(value))
+                        target=value.strip(),
+                        relation=relation,
+                        evidence=Evidence(source=f"card:{key}", value=clip(value)),
                     )
                 )
     for value in as_list(card.get("datasets")):
@@ -227,7 +229,9 @@ def _from_tags(tags: Iterable[str]) -> tuple[list[Evidence], list[ParentClaim]]:
                 related_bases.add(tail)
                 parents.append(
                     ParentClaim(
-                        target=tail, relation=Relation(head), evidence=Evidence(source=f"tag:base_model:{head}", value=tail)
+                        target=tail,
+                        relation=Relation(head),
+                        evidence=Evidence(source=f"tag:base_model:{head}", value=tail),
                     )
                 )
             else:
@@ -243,7 +247,11 @@ def _from_adapter_config(cfg: dict[str, Any]) -> list[ParentClaim]:
     if not isinstance(base, str) or not base.strip():
         return []
     revision = cfg.get("revision")
-    target = f"{base.strip()}@{revision}" if isinstance(revision, str) and revision and hub_id_from(base) else base.strip()
+    target = (
+        f"{base.strip()}@{revision}"
+        if isinstance(revision, str) and revision and hub_id_from(base)
+        else base.strip()
+    )
     return [
         ParentClaim(
             target=target,
@@ -258,7 +266,11 @@ def _from_config(cfg: dict[str, Any]) -> list[ParentClaim]:
     if isinstance(name, str) and name.strip() and hub_id_from(name) and "/" in name:
         # Weak: transformers writes whatever from_pretrained was given; often stale or a local path.
         return [
-            ParentClaim(target=name.strip(), weak=True, evidence=Evidence(source="config.json:_name_or_path", value=clip(name)))
+            ParentClaim(
+                target=name.strip(),
+                weak=True,
+                evidence=Evidence(source="config.json:_name_or_path", value=clip(name)),
+            )
         ]
     return []
 
@@ -302,7 +314,9 @@ def mergekit_model_refs(cfg: dict[str, Any]) -> list[str]:
 
 def _from_mergekit(cfg: dict[str, Any], path: str) -> list[ParentClaim]:
     return [
-        ParentClaim(target=ref, relation=Relation.MERGE, evidence=Evidence(source=f"{path}:models", value=clip(ref)))
+        ParentClaim(
+            target=ref, relation=Relation.MERGE, evidence=Evidence(source=f"{path}:models", value=clip(ref))
+        )
         for ref in mergekit_model_refs(cfg)
     ]
 
@@ -318,19 +332,25 @@ def _from_gguf(path: str, meta: dict[str, Any]) -> tuple[list[Evidence], list[Pa
         url = meta.get(f"general.base_model.{i}.repo_url")
         found = hub_id_from(url) if isinstance(url, str) else None
         if found is None:  # fall back to organization/name, which gguf-py title-cases: weak
-            org, name = meta.get(f"general.base_model.{i}.organization"), meta.get(f"general.base_model.{i}.name")
+            org, name = (
+                meta.get(f"general.base_model.{i}.organization"),
+                meta.get(f"general.base_model.{i}.name"),
+            )
             if isinstance(org, str) and isinstance(name, str):
                 parents.append(
                     ParentClaim(
                         target=f"{org}/{name}".replace(" ", "-"),
                         weak=True,
-                        evidence=Evidence(source=f"gguf:{path}:general.base_model.{i}.name", value=clip(f"{org}/{name}")),
+                        evidence=Evidence(
+                            source=f"gguf:{path}:general.base_model.{i}.name", value=clip(f"{org}/{name}")
+                        ),
                     )
                 )
             continue
         parents.append(
             ParentClaim(
-                target=found[0], evidence=Evidence(source=f"gguf:{path}:general.base_model.{i}.repo_url", value=clip(url))
+                target=found[0],
+                evidence=Evidence(source=f"gguf:{path}:general.base_model.{i}.repo_url", value=clip(url)),
             )
         )
     source_url = meta.get("general.source.repo_url")
@@ -372,7 +392,9 @@ def read_safetensors_metadata(head: bytes, path: str) -> dict[str, str]:
         raise InputError(path, "safetensors file shorter than its 8-byte header length")
     (length,) = struct.unpack("<Q", head[:8])
     if length > MAX_SAFETENSORS_HEADER_BYTES:
-        raise InputError(path, f"safetensors header claims {length} bytes (limit {MAX_SAFETENSORS_HEADER_BYTES})")
+        raise InputError(
+            path, f"safetensors header claims {length} bytes (limit {MAX_SAFETENSORS_HEADER_BYTES})"
+        )
     if len(head) < 8 + length:
         raise InputError(path, "safetensors header is truncated")
     header = parse_json_object(head[8 : 8 + length], path)
@@ -382,7 +404,19 @@ def read_safetensors_metadata(head: bytes, path: str) -> dict[str, str]:
     return {str(k): clip(v) for k, v in meta.items()}
 
 
-_GGUF_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+_GGUF_SCALARS = {
+    0: "<B",
+    1: "<b",
+    2: "<H",
+    3: "<h",
+    4: "<I",
+    5: "<i",
+    6: "<f",
+    7: "<?",
+    10: "<Q",
+    11: "<q",
+    12: "<d",
+}
 
 
 def read_gguf_general(head: bytes, path: str) -> dict[str, Any]:
@@ -511,7 +545,9 @@ def extract_record(
             continue
         text = _decode(raw, path)
         license_files.append(
-            LicenseFile(path=path, text=text[:MAX_LICENSE_TEXT_CHARS], truncated=len(text) > MAX_LICENSE_TEXT_CHARS)
+            LicenseFile(
+                path=path, text=text[:MAX_LICENSE_TEXT_CHARS], truncated=len(text) > MAX_LICENSE_TEXT_CHARS
+            )
         )
 
     safetensors_meta: dict[str, dict[str, str]] = {}
@@ -523,7 +559,11 @@ def extract_record(
                     first = read_range(entry.path, 0, 8)
                     if len(first) == 8:
                         (n,) = struct.unpack("<Q", first)
-                        head = first + read_range(entry.path, 8, n) if 0 < n <= MAX_SAFETENSORS_HEADER_BYTES else first
+                        head = (
+                            first + read_range(entry.path, 8, n)
+                            if 0 < n <= MAX_SAFETENSORS_HEADER_BYTES
+                            else first
+                        )
                     else:
                         head = first
                     meta = read_safetensors_metadata(head, entry.path)
@@ -531,7 +571,9 @@ def extract_record(
                         safetensors_meta[entry.path] = meta
                         for key, value in meta.items():
                             if "license" in key.lower():
-                                license_evidence.append(Evidence(source=f"safetensors:{entry.path}:{key}", value=value))
+                                license_evidence.append(
+                                    Evidence(source=f"safetensors:{entry.path}:{key}", value=value)
+                                )
                 elif entry.path.endswith(".gguf"):
                     meta_g = read_gguf_general(read_range(entry.path, 0, GGUF_HEADER_READ_BYTES), entry.path)
                     gguf_meta[entry.path] = {k: _jsonable(v) for k, v in meta_g.items()}

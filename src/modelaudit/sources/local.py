@@ -99,5 +99,7 @@ class LocalSource:
         if skipped:
             from modelaudit.models import Evidence
 
-            record.problems.extend(Evidence(source="file", value=f"skipped unsafe path: {p}") for p in skipped)
+            record.problems.extend(
+                Evidence(source="file", value=f"skipped unsafe path: {p}") for p in skipped
+            )
         return record
