@@ -23,6 +23,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "scan_command",
         "Audit a model: lineage, licenses, weights, policy verdict.",
     ),
+    "smoke": (
+        "modelaudit.cli.smoke",
+        "smoke_command",
+        "Load and run a model once in a child process: device, speed, memory, sane output.",
+    ),
 }
 
 
