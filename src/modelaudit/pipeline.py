@@ -32,9 +32,11 @@ from modelaudit.models import (
     ToolInfo,
     VerifyMode,
 )
+from modelaudit.policy.baseline import apply_baseline, load_report
 from modelaudit.policy.engine import apply_policy, evaluate, verdict
 from modelaudit.policy.model import Policy, load_policy
 from modelaudit.policy.rules import RuleContext
+from modelaudit.policy.waivers import apply_waivers, load_waivers, today
 from modelaudit.sources import SourceSet
 from modelaudit.targets import parse_target
 
@@ -60,6 +62,21 @@ class ScanOptions(BaseModel):
     token: str | None = None  # default HF_TOKEN / the huggingface_hub token file
     cache_dir: str | None = None  # HF cache; default HF_HUB_CACHE
     timeout: float = 10.0  # per request, seconds
+    no_cache: bool = False  # bypass modelaudit's on-disk Hub metadata cache (lineage/cache.py)
+
+
+def open_sources(opts: ScanOptions) -> SourceSet:
+    """The sources a scan (or ``modelaudit lineage``) reads, with the metadata cache unless --no-cache."""
+    from modelaudit.lineage.cache import MetadataCache
+
+    return SourceSet(
+        offline=opts.offline or env_offline(),
+        endpoint=opts.endpoint,
+        token=opts.token,
+        cache_dir=opts.cache_dir,
+        timeout=opts.timeout,
+        metadata_cache=None if opts.no_cache else MetadataCache(endpoint=opts.endpoint),
+    )
 
 
 def env_offline() -> bool:
@@ -187,14 +204,10 @@ def scan(
     )
     say = progress or (lambda _msg: None)
     policy: Policy = load_policy(opts.policy)
+    waivers = load_waivers(opts.waivers) if opts.waivers else []  # bad files fail before any network work
+    baseline = load_report(opts.baseline, what="baseline report") if opts.baseline else None
     ref = parse_target(target)
-    sources = SourceSet(
-        offline=opts.offline or env_offline(),
-        endpoint=opts.endpoint,
-        token=opts.token,
-        cache_dir=opts.cache_dir,
-        timeout=opts.timeout,
-    )
+    sources = open_sources(opts)
 
     say(f"resolving {ref.display()}")
     root_record = sources.fetch(ref)
@@ -222,6 +235,11 @@ def scan(
     say("applying policy")
     ctx = RuleContext(graph=graph, policy=policy, licenses=licenses, files=files, smoke=smoke)
     findings = apply_policy([*graph.findings, *stage_findings, *evaluate(ctx)], policy)
+    if waivers:
+        findings, expired_notes = apply_waivers(findings, waivers, on=today(), target=graph.root)
+        findings += apply_policy(expired_notes, policy)
+    if baseline is not None:
+        findings = apply_baseline(findings, baseline.findings)
 
     report = ScanReport(
         tool=ToolInfo(version=__version__),

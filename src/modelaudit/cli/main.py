@@ -23,6 +23,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "scan_command",
         "Audit a model: lineage, licenses, weights, policy verdict.",
     ),
+    "lineage": (
+        "modelaudit.cli.lineage",
+        "lineage_command",
+        "Show where a model comes from: its bases, adapters, merges and data, with licenses.",
+    ),
     "smoke": (
         "modelaudit.cli.smoke",
         "smoke_command",

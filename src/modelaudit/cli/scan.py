@@ -103,6 +103,12 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
     envvar="MODELAUDIT_TIMEOUT",
     help="Seconds per Hub request.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    envvar="MODELAUDIT_NO_CACHE",
+    help="Ask the Hub again instead of reusing cached metadata (and do not write the cache).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 def scan_command(
     targets: tuple[str, ...],
@@ -119,6 +125,7 @@ def scan_command(
     max_depth: int | None,
     max_nodes: int,
     timeout: float,
+    no_cache: bool,
     quiet: bool,
 ) -> int:
     """Audit TARGET: a Hub id (org/name[@rev]), a Hub URL, datasets/org/name, or a model folder.
@@ -146,6 +153,7 @@ def scan_command(
         max_depth=max_depth,
         max_nodes=max_nodes,
         timeout=timeout,
+        no_cache=no_cache,
     )
     progress = None if quiet else stderr_progress()
     reports: list[ScanReport] = []

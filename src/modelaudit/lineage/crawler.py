@@ -1,22 +1,53 @@
-"""Breadth-first crawl of a model's lineage: every declared parent, up to the foundation model and its data.
+"""Breadth-first, concurrent crawl of a model's lineage: every declared parent, up to the foundation model
+and its data.
 
-Unresolvable parents (not found, gated, offline, malformed) become unresolved nodes carrying the reason;
-the crawl never aborts because of a parent. Only the target itself must resolve.
+How it stays fast and deterministic at once:
+
+* **Fetching** runs on a bounded thread pool (``huggingface_hub`` is synchronous). As soon as a repo's
+  metadata arrives, its parents are scheduled too (speculatively, within the depth and node limits), so
+  the pool never idles waiting for a whole BFS level.
+* **Building** the graph happens on the calling thread, level by level, in a canonical order (the order
+  in which parents are declared), waiting on each repo's future when it needs it. Completion order
+  therefore never shows in the result: nodes, edges, depths, caps and cycles are those a sequential
+  crawl would produce.
+
+Unresolvable parents (not found, gated, offline, malformed, any error) become unresolved nodes carrying
+the reason; the crawl never aborts because of a parent. Only the target itself must resolve.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Protocol
 
 from modelaudit.errors import ModelAuditError
 from modelaudit.lineage.graph import GraphNode, LineageGraph, node_kind
-from modelaudit.lineage.relations import infer_relation
-from modelaudit.models import Edge, NodeKind, ParentClaim, RepoKind, RepoRecord, RepoRef
-from modelaudit.sources import SourceSet
+from modelaudit.lineage.relations import choose_relation
+from modelaudit.models import (
+    Edge,
+    Evidence,
+    Finding,
+    NodeKind,
+    ParentClaim,
+    RepoKind,
+    RepoRecord,
+    RepoRef,
+    Severity,
+)
 from modelaudit.sources._card import hub_id_from
 
 DEFAULT_MAX_DEPTH = 10
 DEFAULT_MAX_NODES = 500
+DEFAULT_WORKERS = 8
+
+
+class Fetcher(Protocol):
+    """Anything that turns a ref into a record (``SourceSet`` in practice; fakes in tests)."""
+
+    def fetch(self, ref: RepoRef) -> RepoRecord: ...
 
 
 def parent_ref(claim: ParentClaim, child: RepoRecord) -> RepoRef | None:
@@ -30,95 +61,251 @@ def parent_ref(claim: ParentClaim, child: RepoRecord) -> RepoRef | None:
         revision: str | None = None
         if "@" in repo_id:
             repo_id, revision = repo_id.split("@", 1)
-        if child.ref.local_path and not claim.weak:
+            revision = revision or None
+        if child.ref.local_path and not claim.weak and "/" not in repo_id:
             # a local checkout may name its base by a folder path that also looks like an id ("base")
-            candidate = (Path(child.ref.local_path).parent / repo_id).resolve()
-            if "/" not in repo_id and candidate.is_dir():
-                return RepoRef(repo_id=candidate.name, kind=kind, local_path=str(candidate))
+            for folder in (Path(child.ref.local_path) / repo_id, Path(child.ref.local_path).parent / repo_id):
+                if folder.is_dir():
+                    resolved = folder.resolve()
+                    return RepoRef(repo_id=resolved.name, kind=kind, local_path=str(resolved))
         return RepoRef(repo_id=repo_id, kind=kind, revision=revision)
-    if child.ref.local_path:
-        candidate = (Path(child.ref.local_path) / target).resolve()
+    if child.ref.local_path and not claim.weak:
+        path = Path(target).expanduser()
+        candidate = path if path.is_absolute() else Path(child.ref.local_path) / path
         if candidate.is_dir():
-            return RepoRef(repo_id=candidate.name, kind=claim.kind, local_path=str(candidate))
+            resolved = candidate.resolve()
+            return RepoRef(repo_id=resolved.name, kind=claim.kind, local_path=str(resolved))
     return None
+
+
+def _claim_key(claim: ParentClaim, ref: RepoRef | None) -> str:
+    if ref is not None:
+        return ref.display()
+    return f"datasets/{claim.target}" if claim.kind is RepoKind.DATASET else claim.target
+
+
+Outcome = RepoRecord | ModelAuditError
+
+
+class _Prefetcher:
+    """Runs fetches on a bounded pool; each finished record schedules its own parents."""
+
+    def __init__(self, sources: Fetcher, *, workers: int, max_depth: int, max_nodes: int) -> None:
+        self._sources = sources
+        self._max_depth = max_depth
+        self._max_nodes = max_nodes
+        self._lock = threading.Lock()
+        self._futures: dict[str, Future[Outcome]] = {}
+        self._closed = False
+        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="modelaudit-crawl")
+
+    def submit(self, key: str, ref: RepoRef, depth: int, *, required: bool = True) -> Future[Outcome] | None:
+        with self._lock:
+            fut = self._futures.get(key)
+            if fut is not None:
+                return fut
+            if self._closed or (not required and len(self._futures) >= self._max_nodes):
+                return None
+            fut = self._pool.submit(self._run, ref, depth)
+            self._futures[key] = fut
+            return fut
+
+    def _run(self, ref: RepoRef, depth: int) -> Outcome:
+        try:
+            record = self._sources.fetch(ref)
+        except ModelAuditError as exc:
+            return exc
+        except Exception as exc:  # a parent must never abort the crawl; the reason is kept on the node
+            return ModelAuditError(f"{ref.display()}: unexpected error: {type(exc).__name__}: {exc}")
+        if depth < self._max_depth:
+            for claim in record.parents:
+                pref = parent_ref(claim, record)
+                if pref is not None:
+                    self.submit(_claim_key(claim, pref), pref, depth + 1, required=False)
+        return record
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def crawl(
     target: RepoRef,
-    sources: SourceSet,
+    sources: Fetcher,
     *,
     max_depth: int = DEFAULT_MAX_DEPTH,
     max_nodes: int = DEFAULT_MAX_NODES,
     root_record: RepoRecord | None = None,
+    workers: int = DEFAULT_WORKERS,
+    progress: Callable[[int], None] | None = None,
 ) -> LineageGraph:
-    """Resolve ``target`` (errors propagate) and then its ancestors breadth-first (errors become nodes)."""
+    """Resolve ``target`` (errors propagate) and then its ancestors breadth-first (errors become nodes).
+
+    ``progress`` (optional) receives the number of nodes in the graph after each BFS level.
+    """
     record = root_record or sources.fetch(target)
     root_key = target.display()
     graph = LineageGraph(root=root_key)
-    graph.nodes[root_key] = GraphNode(key=root_key, ref=target, kind=node_kind(record, target), depth=0, record=record)
-    frontier = [root_key]
-    depth = 0
-    while frontier:
-        next_frontier: list[str] = []
-        for key in frontier:
-            node = graph.nodes[key]
-            if node.record is None:
-                continue
-            for claim in node.record.parents:
-                ref = parent_ref(claim, node.record)
-                parent_key = ref.display() if ref else claim.target
-                relation = infer_relation(claim, node.record)
-                existing = next(
-                    (e for e in graph.edges if e.child == key and e.parent == parent_key and e.relation == relation), None
-                )
-                if existing is not None:
-                    existing.evidence.append(claim.evidence)
+    graph.nodes[root_key] = GraphNode(
+        key=root_key, ref=target, kind=node_kind(record, target), depth=0, record=record
+    )
+    fetcher = _Prefetcher(sources, workers=workers, max_depth=max_depth, max_nodes=max_nodes)
+    edge_index: dict[tuple[str, str], Edge] = {}
+    dropped: list[str] = []
+    try:
+        frontier = [root_key]
+        depth = 0
+        while frontier:
+            pending: list[tuple[str, RepoRef, NodeKind, Future[Outcome]]] = []
+            for key in frontier:
+                child = graph.nodes[key].record
+                if child is None:
                     continue
-                if parent_key == key:
-                    graph.cycles.append([key, key])
-                    continue
-                graph.edges.append(Edge(child=key, parent=parent_key, relation=relation, evidence=[claim.evidence]))
-                if parent_key in graph.nodes:
-                    if parent_key in _ancestors_path(graph, parent_key, key):
-                        graph.cycles.append([key, parent_key, key])
-                    continue
-                if len(graph.nodes) >= max_nodes:
-                    graph.truncated = f"node cap of {max_nodes} reached"
-                    graph.edges.pop()
-                    continue
-                kind_hint = NodeKind.DATASET if claim.kind is RepoKind.DATASET else NodeKind.MODEL
-                if ref is None:
+                for parent_key, pref, claims in _group_claims(child):
+                    edge = edge_index.get((key, parent_key))
+                    if edge is not None:
+                        _add_evidence(edge, claims)
+                        continue
+                    if parent_key not in graph.nodes and len(graph.nodes) >= max_nodes:
+                        dropped.append(parent_key)
+                        continue
+                    edge = Edge(
+                        child=key,
+                        parent=parent_key,
+                        relation=choose_relation(claims, child),
+                        evidence=_dedupe([c.evidence for c in claims]),
+                    )
+                    edge_index[(key, parent_key)] = edge
+                    graph.edges.append(edge)
+                    if parent_key in graph.nodes:
+                        continue
+                    kind_hint = NodeKind.DATASET if claims[0].kind is RepoKind.DATASET else NodeKind.MODEL
+                    if pref is None:
+                        graph.nodes[parent_key] = GraphNode(
+                            key=parent_key,
+                            ref=RepoRef(repo_id=claims[0].target[:200] or "?", kind=claims[0].kind),
+                            kind=kind_hint,
+                            depth=depth + 1,
+                            unresolved_reason=(
+                                f"{claims[0].target!r} is neither a Hub id nor a folder next to the model"
+                            ),
+                        )
+                        continue
+                    if depth + 1 > max_depth:
+                        graph.nodes[parent_key] = GraphNode(
+                            key=parent_key,
+                            ref=pref,
+                            kind=kind_hint,
+                            depth=depth + 1,
+                            unresolved_reason=f"not followed: beyond --max-depth {max_depth}",
+                        )
+                        graph.truncated = f"max depth {max_depth} reached"
+                        continue
+                    # placeholder keeps the node count exact while the fetch is in flight
+                    graph.nodes[parent_key] = GraphNode(
+                        key=parent_key, ref=pref, kind=kind_hint, depth=depth + 1
+                    )
+                    fut = fetcher.submit(parent_key, pref, depth + 1)
+                    assert fut is not None
+                    pending.append((parent_key, pref, kind_hint, fut))
+            next_frontier: list[str] = []
+            for parent_key, pref, kind_hint, fut in pending:
+                outcome = fut.result()
+                if isinstance(outcome, ModelAuditError):
                     graph.nodes[parent_key] = GraphNode(
                         key=parent_key,
-                        ref=RepoRef(repo_id=claim.target[:200] or "?", kind=claim.kind),
+                        ref=pref,
                         kind=kind_hint,
                         depth=depth + 1,
-                        unresolved_reason=f"{claim.target!r} is neither a Hub id nor a folder next to the model",
-                    )
-                    continue
-                if depth + 1 > max_depth:
-                    graph.nodes[parent_key] = GraphNode(
-                        key=parent_key, ref=ref, kind=kind_hint, depth=depth + 1,
-                        unresolved_reason=f"beyond --max-depth {max_depth}",
-                    )
-                    graph.truncated = f"max depth {max_depth} reached"
-                    continue
-                try:
-                    parent_record = sources.fetch(ref)
-                except ModelAuditError as exc:
-                    graph.nodes[parent_key] = GraphNode(
-                        key=parent_key, ref=ref, kind=kind_hint, depth=depth + 1, unresolved_reason=exc.message
+                        unresolved_reason=outcome.message,
                     )
                     continue
                 graph.nodes[parent_key] = GraphNode(
-                    key=parent_key, ref=ref, kind=node_kind(parent_record, ref), depth=depth + 1, record=parent_record
+                    key=parent_key, ref=pref, kind=node_kind(outcome, pref), depth=depth + 1, record=outcome
                 )
                 next_frontier.append(parent_key)
-        frontier = next_frontier
-        depth += 1
+            if progress is not None:
+                progress(len(graph.nodes))
+            frontier = next_frontier
+            depth += 1
+    finally:
+        fetcher.close()
+    if dropped:
+        graph.truncated = f"node cap of {max_nodes} reached"
+        graph.findings.append(_cap_finding(root_key, max_nodes, dropped))
+    graph.cycles = find_cycles(graph)
     return graph
 
 
-def _ancestors_path(graph: LineageGraph, start: str, goal: str) -> list[str]:
-    """Nodes reachable upward from ``start``; contains ``goal`` when adding an edge to ``start`` closes a cycle."""
-    return [start, *graph.ancestors(start)] if goal in graph.ancestors(start) or start == goal else []
+def _group_claims(child: RepoRecord) -> list[tuple[str, RepoRef | None, list[ParentClaim]]]:
+    """The child's claims grouped by the parent they name, in declaration order."""
+    groups: dict[str, tuple[RepoRef | None, list[ParentClaim]]] = {}
+    for claim in child.parents:
+        ref = parent_ref(claim, child)
+        key = _claim_key(claim, ref)
+        if key in groups:
+            groups[key][1].append(claim)
+        else:
+            groups[key] = (ref, [claim])
+    return [(key, ref, claims) for key, (ref, claims) in groups.items()]
+
+
+def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
+    return list(dict.fromkeys(evidence))
+
+
+def _add_evidence(edge: Edge, claims: list[ParentClaim]) -> None:
+    edge.evidence = _dedupe([*edge.evidence, *(c.evidence for c in claims)])
+
+
+def _cap_finding(root: str, max_nodes: int, dropped: list[str]) -> Finding:
+    from modelaudit.policy.rules.lineage_rules import LineageUnresolved
+
+    names = sorted(set(dropped))
+    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    return Finding(
+        rule=LineageUnresolved.id,
+        name=LineageUnresolved.name,
+        severity=Severity.WARNING,
+        node=root,
+        message=f"lineage crawl stopped at the node cap of {max_nodes}; {len(names)} parent(s) not followed: {shown}",
+        how_to_fix="Raise --max-nodes, or audit the unfollowed parents separately.",
+        evidence=[Evidence(source="lineage:max_nodes", value=str(max_nodes))],
+    )
+
+
+def find_cycles(graph: LineageGraph) -> list[list[str]]:
+    """Every elementary cycle met by a depth-first walk from the root (each as a path back to its start).
+
+    Paths are rotated to start at their smallest key and deduplicated, so the result does not depend on
+    the order edges were found. Iterative: deep lineages cannot overflow the stack.
+    """
+    parents: dict[str, list[str]] = {}
+    for e in graph.edges:
+        parents.setdefault(e.child, []).append(e.parent)
+    for key in parents:
+        parents[key] = sorted(set(parents[key]))
+    found: set[tuple[str, ...]] = set()
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    for start in [graph.root, *sorted(graph.nodes)]:
+        if start in state:
+            continue
+        path: list[str] = [start]
+        iters = [iter(parents.get(start, []))]
+        state[start] = 1
+        while path:
+            nxt = next(iters[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                iters.pop()
+                continue
+            if state.get(nxt) == 1:
+                loop = path[path.index(nxt) :]
+                pivot = loop.index(min(loop))
+                found.add(tuple(loop[pivot:] + loop[:pivot]))
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                iters.append(iter(parents.get(nxt, [])))
+    return [[*loop, loop[0]] for loop in sorted(found)]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, BinaryIO
 
 from modelaudit.errors import NetworkError, OfflineError, SourceError
 from modelaudit.models import RepoRecord, RepoRef, SourceKind
 
 if TYPE_CHECKING:
+    from modelaudit.lineage.cache import MetadataCache
     from modelaudit.sources.base import Source
 
 # name → "module:Class"; imported on first use so that --help and local scans stay light.
@@ -23,6 +25,10 @@ class SourceSet:
 
     Online, a Hub id that cannot be reached for network reasons falls back to the HF cache (an explicit
     evidence note says so); not-found and gated answers are final and never masked by the cache.
+
+    With a ``metadata_cache`` (lineage/cache.py), Hub records are served from disk when fresh (pinned
+    commits always, branches within the TTL) and stored after each Hub read; offline or unreachable, a
+    stale entry is used after the HF cache. Safe to call from several threads (the lineage crawler does).
     """
 
     def __init__(
@@ -33,6 +39,7 @@ class SourceSet:
         token: str | None = None,
         cache_dir: str | None = None,
         timeout: float = 10.0,
+        metadata_cache: MetadataCache | None = None,
     ) -> None:
         self.offline = offline
         self._endpoint = endpoint
@@ -40,8 +47,14 @@ class SourceSet:
         self._cache_dir = cache_dir
         self._timeout = timeout
         self._instances: dict[SourceKind, Source] = {}
+        self._lock = threading.Lock()
+        self.metadata_cache = metadata_cache
 
     def get(self, kind: SourceKind) -> Source:
+        with self._lock:
+            return self._get(kind)
+
+    def _get(self, kind: SourceKind) -> Source:
         if kind not in self._instances:
             import importlib
 
@@ -58,15 +71,32 @@ class SourceSet:
     def fetch(self, ref: RepoRef) -> RepoRecord:
         if ref.local_path:
             return self.get(SourceKind.LOCAL).fetch(ref)
+        cache = self.metadata_cache
         if self.offline:
-            return self.get(SourceKind.CACHE).fetch(ref)
+            try:
+                return self.get(SourceKind.CACHE).fetch(ref)
+            except SourceError:
+                stale = cache.get(ref, allow_stale=True) if cache is not None else None
+                if stale is None:
+                    raise
+                return stale
+        if cache is not None:
+            cached = cache.get(ref)
+            if cached is not None:
+                return cached
         try:
-            return self.get(SourceKind.HUB).fetch(ref)
+            record = self.get(SourceKind.HUB).fetch(ref)
         except (NetworkError, OfflineError) as online_error:
             try:
                 return self.get(SourceKind.CACHE).fetch(ref)
             except SourceError:
-                raise online_error from None
+                stale = cache.get(ref, allow_stale=True) if cache is not None else None
+                if stale is None:
+                    raise online_error from None
+                return stale
+        if cache is not None:
+            cache.put(ref, record)
+        return record
 
     def for_record(self, record: RepoRecord) -> Source:
         return self.get(record.source)

@@ -7,7 +7,14 @@ an id, a contract slug, a summary, a how-to-fix text and a default severity.
 from __future__ import annotations
 
 from modelaudit.policy.rules.base import Rule, RuleContext, make_finding
-from modelaudit.policy.rules.lineage_rules import GatedRepo, LineageCycle, LineageUnresolved, MetadataProblem
+from modelaudit.policy.rules.lineage_rules import (
+    GatedRepo,
+    LineageCycle,
+    LineageMismatch,
+    LineageUnresolved,
+    MetadataProblem,
+)
+from modelaudit.policy.rules.waiver_rules import WaiverExpired
 
 RULES: dict[str, type[Rule]] = {
     cls.id: cls
@@ -16,6 +23,8 @@ RULES: dict[str, type[Rule]] = {
         LineageCycle,
         GatedRepo,
         MetadataProblem,
+        LineageMismatch,
+        WaiverExpired,
     )
 }
 

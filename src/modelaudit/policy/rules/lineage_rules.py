@@ -13,7 +13,9 @@ from modelaudit.policy.rules.base import RuleContext, make_finding
 class LineageUnresolved:
     id: ClassVar[str] = "MA001"
     name: ClassVar[str] = "lineage-unresolved"
-    summary: ClassVar[str] = "A declared parent model or dataset could not be resolved, so its license is unchecked."
+    summary: ClassVar[str] = (
+        "A declared parent model or dataset could not be resolved, so its license is unchecked."
+    )
     how_to_fix: ClassVar[str] = (
         "Make the parent readable (fix the id, set HF_TOKEN for gated or private repos, or populate the cache "
         "for offline scans), or waive the finding with a reason if the parent is known to be gone."
@@ -38,7 +40,9 @@ class LineageCycle:
     id: ClassVar[str] = "MA002"
     name: ClassVar[str] = "lineage-cycle"
     summary: ClassVar[str] = "Repos name each other as parents, so the lineage has no foundation."
-    how_to_fix: ClassVar[str] = "Correct the base_model fields so that derivation points one way, towards the base model."
+    how_to_fix: ClassVar[str] = (
+        "Correct the base_model fields so that derivation points one way, towards the base model."
+    )
     default_severity: ClassVar[Severity] = Severity.ERROR
 
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
@@ -87,4 +91,64 @@ class MetadataProblem:
                 f"{len(node.record.problems)} metadata problem(s) in {node.key}: "
                 + "; ".join(f"{p.source}: {p.value}" for p in node.record.problems[:5]),
                 list(node.record.problems),
+            )
+
+
+# evidence families that name a model base: what the card says vs what the repo's files say
+_CARD_BASE_SOURCES = ("card:base_model", "card:finetuned_from", "tag:base_model")
+_FILE_BASE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "adapter_config.json": ("adapter_config.json:",),
+    "GGUF metadata": ("gguf:",),
+    "mergekit config": ("mergekit_config.yml:", "mergekit_moe_config.yml:"),
+}
+
+
+def _is_file_base_evidence(source: str, prefixes: tuple[str, ...]) -> bool:
+    if not source.startswith(prefixes):
+        return False
+    if source.startswith("gguf:"):
+        # base_model.{i}.repo_url and source.repo_url name bases; title-cased names and datasets do not
+        return source.endswith(".repo_url") and ":general.dataset" not in source
+    return True
+
+
+class LineageMismatch:
+    id: ClassVar[str] = "MA005"
+    name: ClassVar[str] = "lineage-mismatch"
+    summary: ClassVar[str] = (
+        "The model card names one base model and the repo's files (adapter_config.json, GGUF metadata or "
+        "a mergekit config) name another, so the real base is uncertain."
+    )
+    how_to_fix: ClassVar[str] = (
+        "Make the card's base_model name the model the weights were actually derived from (the one in "
+        "adapter_config.json, the GGUF metadata or the mergekit config), or fix the file; both bases are "
+        "kept in the lineage until they agree."
+    )
+    default_severity: ClassVar[Severity] = Severity.WARNING
+
+    def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
+        edges = ctx.graph.parents(node.key)
+        card: dict[str, list[Evidence]] = {}
+        for e in edges:
+            ev = [v for v in e.evidence if v.source.startswith(_CARD_BASE_SOURCES)]
+            if ev:
+                card[e.parent] = ev
+        if not card:
+            return
+        for family, prefixes in _FILE_BASE_FAMILIES.items():
+            named: dict[str, list[Evidence]] = {}
+            for e in edges:
+                ev = [v for v in e.evidence if _is_file_base_evidence(v.source, prefixes)]
+                if ev:
+                    named[e.parent] = ev
+            if not named or set(named) & set(card):
+                continue
+            evidence = [v for key in sorted(card) for v in card[key]]
+            evidence += [v for key in sorted(named) for v in named[key]]
+            yield make_finding(
+                self,
+                node.key,
+                f"the card of {node.key} names {', '.join(sorted(card))} as base but its {family} names "
+                f"{', '.join(sorted(named))}; both are kept in the lineage",
+                evidence,
             )
