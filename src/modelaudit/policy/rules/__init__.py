@@ -14,7 +14,6 @@ from modelaudit.policy.rules.lineage_rules import (
     LineageUnresolved,
     MetadataProblem,
 )
-from modelaudit.policy.rules.waiver_rules import WaiverExpired
 
 RULES: dict[str, type[Rule]] = {
     cls.id: cls
@@ -24,7 +23,6 @@ RULES: dict[str, type[Rule]] = {
         GatedRepo,
         MetadataProblem,
         LineageMismatch,
-        WaiverExpired,
     )
 }
 
