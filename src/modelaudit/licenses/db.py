@@ -64,6 +64,7 @@ class LicenseDB:
 
     def __init__(self, records: list[LicenseRecord], path: Path | None = None) -> None:
         self.path = path
+        self.derived: dict[str, Any] = {}  # lazily built look-up structures (normaliser index, ...)
         self._records: dict[str, LicenseRecord] = {}
         self._index: dict[str, str] = {}
         for rec in sorted(records, key=lambda r: (r.origin != "license_db", r.id)):
@@ -99,9 +100,7 @@ class LicenseDB:
 
     def all(self, *, include_spdx: bool = True) -> list[LicenseRecord]:
         """Every record, sorted by id; ``include_spdx=False`` gives only the license_db records."""
-        return [
-            r for _, r in sorted(self._records.items()) if include_spdx or r.origin == "license_db"
-        ]
+        return [r for _, r in sorted(self._records.items()) if include_spdx or r.origin == "license_db"]
 
     def by_hub_id(self, hub_id: str) -> LicenseRecord | None:
         want = _key(hub_id)
@@ -109,16 +108,19 @@ class LicenseDB:
 
     def recognition_data(self) -> dict[str, Any]:
         """The derived text-recognition data shipped next to the records (empty when absent)."""
-        if self.path is None:
-            return {}
-        f = self.path / RECOGNITION_FILE
-        if not f.is_file():
-            return {}
-        try:
-            data: dict[str, Any] = json.loads(f.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"{f}: unreadable recognition data: {exc}") from exc
-        return data
+        return read_recognition_data(self.path) if self.path is not None else {}
+
+
+def read_recognition_data(folder: Path) -> dict[str, Any]:
+    """``<folder>/_recognition.json`` (written by scripts/build_license_recognition.py), or {} when absent."""
+    f = folder / RECOGNITION_FILE
+    if not f.is_file():
+        return {}
+    try:
+        data: dict[str, Any] = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{f}: unreadable recognition data: {exc}") from exc
+    return data
 
 
 def _read_record(path: Path) -> LicenseRecord:
@@ -230,4 +232,12 @@ def load_db() -> LicenseDB:
     return _load(str(db_dir()))
 
 
-__all__ = ["ENV_VAR", "LicenseDB", "db_dir", "load_db", "load_records"]
+__all__ = [
+    "ENV_VAR",
+    "RECOGNITION_FILE",
+    "LicenseDB",
+    "db_dir",
+    "load_db",
+    "load_records",
+    "read_recognition_data",
+]

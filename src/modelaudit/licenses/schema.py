@@ -144,7 +144,9 @@ class Obligations(_Strict):
     naming_prefix: str | None = None  # names of distributed derivatives must begin with this
     built_with: str | None = None  # text to display prominently, e.g. "Built with Llama"
     share_alike: ShareAlike = ShareAlike.NONE
-    flow_down_use_restrictions: bool = False  # use restrictions must be passed to every recipient / derivative
+    flow_down_use_restrictions: bool = (
+        False  # use restrictions must be passed to every recipient / derivative
+    )
     use_policy_url: str | None = None  # where the incorporated use policy is published
     output_use_restrictions: list[OutputRestriction] = Field(default_factory=list)
     output_use_note: str | None = None
@@ -223,10 +225,10 @@ class LicenseRecord(_Strict):
     def _consistent(self) -> LicenseRecord:
         if self.commercial_use is CommercialUse.CONDITIONAL and not self.commercial_condition:
             raise ValueError(f"{self.id}: commercial_use conditional needs commercial_condition")
-        if self.obligations.use_policy_url and not self.obligations.flow_down_use_restrictions:
-            # a published use policy that does not flow down is still worth recording, but say so
-            if not self.obligations.note:
-                raise ValueError(f"{self.id}: use_policy_url without flow_down_use_restrictions needs a note")
+        ob = self.obligations
+        if ob.use_policy_url and not ob.flow_down_use_restrictions and not ob.note:
+            # a published use policy that does not flow down is still worth recording, but say why
+            raise ValueError(f"{self.id}: use_policy_url without flow_down_use_restrictions needs a note")
         return self
 
     @property

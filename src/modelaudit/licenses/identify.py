@@ -1,0 +1,306 @@
+"""Identify a license (or a license's use policy) from its text.
+
+How it works
+------------
+1. The text is normalised (:func:`tokens`): CRLF, HTML tags, markdown markup and link targets, quotes
+   and dashes are unified, copyright lines are dropped, and what is left is lower-cased words
+   (``3.1`` and ``don't`` stay one word). So reflowed lines, markdown wrapping, CRLF and a changed
+   copyright holder do not change the result.
+2. Every run of :data:`SHINGLE` consecutive words is hashed (CRC-32). The reference texts of the corpus
+   were reduced the same way by ``scripts/build_license_recognition.py`` into ``license_db/_recognition.json``
+   (hashes only; the package never reads the corpus).
+3. *Containment*: the share of the file's shingles found in a reference text. The best reference must
+   reach :data:`MIN_CONTAINMENT`; below it the text is not identified from its body (a title-line match
+   can still identify it with a lower confidence, see :data:`TITLE_CONFIDENCE`).
+4. Near-twins (Llama 3.1 / 3.2 / 3.3 / 4, CreativeML OpenRAIL-M / OpenRAIL++-M, Qwen / Qwen Research,
+   CC BY-NC / BY-NC-SA, ...) share most shingles. Every reference within :data:`TWIN_MARGIN` of the best
+   is a candidate; each candidate is scored by the shingles of the file that occur in it and in no other
+   candidate (its *distinguishing* shingles: version numbers, titles, extra clauses). The candidate with
+   the most distinguishing shingles wins; when two candidates cannot be told apart the confidence is halved
+   and both are reported.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import zlib
+from array import array
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from modelaudit.licenses.db import LicenseDB, load_db, read_recognition_data
+from modelaudit.licenses.schema import DocumentKind
+
+SHINGLE = 5  # words per shingle
+MIN_CONTAINMENT = 0.5  # share of the file's shingles that must come from one reference text
+TWIN_MARGIN = 0.15  # references this close to the best containment are near-twin candidates
+TITLE_CONFIDENCE = 0.6  # confidence of an identification made from a title line alone
+MIN_SHINGLES = 8  # fewer shingles than this: too short to identify from the body
+RECOGNITION_FORMAT = 1
+
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]{0,200}>")
+_COPYRIGHT = re.compile(r"^[\s#>*_`|\-]*(copyright\b|©|\(c\)\s*(?:\d|[a-z]))", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*")
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u00ad": "",
+        "\u200b": "",
+        "\ufeff": "",
+    }
+)
+
+
+def tokens(text: str) -> list[str]:
+    """The normalised words of a text (see the module docstring)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    kept = [line for line in text.split("\n") if not _COPYRIGHT.match(line)]
+    body = "\n".join(kept)
+    body = _TAG.sub(" ", _LINK.sub(r"\1", body))
+    return _WORD.findall(body.lower())
+
+
+def shingles(words: list[str]) -> set[int]:
+    """CRC-32 hashes of every run of :data:`SHINGLE` consecutive words."""
+    if len(words) < SHINGLE:
+        return {zlib.crc32(" ".join(words).encode())} if words else set()
+    return {zlib.crc32(" ".join(words[i : i + SHINGLE]).encode()) for i in range(len(words) - SHINGLE + 1)}
+
+
+def encode_hashes(values: set[int]) -> str:
+    """Sorted uint32 hashes → base64 (little-endian), the form stored in ``_recognition.json``."""
+    arr = array("I", sorted(values))
+    if arr.itemsize != 4:  # pragma: no cover - every platform we support has 4-byte unsigned int
+        raise RuntimeError("array('I') is not 32-bit here")
+    return base64.b64encode(arr.tobytes()).decode("ascii")
+
+
+def decode_hashes(data: str) -> frozenset[int]:
+    arr = array("I")
+    arr.frombytes(base64.b64decode(data))
+    return frozenset(arr)
+
+
+def phrase_in(phrase: str, words_joined: str) -> bool:
+    """True when the normalised words of ``phrase`` occur contiguously in ``words_joined``."""
+    p = " ".join(tokens(phrase))
+    return bool(p) and f" {p} " in words_joined
+
+
+class Candidate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    document: DocumentKind
+    reference: str  # the reference text (corpus file name) it was derived from
+    containment: float  # share of the file's shingles found in the reference
+    coverage: float  # share of the reference's shingles found in the file
+    distinguishing: int = 0  # shingles of the file found in this reference and no other candidate
+
+
+class Identification(BaseModel):
+    """What a text is, how sure we are, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None  # license_db id; None when not identified
+    name: str | None = None
+    document: DocumentKind | None = None  # license text, or its use policy
+    confidence: float = 0.0
+    method: Literal["fingerprint", "title", "declared", "none"] = "none"
+    evidence: list[str] = Field(default_factory=list)
+    alternatives: list[Candidate] = Field(default_factory=list)
+
+    @property
+    def identified(self) -> bool:
+        return self.id is not None
+
+
+@dataclass(frozen=True)
+class _Reference:
+    id: str
+    document: DocumentKind
+    file: str
+    hashes: frozenset[int]
+
+
+@cache
+def _references_at(path: str) -> tuple[_Reference, ...]:
+    return _references_from(read_recognition_data(Path(path)))
+
+
+def _references(db: LicenseDB) -> tuple[_Reference, ...]:
+    return _references_at(str(db.path)) if db.path is not None else ()
+
+
+def _references_from(data: dict[str, Any]) -> tuple[_Reference, ...]:
+    if not data:
+        return ()
+    if data.get("format") != RECOGNITION_FORMAT or data.get("shingle") != SHINGLE:
+        return ()
+    return tuple(
+        _Reference(d["id"], DocumentKind(d["document"]), d["file"], decode_hashes(d["hashes"]))
+        for d in data.get("documents", [])
+    )
+
+
+def _title_matches(db: LicenseDB, joined: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for rec in db.all(include_spdx=False):
+        for title in rec.recognition.titles:
+            if phrase_in(title, joined):
+                out.append((rec.id, title))
+    return out
+
+
+def _by_title(db: LicenseDB, words: list[str]) -> Identification | None:
+    head = " " + " ".join(words[:400]) + " "
+    hits = _title_matches(db, head)
+    if not hits:
+        return None
+    # the longest title wins ("Qwen RESEARCH LICENSE AGREEMENT" over "Qwen LICENSE AGREEMENT" is not an
+    # issue because they are different word sequences; longer titles are simply more specific)
+    hits.sort(key=lambda h: (-len(tokens(h[1])), h[0]))
+    best_id, title = hits[0]
+    rival = [h for h in hits[1:] if h[0] != best_id and len(tokens(h[1])) == len(tokens(title))]
+    conf = TITLE_CONFIDENCE / (2 if rival else 1)
+    rec = db.get(best_id)
+    return Identification(
+        id=best_id,
+        name=rec.display_name if rec else None,
+        document=DocumentKind.LICENSE,
+        confidence=conf,
+        method="title",
+        evidence=[f"title line: {title!r}"] + [f"also matches title {t!r} of {i}" for i, t in rival],
+    )
+
+
+def _by_declaration(text: str) -> Identification | None:
+    """A file that holds only a license id or name (e.g. a LICENSE file reading ``Apache-2.0``)."""
+    from modelaudit.licenses.normalize import normalize
+
+    line = text.strip()
+    if not line or "\n" in line or len(line) > 120:
+        return None
+    n = normalize(line)
+    if n.id is None:
+        return None
+    return Identification(
+        id=n.id,
+        name=n.name,
+        document=DocumentKind.LICENSE,
+        confidence=round(n.confidence * 0.9, 3),
+        method="declared",
+        evidence=[f"the file only names a license: {line!r} ({n.method})"],
+    )
+
+
+def identify_text(text: str, *, db: LicenseDB | None = None) -> Identification:
+    """Identify the license a text is (or whose use policy it is). Never guesses: unknown is ``id=None``."""
+    db = db or load_db()
+    refs = _references(db)
+    words = tokens(text)
+    q = shingles(words)
+    if len(q) < MIN_SHINGLES:
+        return (
+            _by_declaration(text)
+            or _by_title(db, words)
+            or Identification(id=None, evidence=[f"too short to identify ({len(words)} words)"])
+        )
+    scored: list[Candidate] = []
+    for ref in refs:
+        common = len(q & ref.hashes)
+        if common:
+            scored.append(
+                Candidate(
+                    id=ref.id,
+                    document=ref.document,
+                    reference=ref.file,
+                    containment=round(common / len(q), 4),
+                    coverage=round(common / max(1, len(ref.hashes)), 4),
+                )
+            )
+    scored.sort(key=lambda c: (-c.containment, c.id, c.document.value))
+    best = scored[0].containment if scored else 0.0
+    if best < MIN_CONTAINMENT:
+        by_title = _by_title(db, words)
+        if by_title:
+            by_title.evidence.append(
+                f"body matches no reference text (best containment {best:.0%} < {MIN_CONTAINMENT:.0%})"
+            )
+            by_title.alternatives = scored[:3]
+            return by_title
+        return Identification(
+            id=None,
+            evidence=[
+                f"no reference text contains at least {MIN_CONTAINMENT:.0%} of this text (best {best:.0%})"
+            ],
+            alternatives=scored[:3],
+        )
+    pool = [c for c in scored if c.containment >= best - TWIN_MARGIN]
+    by_ref = {(r.id, r.document, r.file): r.hashes for r in refs}
+    ranked: list[Candidate] = []
+    for c in pool:
+        own = by_ref[(c.id, c.document, c.reference)]
+        others: set[int] = set()
+        for o in pool:
+            if o is not c:
+                others |= by_ref[(o.id, o.document, o.reference)]
+        ranked.append(c.model_copy(update={"distinguishing": len((q & own) - others)}))
+    ranked.sort(key=lambda c: (-c.distinguishing, -c.containment, c.id))
+    win = ranked[0]
+    tie = len(ranked) > 1 and ranked[1].distinguishing == win.distinguishing and ranked[1].id != win.id
+    conf = win.containment * (0.85 + 0.15 * min(1.0, win.coverage / 0.5))
+    if tie:
+        conf /= 2
+    rec = db.get(win.id)
+    joined = " " + " ".join(words) + " "
+    evidence = [
+        f"{win.containment:.0%} of the text's {SHINGLE}-word shingles occur in the reference text {win.reference}"
+        f" ({win.coverage:.0%} of the reference is present)"
+    ]
+    if len(ranked) > 1:
+        rivals = ", ".join(f"{c.id}/{c.document.value}" for c in ranked[1:])
+        evidence.append(
+            f"{win.distinguishing} shingles occur only in {win.id} among the near-twins ({rivals})"
+            + ("; it cannot be told apart from " + ranked[1].id if tie else "")
+        )
+    if rec:
+        evidence += [
+            f"title line: {t!r}"
+            for t in rec.recognition.titles + rec.recognition.phrases
+            if phrase_in(t, joined)
+        ]
+    return Identification(
+        id=win.id,
+        name=rec.display_name if rec else None,
+        document=win.document,
+        confidence=round(min(1.0, conf), 3),
+        method="fingerprint",
+        evidence=evidence,
+        alternatives=[c for c in ranked[1:]] + [c for c in scored if c not in pool][:2],
+    )
+
+
+__all__ = [
+    "MIN_CONTAINMENT",
+    "SHINGLE",
+    "TITLE_CONFIDENCE",
+    "TWIN_MARGIN",
+    "Candidate",
+    "Identification",
+    "identify_text",
+    "tokens",
+]
