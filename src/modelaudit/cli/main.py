@@ -33,6 +33,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "smoke_command",
         "Load and run a model once in a child process: device, speed, memory, sane output.",
     ),
+    "licenses": (
+        "modelaudit.cli.licenses",
+        "licenses_command",
+        "The license knowledge base: list licenses, show one's obligations, identify a LICENSE file.",
+    ),
 }
 
 
