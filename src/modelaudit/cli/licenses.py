@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -121,7 +122,7 @@ def identify_command(file: Path, fmt: str) -> None:
     from modelaudit.licenses.identify import identify_text
 
     if str(file) == "-":
-        text = click.get_text_stream("stdin").read(_MAX_FILE_BYTES)
+        text = sys.stdin.read(_MAX_FILE_BYTES)
     else:
         try:
             with file.open("rb") as fh:

@@ -278,11 +278,8 @@ def identify_text(text: str, *, db: LicenseDB | None = None) -> Identification:
             + ("; it cannot be told apart from " + ranked[1].id if tie else "")
         )
     if rec:
-        evidence += [
-            f"title line: {t!r}"
-            for t in rec.recognition.titles + rec.recognition.phrases
-            if phrase_in(t, joined)
-        ]
+        evidence += [f"title line: {t!r}" for t in rec.recognition.titles if phrase_in(t, joined)]
+        evidence += [f"distinctive phrase: {t!r}" for t in rec.recognition.phrases if phrase_in(t, joined)]
     return Identification(
         id=win.id,
         name=rec.display_name if rec else None,
