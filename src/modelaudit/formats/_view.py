@@ -159,6 +159,7 @@ class FindingRow:
     how_to_fix: str
     evidence: list[tuple[str, str]]
     waiver: Waiver | None
+    baseline: bool  # already in the --baseline report: shown, does not fail the verdict
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,7 @@ def _finding_row(f: Finding) -> FindingRow:
         how_to_fix=f.how_to_fix,
         evidence=[(e.source, e.value) for e in f.evidence],
         waiver=f.waiver,
+        baseline=f.baseline,
     )
 
 
