@@ -38,6 +38,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "licenses_command",
         "The license knowledge base: list licenses, show one's obligations, identify a LICENSE file.",
     ),
+    "report": (
+        "modelaudit.cli.report",
+        "report_command",
+        "Re-render a saved JSON report as HTML, Markdown, text, SARIF, SPDX or CycloneDX.",
+    ),
 }
 
 
