@@ -18,6 +18,16 @@ from modelaudit.cli._errors import run_guarded
 
 # command name → (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "diff": (
+        "modelaudit.cli.diff",
+        "diff_command",
+        "Compare two JSON reports: new and resolved findings, license, lineage and file changes.",
+    ),
+    "scan-changed": (
+        "modelaudit.cli.precommit",
+        "scan_changed_command",
+        "Scan the model folders that contain the given files (pre-commit hooks, CI).",
+    ),
     "scan": (
         "modelaudit.cli.scan",
         "scan_command",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -161,6 +162,11 @@ def scan_command(
         report = scan(target, options, progress=progress)
         reports.append(report)
     emit_reports(reports, fmts, output)
+    if os.environ.get("GITHUB_ACTIONS") == "true":  # annotations on the pull request; stdout stays the report
+        from modelaudit.cli._annotations import annotation_lines
+
+        for line in annotation_lines(reports):
+            click.echo(line, err=True)
     if not quiet:
         for report in reports:
             click.echo(summary_line(report), err=True)

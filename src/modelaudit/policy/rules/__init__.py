@@ -14,6 +14,7 @@ from modelaudit.policy.rules.lineage_rules import (
     LineageUnresolved,
     MetadataProblem,
 )
+from modelaudit.policy.rules.waiver_rules import WaiverExpired
 
 RULES: dict[str, type[Rule]] = {
     cls.id: cls
@@ -23,6 +24,7 @@ RULES: dict[str, type[Rule]] = {
         GatedRepo,
         MetadataProblem,
         LineageMismatch,
+        WaiverExpired,
     )
 }
 

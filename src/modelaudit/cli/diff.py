@@ -1,0 +1,34 @@
+"""``modelaudit diff BASE.json HEAD.json``: what changed between two reports, and whether it fails."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from modelaudit.errors import ExitCode
+
+
+@click.command("diff")
+@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("head", type=click.Path(dir_okay=False))
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
+    help="Output format (md is sized for a pull-request comment).",
+)
+def diff_command(base: str, head: str, fmt: str) -> int:
+    """Compare two JSON reports: added and removed findings, changed licenses, edges and file hashes.
+
+    \b
+    Exit codes: 1 when a finding new in HEAD reaches HEAD's fail_on (unwaived), 0 otherwise,
+                2 when a report cannot be read.
+    Example:
+      modelaudit diff reports/main.json reports/pr.json -f md > comment.md
+    """
+    from modelaudit.policy.baseline import load_report
+    from modelaudit.policy.diff import RENDERERS, diff_reports
+
+    result = diff_reports(load_report(base, what="base report"), load_report(head, what="head report"))
+    sys.stdout.write(RENDERERS[fmt](result))
+    sys.stdout.flush()
+    return int(ExitCode.POLICY_FAILED if result.failed else ExitCode.OK)
