@@ -135,7 +135,11 @@ def verify_target(
     def open_file(path: str) -> Any:
         return sources.open_file(record, path)
 
-    results, findings = verify_files(record.files, open_file, mode)
+    def read_range(path: str, start: int, length: int) -> bytes:
+        return sources.read_range(record, path, start, length)
+
+    # headers mode reads headers through range requests, so Hub weights are not downloaded to check them
+    results, findings = verify_files(record.files, open_file, mode, node=node.key, read_range=read_range)
     return results, [f.model_copy(update={"node": node.key}) for f in findings]
 
 

@@ -53,7 +53,9 @@ def weights(seed: int, arch: dict[str, tuple[int, ...]] = ARCH_A) -> dict[str, n
 def perturbed(base: dict[str, np.ndarray], rel_noise: float, seed: int) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     return {
-        k: (v + rng.standard_normal(v.shape).astype(np.float32) * float(v.std() or 1.0) * rel_noise).astype(np.float32)
+        k: (v + rng.standard_normal(v.shape).astype(np.float32) * float(v.std() or 1.0) * rel_noise).astype(
+            np.float32
+        )
         for k, v in base.items()
     }
 
@@ -164,7 +166,10 @@ class _Rebuild:
 
     def __reduce__(self) -> tuple[Any, ...]:
         storage = ("storage", self.mods["torch"].FloatStorage, self.key, "cpu", self.numel)
-        return (self.mods["torch._utils"]._rebuild_tensor_v2, (_PID(storage), 0, (self.numel,), (1,), False, OrderedDict()))
+        return (
+            self.mods["torch._utils"]._rebuild_tensor_v2,
+            (_PID(storage), 0, (self.numel,), (1,), False, OrderedDict()),
+        )
 
 
 class _PID:

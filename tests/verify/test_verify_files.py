@@ -72,7 +72,9 @@ def test_git_blob_mismatch_on_a_small_file() -> None:
 
 def test_headers_mode_reads_only_headers_and_reports_not_checked() -> None:
     st = safetensors_bytes(weights(0))
-    results, findings = _run({"model.safetensors": st}, [lfs_entry("model.safetensors", st)], VerifyMode.HEADERS)
+    results, findings = _run(
+        {"model.safetensors": st}, [lfs_entry("model.safetensors", st)], VerifyMode.HEADERS
+    )
     assert results[0].status is FileStatus.NOT_CHECKED and results[0].sha256_actual is None
     assert findings == []
 
@@ -125,7 +127,9 @@ def test_overlapping_offsets() -> None:
         "b": {"dtype": "F32", "shape": [4], "data_offsets": [8, 24]},
     }
     results, findings = _run(
-        {"w.safetensors": raw_safetensors(header, b"\0" * 24)}, [FileEntry(path="w.safetensors")], VerifyMode.HEADERS
+        {"w.safetensors": raw_safetensors(header, b"\0" * 24)},
+        [FileEntry(path="w.safetensors")],
+        VerifyMode.HEADERS,
     )
     assert results[0].status is FileStatus.CORRUPT
     assert "overlap" in findings[0].message and "'b'" in findings[0].message
@@ -156,7 +160,10 @@ def test_sharded_index_consistency() -> None:
 def test_consistent_index_passes() -> None:
     s1 = safetensors_bytes({"a": np.zeros(4, np.float32)})
     index = {"weight_map": {"a": "model-00001-of-00001.safetensors"}}
-    files = {"sub/model-00001-of-00001.safetensors": s1, "sub/model.safetensors.index.json": json.dumps(index).encode()}
+    files = {
+        "sub/model-00001-of-00001.safetensors": s1,
+        "sub/model.safetensors.index.json": json.dumps(index).encode(),
+    }
     _, findings = _run(files, [FileEntry(path=p) for p in files], VerifyMode.HEADERS)
     assert findings == []
 
@@ -179,8 +186,13 @@ def test_missing_file_is_reported_not_passed() -> None:
 def test_parallel_results_are_in_path_order_and_progress_counts_bytes() -> None:
     files = {f"f{i}.bin.txt": os.urandom(1000 + i) for i in range(6)}
     seen: list[int] = []
-    results, _ = _run(files, [git_entry(p, d) for p, d in files.items()][::-1], VerifyMode.FULL, workers=3,
-                      progress=seen.append)
+    results, _ = _run(
+        files,
+        [git_entry(p, d) for p, d in files.items()][::-1],
+        VerifyMode.FULL,
+        workers=3,
+        progress=seen.append,
+    )
     assert [r.path for r in results] == sorted(files)
     assert all(r.status is FileStatus.VERIFIED for r in results)
     assert sum(seen) == sum(len(d) for d in files.values())
@@ -195,7 +207,7 @@ def test_malicious_pickle_is_flagged_and_never_executed(tmp_path: Path, protocol
     data = malicious_pickle(target, protocol)
     for name, blob in (("pytorch_model.bin", data), ("model.pt", torch_zip(data))):
         for mode in (VerifyMode.HEADERS, VerifyMode.FULL):
-            results, findings = _run({name: blob}, [FileEntry(path=name)], mode)
+            _results, findings = _run({name: blob}, [FileEntry(path=name)], mode)
             (f,) = _by_name(findings, "unsafe-serialization")
             assert (f.rule, f.severity) == ("MA303", Severity.ERROR)
             # builtins.open is io.open: pickle records the defining module
@@ -245,8 +257,9 @@ def test_unknown_globals_and_truncated_pickles_warn() -> None:
 
 
 def test_non_pickle_bin_is_left_alone() -> None:
-    _, findings = _run({"tokenizer.model": b"\x0a\x0bsentencepiece"}, [FileEntry(path="tokenizer.model")],
-                       VerifyMode.HEADERS)
+    _, findings = _run(
+        {"tokenizer.model": b"\x0a\x0bsentencepiece"}, [FileEntry(path="tokenizer.model")], VerifyMode.HEADERS
+    )
     assert findings == []
 
 
@@ -254,3 +267,27 @@ def test_pickle_with_huge_binbytes_claim_is_bounded() -> None:
     data = b"\x80\x04\x8e" + struct.pack("<Q", 2**60) + b"xx"  # BINBYTES8 claiming 2^60 bytes
     _, findings = _run({"a.pkl": data}, [FileEntry(path="a.pkl")], VerifyMode.HEADERS)
     assert findings[0].severity is Severity.WARNING and "past the end" in findings[0].message
+
+
+def test_headers_mode_with_read_range_never_opens_weight_files(tmp_path: Path) -> None:
+    st = safetensors_bytes({**weights(0), "big": np.zeros((1024, 1024), np.float32)})  # 4 MiB
+    evil = torch_zip(malicious_pickle(tmp_path / "pwned", 2))
+    files = {"model.safetensors": st, "pytorch_model.bin": evil, "config.json": b"{}"}
+    repo = MemoryRepo(files)
+    ranges: list[tuple[str, int, int]] = []
+
+    def read_range(path: str, start: int, length: int) -> bytes:
+        ranges.append((path, start, length))
+        return files[path][start : start + length]
+
+    entries = [
+        lfs_entry("model.safetensors", st),
+        lfs_entry("pytorch_model.bin", evil),
+        git_entry("config.json", b"{}"),
+    ]
+    _results, findings = verify_files(entries, repo.open_file, VerifyMode.HEADERS, read_range=read_range)
+    assert repo.opened == []
+    assert {p for p, _, _ in ranges} == {"model.safetensors", "pytorch_model.bin"}
+    assert sum(n for p, _, n in ranges if p == "model.safetensors") < len(st) / 10
+    assert [f.name for f in findings] == ["unsafe-serialization"] and findings[0].severity is Severity.ERROR
+    assert not (tmp_path / "pwned").exists()

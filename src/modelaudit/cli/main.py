@@ -28,6 +28,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "scan_changed_command",
         "Scan the model folders that contain the given files (pre-commit hooks, CI).",
     ),
+    "verify": (
+        "modelaudit.cli.verify",
+        "verify_command",
+        "Check a model's files: hashes against the repo, structure, unsafe pickles.",
+    ),
+    "fingerprint": (
+        "modelaudit.cli.fingerprint",
+        "fingerprint_command",
+        "Compare two models' weights, or add a known base model to the fingerprint index.",
+    ),
     "scan": (
         "modelaudit.cli.scan",
         "scan_command",

@@ -21,6 +21,7 @@ one slug and rule id, the severity tells them apart).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import posixpath
@@ -30,7 +31,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from modelaudit.errors import FileNotInRepoError, SourceError
 from modelaudit.models import Evidence, FileEntry, FileResult, FileStatus, Finding, Severity, VerifyMode
@@ -42,6 +43,7 @@ from modelaudit.verify.safetensors import StructureError, check_index, read_head
 __all__ = ["verify_files"]
 
 MAX_INDEX_BYTES = 64 * 1024 * 1024
+RANGE_BUFFER = 256 * 1024  # read-ahead per range request in headers mode
 INDEX_SUFFIX = ".safetensors.index.json"
 
 
@@ -103,6 +105,39 @@ class _Forward:
         data = self._h.read(length)
         self._pos += len(data)
         return data
+
+
+class _RangeFile(io.RawIOBase):
+    """A seekable read-only file over ``read_range(start, length)`` of a file of known size."""
+
+    def __init__(self, read: Callable[[int, int], bytes], size: int, name: str) -> None:
+        self._read = read
+        self._size = size
+        self._pos = 0
+        self.name = f"range:{name}"  # never an existing path: GGUFReader is not run on it
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, b: Any) -> int:
+        n = min(len(b), self._size - self._pos)
+        if n <= 0:
+            return 0
+        data = self._read(self._pos, n)
+        b[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
 
 
 def _seekable(handle: BinaryIO) -> bool:
@@ -196,6 +231,7 @@ def _check_one(
     mode: VerifyMode,
     node: str,
     progress: Callable[[int], None] | None,
+    read_range: Callable[[str, int, int], bytes] | None = None,
 ) -> _Outcome:
     result = FileResult(path=entry.path, size=entry.size, sha256_expected=entry.lfs_sha256)
     out = _Outcome(result)
@@ -224,8 +260,13 @@ def _check_one(
             else:
                 result.status = FileStatus.NO_REFERENCE
         if mode is not VerifyMode.NONE and _kind(entry.path):
-            with open_file(entry.path) as raw:
-                _structure(entry, raw, node, out)
+            if mode is VerifyMode.HEADERS and read_range is not None and entry.size is not None:
+                ranged = _RangeFile(lambda s, n: read_range(entry.path, s, n), entry.size, entry.path)
+                with io.BufferedReader(ranged, buffer_size=RANGE_BUFFER) as buffered:
+                    _structure(entry, buffered, node, out)
+            else:
+                with open_file(entry.path) as raw:
+                    _structure(entry, raw, node, out)
             if mode is VerifyMode.HEADERS and entry.size is not None and out.result.size != entry.size:
                 _mismatch(out, node, f"size {out.result.size} bytes, recorded {entry.size}")
         if mode is VerifyMode.HEADERS and progress is not None:
@@ -308,8 +349,13 @@ def verify_files(
     workers: int = 2,
     progress: Callable[[int], None] | None = None,
     node: str = "",
+    read_range: Callable[[str, int, int], bytes] | None = None,
 ) -> tuple[list[FileResult], list[Finding]]:
     """Check ``files`` of one node; results sorted by path, findings in a stable order.
+
+    ``read_range(path, start, length)``, when given, is used in ``headers`` mode for files whose size is
+    recorded, so a Hub target's weights are never downloaded to check their headers (buffered reads of
+    256 KiB; a torch zip costs its central directory and its ``data.pkl``).
 
     ``progress`` receives byte counts as they are processed (from worker threads, serialised by a lock).
     ``node`` is the node id findings are attached to.
@@ -325,7 +371,7 @@ def verify_files(
                 progress(n)
 
     def job(entry: FileEntry) -> _Outcome:
-        return _check_one(entry, open_file, mode, node, tick if progress is not None else None)
+        return _check_one(entry, open_file, mode, node, tick if progress is not None else None, read_range)
 
     if workers > 1 and len(entries) > 1:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="modelaudit-verify") as pool:

@@ -1,0 +1,155 @@
+"""``modelaudit verify TARGET``: hashes, structure and pickle safety of a model's files, without lineage."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from modelaudit.errors import InputError
+from modelaudit.models import FileEntry, FileResult, Finding, Severity, SourceKind, VerifyMode
+
+_SHA256_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+
+
+def read_manifest(path: str) -> dict[str, str]:
+    """``sha256sum`` output (``<hex>  <path>``) as path → sha256; blank lines and ``#`` comments allowed."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()[: MAX_MANIFEST_BYTES + 1]
+    except OSError as exc:
+        raise InputError(path, f"cannot read manifest: {exc.strerror or exc}") from None
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise InputError(path, f"manifest larger than {MAX_MANIFEST_BYTES} bytes")
+    out: dict[str, str] = {}
+    for lineno, line in enumerate(raw.decode("utf-8", "replace").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        m = _SHA256_LINE.match(line.strip())
+        if m is None:
+            raise InputError(
+                path, f"line {lineno} is not '<sha256>  <path>'", hint="generate it with sha256sum"
+            )
+        out[m.group(2).removeprefix("./")] = m.group(1).lower()
+    return out
+
+
+def apply_manifest(files: list[FileEntry], manifest: dict[str, str]) -> list[FileEntry]:
+    """Manifest hashes become the expected SHA-256; manifest paths the repo lacks are kept (as missing)."""
+    out = [
+        f.model_copy(update={"lfs_sha256": manifest[f.path], "blob_id": None}) if f.path in manifest else f
+        for f in files
+    ]
+    listed = {f.path for f in files}
+    out += [FileEntry(path=p, lfs_sha256=h) for p, h in sorted(manifest.items()) if p not in listed]
+    return out
+
+
+def render_text(target: str, mode: VerifyMode, results: list[FileResult], findings: list[Finding]) -> str:
+    lines = [f"{target} (verify: {mode.value})"]
+    width = max((len(r.status.value) for r in results), default=8)
+    for r in results:
+        size = f"{r.size:>14,}" if r.size is not None else " " * 14
+        detail = f"  {r.detail}" if r.detail else ""
+        lines.append(f"  {r.status.value:<{width}}  {size}  {r.path}{detail}")
+    if findings:
+        lines.append("")
+        for f in findings:
+            lines.append(f"{f.severity.value:<7} {f.rule} {f.name}: {f.message}")
+            lines.append(f"        fix: {f.how_to_fix}")
+    return "\n".join(lines) + "\n"
+
+
+@click.command("verify")
+@click.argument("target")
+@click.option(
+    "--mode",
+    "--verify",
+    "mode",
+    type=click.Choice([m.value for m in VerifyMode]),
+    default=None,
+    help="headers: structure only (default for Hub targets); full: hash every file too (default for folders "
+    "and the HF cache; downloads Hub files into the HF cache first); none: list only.",
+)
+@click.option(
+    "--manifest", type=click.Path(dir_okay=False), help="A sha256sum-style file of expected hashes."
+)
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Files hashed at once."
+)
+@click.option(
+    "--offline", is_flag=True, envvar="MODELAUDIT_OFFLINE", help="Read only the HF cache and folders."
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds per request."
+)
+def verify_command(
+    target: str, mode: str | None, manifest: str | None, fmt: str, workers: int, offline: bool, timeout: float
+) -> int:
+    """Check that TARGET's files are the bytes its repo recorded, well formed, and safe to load.
+
+    \b
+    SHA-256 is compared with the Hub's LFS hash (git blob SHA-1 for ordinary files, or --manifest);
+    safetensors, GGUF and sharded indexes are checked for structure; pickle-based files are scanned
+    statically for the globals they would import (never loaded).
+    Exit code 0 when no error-severity finding, 1 when there is one (hash mismatch, corrupt file,
+    dangerous pickle), 2 when TARGET cannot be read.
+
+    \b
+    Examples:
+      modelaudit verify ./my-model
+      modelaudit verify org/model --mode full -f json
+    """
+    from modelaudit.pipeline import ScanOptions, open_sources
+    from modelaudit.targets import parse_target
+    from modelaudit.verify import verify_files
+
+    ref = parse_target(target)
+    sources = open_sources(ScanOptions(offline=offline, timeout=timeout, no_cache=True))
+    record = sources.fetch(ref)
+    chosen = (
+        VerifyMode(mode)
+        if mode
+        else (VerifyMode.HEADERS if record.source is SourceKind.HUB else VerifyMode.FULL)
+    )
+    files = record.files
+    if manifest:
+        files = apply_manifest(files, read_manifest(manifest))
+    total = sum(f.size or 0 for f in files)
+    node = ref.key if not ref.local_path else ref.display()
+
+    def run(progress: object = None) -> tuple[list[FileResult], list[Finding]]:
+        return verify_files(
+            files,
+            lambda p: sources.open_file(record, p),
+            chosen,
+            workers=workers,
+            progress=progress,  # type: ignore[arg-type]
+            node=node,
+            read_range=lambda p, s, n: sources.read_range(record, p, s, n),
+        )
+
+    if sys.stderr.isatty() and chosen is not VerifyMode.NONE and total:
+        with click.progressbar(length=total, label="verifying", file=sys.stderr) as bar:
+            results, findings = run(bar.update)
+    else:
+        results, findings = run()
+    if fmt == "json":
+        doc = {
+            "target": node,
+            "mode": chosen.value,
+            "files": [r.model_dump(mode="json") for r in results],
+            "findings": [f.model_dump(mode="json") for f in findings],
+        }
+        sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    else:
+        sys.stdout.write(render_text(node, chosen, results, findings))
+    sys.stdout.flush()
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    click.echo(f"{len(results)} files, {errors} errors, {len(findings) - errors} other findings", err=True)
+    return 1 if errors else 0
