@@ -1,0 +1,457 @@
+"""The Hugging Face Hub as a source, through ``huggingface_hub``.
+
+Request budget per repo (what :meth:`HubSource.fetch` sends):
+
+1. one ``model_info`` / ``dataset_info`` call with files metadata: commit sha, cardData, tags, gated,
+   private, and every file's size, git blob id and LFS sha256;
+2. one plain GET per small file it needs, pinned to that commit: ``config.json``, ``adapter_config.json``
+   and mergekit configs only when listed; ``README.md`` only when the API gave no cardData;
+   LICENSE-like files only when the card's license is missing or ``other``, or ``license_link`` points at
+   a file in the repo. A plain model (card + config.json + weights) therefore costs two requests.
+
+Small files are checked against the recorded git blob id / sha256 and stored in the HF cache exactly
+where ``hf_hub_download`` would put them (``blobs/<etag>``, ``snapshots/<commit>/<path>``, ``refs/<rev>``),
+and the full listing is recorded as ``trees/<commit>.json``, so a later ``--offline`` scan finds them.
+Weight files go through :meth:`HubSource.open_file` (``hf_hub_download``) or
+:meth:`HubSource.read_range` (an HTTP Range GET). Every download is pinned to the resolved commit.
+
+Errors map onto :mod:`modelaudit.errors`; 429, 5xx, timeouts and broken connections are retried a bounded
+number of times (honouring ``Retry-After`` / ``RateLimit``) before becoming a ``NetworkError``. A gated
+repo's API metadata and README stay readable, so a gated target still scans; its other files are skipped
+during ``fetch`` (noted in ``problems``) and raise ``GatedRepoError`` from ``open_file`` / ``read_range``.
+The token never appears in messages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
+from urllib.parse import quote
+
+import httpx2
+from huggingface_hub import HfApi, get_session, hf_hub_download, hf_raise_for_status
+from huggingface_hub import errors as hf_errors
+from huggingface_hub.file_download import are_symlinks_supported
+from huggingface_hub.utils import build_hf_headers  # type: ignore[attr-defined]  # documented, not re-exported
+
+import modelaudit
+from modelaudit.errors import (
+    FileNotInRepoError,
+    GatedRepoError,
+    NetworkError,
+    OfflineError,
+    RepoNotFoundError,
+    RevisionNotFoundError,
+    SourceError,
+)
+from modelaudit.models import Evidence, FileEntry, RepoKind, RepoRecord, RepoRef, SourceKind
+from modelaudit.sources._card import MERGEKIT_FILES, extract_record, parse_front_matter
+from modelaudit.sources.base import MAX_SMALL_FILE_BYTES, is_license_file
+from modelaudit.sources.cache import (
+    COMMIT_RE,
+    default_cache_dir,
+    offline_mode,
+    repo_folder,
+    repo_type,
+    write_ref,
+    write_tree_listing,
+)
+
+
+class IncompleteBodyError(Exception):
+    """A body shorter than the size the Hub recorded (a lying Content-Length or a cut connection)."""
+
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    httpx2.TimeoutException,
+    httpx2.NetworkError,
+    httpx2.RemoteProtocolError,
+    json.JSONDecodeError,
+    IncompleteBodyError,
+)
+CONFIG_FILES = ("config.json", "adapter_config.json", *MERGEKIT_FILES)
+_TOKEN_LIKE = re.compile(r"hf_[A-Za-z0-9]{8,}")
+_RATELIMIT_T = re.compile(r"r=0;t=(\d+)")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    commit: str
+    files: dict[str, FileEntry]
+    info: Any
+
+
+def _git_blob_sha1(data: bytes) -> str:
+    return hashlib.sha1(b"blob " + str(len(data)).encode() + b"\0" + data).hexdigest()
+
+
+def _license_files_wanted(card: dict[str, Any]) -> bool:
+    """LICENSE-like files are fetched only when the card does not settle the license by id."""
+    values = card.get("license")
+    licenses = [
+        v for v in (values if isinstance(values, list) else [values]) if isinstance(v, str) and v.strip()
+    ]
+    if not licenses or any(v.strip().lower() == "other" for v in licenses):
+        return True
+    link = card.get("license_link")
+    return isinstance(link, str) and bool(link.strip()) and "://" not in link
+
+
+class HubSource:
+    """Reads repos from a Hugging Face Hub endpoint (``HF_ENDPOINT`` or huggingface.co)."""
+
+    kind = SourceKind.HUB
+
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        token: str | None = None,
+        timeout: float = 10.0,
+        *,
+        cache_dir: str | None = None,
+        retries: int = 3,
+        retry_backoff: float = 1.0,
+        max_retry_wait: float = 30.0,
+        cache_card: bool = False,
+    ) -> None:
+        """``cache_card`` also stores README.md in the HF cache during ``fetch`` (one more request) so a
+        later offline scan has the card; by default the card comes from the API and is not downloaded."""
+        self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+        self._token = token
+        self.timeout = timeout
+        self._cache_dir = Path(cache_dir).expanduser() if cache_dir else None
+        self.retries = max(0, retries)
+        self.retry_backoff = retry_backoff
+        self.max_retry_wait = max_retry_wait
+        self.cache_card = cache_card
+        self._sleep: Callable[[float], None] = time.sleep
+        self._api = HfApi(
+            endpoint=self.endpoint,
+            token=token,
+            library_name="modelaudit",
+            library_version=modelaudit.__version__,
+        )
+        self._resolved: dict[tuple[str, str, str], _Resolved] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:  # never show the token
+        return f"HubSource(endpoint={self.endpoint!r})"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self._cache_dir if self._cache_dir is not None else default_cache_dir()
+
+    # ---------------------------------------------------------------- plumbing
+
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        return build_hf_headers(
+            token=self._token,
+            library_name="modelaudit",
+            library_version=modelaudit.__version__,
+            headers=extra,
+        )
+
+    def _resolve_url(self, ref: RepoRef, commit: str, path: str) -> str:
+        prefix = "datasets/" if ref.kind is RepoKind.DATASET else ""
+        return f"{self.endpoint}/{prefix}{ref.repo_id}/resolve/{quote(commit, safe='')}/{quote(path)}"
+
+    def _scrub(self, text: str) -> str:
+        if self._token:
+            text = text.replace(self._token, "***")
+        return _TOKEN_LIKE.sub("hf_***", text)[:300]
+
+    def _wait_for(self, exc: Exception, attempt: int) -> float:
+        wait = float(self.retry_backoff * (2**attempt))
+        response = getattr(exc, "response", None)
+        if response is not None:
+            rate = _RATELIMIT_T.search(str(response.headers.get("RateLimit", "")))
+            retry_after = str(response.headers.get("Retry-After", ""))
+            if retry_after.strip().isdigit():
+                wait = float(retry_after.strip())
+            elif rate:
+                wait = float(rate.group(1)) + 1
+        return max(0.0, min(wait, self.max_retry_wait))
+
+    @staticmethod
+    def _transient(exc: Exception) -> bool:
+        if isinstance(exc, hf_errors.OfflineModeIsEnabled):
+            return False
+        if isinstance(exc, hf_errors.HfHubHTTPError):
+            return exc.response is not None and exc.response.status_code in RETRY_STATUS
+        return isinstance(exc, TRANSIENT_ERRORS)
+
+    def _call(self, ref: RepoRef, fn: Callable[[], T], *, path: str | None = None) -> T:
+        """Run ``fn`` with bounded retries on transient failures; map every failure to a SourceError."""
+        if offline_mode():
+            raise OfflineError(ref.key, "HF_HUB_OFFLINE is set")
+        attempt = 0
+        while True:
+            try:
+                return fn()
+            except SourceError:
+                raise
+            except Exception as exc:
+                if self._transient(exc) and attempt < self.retries:
+                    self._sleep(self._wait_for(exc, attempt))
+                    attempt += 1
+                    continue
+                raise self._map_error(ref, exc, path=path, attempts=attempt + 1) from None
+
+    def _map_error(self, ref: RepoRef, exc: Exception, *, path: str | None, attempts: int) -> SourceError:
+        where = f" ({path})" if path else ""
+        if isinstance(exc, hf_errors.OfflineModeIsEnabled) or (
+            isinstance(exc, hf_errors.LocalEntryNotFoundError) and offline_mode()
+        ):
+            return OfflineError(ref.key, f"HF_HUB_OFFLINE is set and {path or 'the file'} is not cached")
+        if isinstance(exc, hf_errors.GatedRepoError):
+            status = exc.response.status_code if exc.response is not None else None
+            why = "log in: no token was sent" if status == 401 else "your token is not approved for this repo"
+            detail = f"{why}{'; file ' + path if path else ''}"
+            return GatedRepoError(ref.key, detail)
+        if isinstance(exc, hf_errors.RevisionNotFoundError):
+            base = f"datasets/{ref.repo_id}" if ref.kind is RepoKind.DATASET else ref.repo_id
+            return RevisionNotFoundError(base, ref.revision or "main")
+        if isinstance(exc, hf_errors.RemoteEntryNotFoundError):
+            return FileNotInRepoError(ref.key, path or "?")
+        if isinstance(exc, hf_errors.DisabledRepoError):
+            return SourceError(ref.key, f"{ref.key}: access to this repo is disabled on the Hub")
+        if isinstance(exc, hf_errors.RepositoryNotFoundError):
+            return RepoNotFoundError(ref.key)
+        if isinstance(exc, hf_errors.HfHubHTTPError):
+            status = exc.response.status_code if exc.response is not None else 0
+            if status == 401:  # the Hub's answer to anonymous callers for missing and private repos alike
+                return RepoNotFoundError(ref.key, "or private: a token with access is needed")
+            if status in RETRY_STATUS:
+                label = "rate limited (429)" if status == 429 else f"HTTP {status}"
+                return NetworkError(ref.key, f"{label}{where}, gave up after {attempts} attempt(s)")
+            server = self._scrub(exc.server_message or "")
+            return SourceError(
+                ref.key, f"{ref.key}: HTTP {status}{where}" + (f": {server}" if server else "")
+            )
+        if isinstance(exc, hf_errors.LocalEntryNotFoundError):
+            return NetworkError(ref.key, f"could not reach {self.endpoint}{where} and it is not cached")
+        if isinstance(exc, IncompleteBodyError):
+            return NetworkError(ref.key, f"incomplete response{where}: {exc} ({attempts} attempt(s))")
+        if isinstance(exc, httpx2.TimeoutException):
+            return NetworkError(ref.key, f"timed out after {self.timeout:g}s{where} ({attempts} attempt(s))")
+        if isinstance(exc, httpx2.HTTPError | json.JSONDecodeError | KeyError | OSError):
+            kind = type(exc).__name__
+            return NetworkError(ref.key, f"{kind} talking to {self.endpoint}{where} ({attempts} attempt(s))")
+        return SourceError(ref.key, f"{ref.key}: unexpected error from the Hub client: {type(exc).__name__}")
+
+    # ---------------------------------------------------------------- resolution
+
+    def _info(self, ref: RepoRef) -> Any:
+        getter = self._api.dataset_info if ref.kind is RepoKind.DATASET else self._api.model_info
+        return self._call(
+            ref, lambda: getter(ref.repo_id, revision=ref.revision, files_metadata=True, timeout=self.timeout)
+        )
+
+    def resolve(self, ref: RepoRef) -> _Resolved:
+        """Commit sha and file list of ``ref`` (one info request, remembered for this source's lifetime)."""
+        key = (ref.kind.value, ref.repo_id, ref.revision or "")
+        with self._lock:
+            hit = self._resolved.get(key)
+        if hit is not None:
+            return hit
+        info = self._info(ref)
+        commit = info.sha
+        if not isinstance(commit, str) or not COMMIT_RE.match(commit):
+            raise NetworkError(ref.key, "the Hub answered without a commit sha")
+        files: dict[str, FileEntry] = {}
+        for s in info.siblings or []:
+            lfs = getattr(s, "lfs", None)
+            files[s.rfilename] = FileEntry(
+                path=s.rfilename,
+                size=lfs.size if lfs is not None else s.size,
+                blob_id=s.blob_id,
+                lfs_sha256=lfs.sha256 if lfs is not None else None,
+            )
+        resolved = _Resolved(commit=commit, files=files, info=info)
+        with self._lock:
+            self._resolved[key] = resolved
+        self._record_in_cache(ref, resolved)
+        return resolved
+
+    def _commit_for(self, ref: RepoRef) -> str:
+        if ref.revision and COMMIT_RE.match(ref.revision):
+            return ref.revision
+        return self.resolve(ref).commit
+
+    def _record_in_cache(self, ref: RepoRef, resolved: _Resolved) -> None:
+        """refs/<rev> and trees/<commit>.json, so the cache can answer for this revision offline."""
+        storage = repo_folder(self.cache_dir, ref)
+        try:
+            write_ref(storage, ref.revision or "main", resolved.commit)
+            write_tree_listing(storage, resolved.commit, list(resolved.files.values()))
+        except OSError:
+            pass  # a read-only cache only costs offline coverage
+
+    def _store_in_cache(self, ref: RepoRef, commit: str, path: str, etag: str, data: bytes) -> None:
+        """Put ``data`` where hf_hub_download would: blobs/<etag> and snapshots/<commit>/<path>."""
+        storage = repo_folder(self.cache_dir, ref)
+        blob = storage / "blobs" / etag
+        pointer = storage / "snapshots" / commit / path
+        try:
+            if not blob.exists():
+                blob.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=blob.parent, prefix=".tmp-")
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, blob)
+            if not pointer.exists():
+                pointer.parent.mkdir(parents=True, exist_ok=True)
+                if are_symlinks_supported(str(self.cache_dir)):
+                    with contextlib.suppress(FileExistsError):
+                        os.symlink(os.path.relpath(blob, pointer.parent), pointer)
+                else:
+                    shutil.copyfile(blob, pointer)
+        except OSError:
+            pass
+
+    # ---------------------------------------------------------------- Source protocol
+
+    def read_range(self, ref: RepoRef, path: str, start: int, length: int) -> bytes:
+        """``length`` bytes from ``start`` through an HTTP Range GET on the resolve URL (CDN redirect followed)."""
+        if length <= 0:
+            return b""
+        commit = self._commit_for(ref)
+        url = self._resolve_url(ref, commit, path)
+        end = start + length - 1
+        headers = self._headers({"Range": f"bytes={start}-{end}"})
+
+        def get() -> bytes:
+            with get_session().stream("GET", url, headers=headers, timeout=self.timeout) as resp:
+                if resp.status_code == 416:
+                    return b""
+                if resp.status_code >= 400:
+                    resp.read()
+                    hf_raise_for_status(resp)
+                skip = start if resp.status_code == 200 else 0  # server ignored the Range header
+                out = bytearray()
+                for chunk in resp.iter_bytes():
+                    if skip:
+                        cut = min(skip, len(chunk))
+                        chunk, skip = chunk[cut:], skip - cut
+                    out += chunk
+                    if len(out) >= length:
+                        break
+                return bytes(out[:length])
+
+        return self._call(ref, get, path=path)
+
+    def open_file(self, ref: RepoRef, path: str) -> BinaryIO:
+        """Download ``path`` into the HF cache (``blobs/<sha256>`` for LFS files) and open it."""
+        commit = self._commit_for(ref)
+        local = self._call(
+            ref,
+            lambda: hf_hub_download(
+                ref.repo_id,
+                path,
+                repo_type=repo_type(ref),
+                revision=commit,
+                cache_dir=str(self.cache_dir),
+                endpoint=self.endpoint,
+                token=self._token,
+                library_name="modelaudit",
+                library_version=modelaudit.__version__,
+                etag_timeout=self.timeout,
+            ),
+            path=path,
+        )
+        return Path(local).open("rb")
+
+    def read_small(self, ref: RepoRef, path: str) -> bytes | None:
+        """A small file's bytes (first MAX_SMALL_FILE_BYTES), or None when the repo does not list it.
+
+        One GET, served from the HF cache when already there; the content is checked against the hash
+        the Hub recorded and then cached. Raises GatedRepoError on a gated repo's non-README files.
+        """
+        resolved = self.resolve(ref)
+        commit = resolved.commit
+        entry = resolved.files.get(path)
+        if entry is None:
+            return None
+        if entry.size is not None and entry.size > MAX_SMALL_FILE_BYTES:
+            return self.read_range(ref, path, 0, MAX_SMALL_FILE_BYTES)
+        cached = repo_folder(self.cache_dir, ref) / "snapshots" / commit / path
+        if cached.is_file():
+            with cached.open("rb") as fh:
+                return fh.read(MAX_SMALL_FILE_BYTES)
+        url = self._resolve_url(ref, commit, path)
+        headers = self._headers()
+
+        def get() -> bytes:
+            resp = get_session().get(url, headers=headers, timeout=self.timeout)
+            hf_raise_for_status(resp)
+            body = resp.content[:MAX_SMALL_FILE_BYTES]
+            if entry.size is not None and len(body) < entry.size:
+                raise IncompleteBodyError(f"got {len(body)} of {entry.size} bytes")
+            return body
+
+        data = self._call(ref, get, path=path)
+        if entry.lfs_sha256 is not None:
+            etag, ok = entry.lfs_sha256, hashlib.sha256(data).hexdigest() == entry.lfs_sha256
+        else:
+            etag, ok = entry.blob_id or "", _git_blob_sha1(data) == entry.blob_id
+        if ok and etag:
+            self._store_in_cache(ref, commit, path, etag, data)
+        return data
+
+    def fetch(self, ref: RepoRef) -> RepoRecord:
+        resolved = self.resolve(ref)
+        info = resolved.info
+        card_obj = getattr(info, "card_data", None)
+        card: dict[str, Any] | None = card_obj.to_dict() if card_obj is not None else None
+        skipped: list[Evidence] = []
+
+        def read_small(path: str) -> bytes | None:
+            if is_license_file(path) and card is not None and not _license_files_wanted(card):
+                return None
+            if path not in CONFIG_FILES and path != "README.md" and not is_license_file(path):
+                return None
+            try:
+                return self.read_small(ref, path)
+            except GatedRepoError:
+                skipped.append(
+                    Evidence(source=f"file:{path}", value="gated: not readable without approved access")
+                )
+                return None
+            except FileNotInRepoError:
+                return None
+
+        prefix = "datasets/" if ref.kind is RepoKind.DATASET else ""
+        card_location = f"{self.endpoint}/{prefix}{ref.repo_id}/blob/{resolved.commit}/README.md"
+        if "README.md" in resolved.files and (card is None or self.cache_card):
+            raw = read_small("README.md")
+            if card is None:  # the API had no cardData: the README is the card
+                card = parse_front_matter(raw.decode("utf-8", errors="replace"), card_location) if raw else {}
+        record = extract_record(
+            ref,
+            SourceKind.HUB,
+            files=list(resolved.files.values()),
+            read_small=read_small,
+            read_range=None,
+            card_data=card,
+            tags=list(getattr(info, "tags", None) or []),
+            revision=resolved.commit,
+            gated=bool(getattr(info, "gated", False)),
+            private=bool(getattr(info, "private", False)),
+            card_location=card_location,
+        )
+        record.problems.extend(skipped)
+        return record
