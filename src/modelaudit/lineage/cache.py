@@ -154,7 +154,7 @@ def _write_json(path: Path, data: object) -> None:
         return
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, sort_keys=True, separators=(",", ":"))
+            json.dump(data, fh, separators=(",", ":"))  # key order kept: records round-trip exactly
         os.replace(tmp, path)
     except (OSError, TypeError, ValueError):
         Path(tmp).unlink(missing_ok=True)
