@@ -266,6 +266,7 @@ def _run_child(
                 start_new_session=os.name == "posix",
             )
             killed: str | None = None
+            peak = 0
             try:
                 deadline = time.monotonic() + timeout_s
                 while True:
@@ -274,7 +275,8 @@ def _run_child(
                         break
                     except subprocess.TimeoutExpired:
                         pass
-                    rss = _rss_bytes(proc.pid) if memory_limit else None
+                    rss = _rss_bytes(proc.pid)
+                    peak = max(peak, rss or 0)
                     if memory_limit and rss is not None and rss > memory_limit:
                         killed = (
                             f"killed: resident memory {rss / 2**20:.0f} MiB went over the "
@@ -289,7 +291,7 @@ def _run_child(
         phase = phase_path.read_text(encoding="utf-8").strip() if phase_path.is_file() else "load"
         phase = phase if phase in ("load", "tokenise", "run") else "load"
         if killed:
-            return {"status": "failed", "phase": phase, "error": killed}
+            return {"status": "failed", "phase": phase, "error": killed, "peak_rss_bytes": peak or None}
         if out_path.is_file():
             data: dict[str, Any] = json.loads(out_path.read_text(encoding="utf-8"))
             return data
