@@ -198,7 +198,7 @@ class CacheSource:
             if not COMMIT_RE.match(commit):
                 raise OfflineError(ref.key, f"cached ref {revision!r} is not a commit hash")
         has_snapshot = (storage / "snapshots" / commit).is_dir()
-        if not has_snapshot and not (storage / "trees" / f"{commit}.json").is_file():
+        if not has_snapshot and read_tree_listing(storage, commit) is None:
             raise OfflineError(ref.key, f"commit {commit[:12]} is not cached")
         return commit, storage
 
