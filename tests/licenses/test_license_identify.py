@@ -1,0 +1,137 @@
+"""Text identification: every corpus text, five reformatted variants of each, near-twins, unknowns."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from license_corpus import CORPUS, corpus_files
+from license_variants import VARIANTS
+
+from modelaudit.licenses.db import load_db
+from modelaudit.licenses.identify import MIN_CONTAINMENT, TITLE_CONFIDENCE, Identification, identify_text
+
+FORMS = ["original", *VARIANTS]
+NEAR_TWINS = [
+    ("llama3.1.txt", "llama3.2.txt"),
+    ("llama3.2.txt", "llama3.3.txt"),
+    ("llama3.3.txt", "llama4.txt"),
+    ("llama3.1.txt", "llama4.txt"),
+    ("llama3.2-acceptable-use-policy.txt", "llama3.3-acceptable-use-policy.txt"),
+    ("creativeml-openrail-m.txt", "openrail++.txt"),
+    ("qwen.txt", "qwen-research.txt"),
+    ("tongyi-qianwen.txt", "tongyi-qianwen-research.txt"),
+    ("cc-by-nc-4.0.txt", "cc-by-nc-sa-4.0.txt"),
+    ("cc-by-nd-4.0.txt", "cc-by-nc-nd-4.0.txt"),
+    ("openmdw-1.0.txt", "openmdw-1.1.txt"),
+    ("gpl-3.0.txt", "agpl-3.0.txt"),
+]
+
+
+@cache
+def expected() -> dict[str, tuple[str, str]]:
+    """corpus file → (license id, document kind), from the records' recognition.texts."""
+    out: dict[str, tuple[str, str]] = {}
+    for rec in load_db().all(include_spdx=False):
+        for ref in rec.recognition.texts:
+            out[ref.file] = (rec.id, ref.document.value)
+    return out
+
+
+@cache
+def text_of(name: str) -> str:
+    return (CORPUS / name).read_text(encoding="utf-8")
+
+
+def form(name: str, which: str) -> str:
+    text = text_of(name)
+    return text if which == "original" else VARIANTS[which](text)
+
+
+@cache
+def identified(name: str, which: str) -> Identification:
+    """Identification of one form of one corpus text (cached: several tests look at the same results)."""
+    return identify_text(form(name, which))
+
+
+def test_every_corpus_text_is_named_by_a_record(corpus: Path) -> None:
+    assert sorted(expected()) == corpus_files()
+    assert len(corpus_files()) >= 50
+
+
+@pytest.mark.parametrize("which", FORMS)
+@pytest.mark.parametrize("name", corpus_files())
+def test_corpus_text_and_variants_are_identified(corpus: Path, name: str, which: str) -> None:
+    result = identified(name, which)
+    assert (result.id, result.document.value if result.document else None) == expected()[name]
+    assert result.method == "fingerprint"
+    assert result.confidence >= 0.8
+    assert result.evidence
+
+
+@pytest.mark.parametrize(("a", "b"), NEAR_TWINS, ids=lambda x: x)
+def test_near_twins_are_told_apart(corpus: Path, a: str, b: str) -> None:
+    for this, other in ((a, b), (b, a)):
+        for which in FORMS:
+            result = identified(this, which)
+            assert result.id == expected()[this][0], (this, which)
+            assert result.id != expected()[other][0]
+        # the twin really is a close rival (so this test is meaningful)
+        result = identified(this, "original")
+        rival = next(c for c in result.alternatives if c.id == expected()[other][0])
+        assert rival.containment >= MIN_CONTAINMENT
+
+
+def test_variants_really_change_the_text(corpus: Path) -> None:
+    original = text_of("llama3.1.txt")
+    for fn in VARIANTS.values():
+        assert fn(original) != original
+    assert "\r\n" in VARIANTS["crlf"](original)
+    assert "Example Holdings" in VARIANTS["copyright"](text_of("mit.txt"))
+    assert "DeepSeek" not in VARIANTS["copyright"](text_of("mit.txt"))
+
+
+def test_unrelated_text_is_unknown() -> None:
+    prose = " ".join(
+        f"The model card for experiment {i} describes training runs, evaluation results and known limitations."
+        for i in range(30)
+    )
+    result = identify_text(prose)
+    assert result.id is None and result.confidence == 0.0 and result.method == "none"
+
+
+def test_empty_and_tiny_texts() -> None:
+    assert identify_text("").id is None
+    declared = identify_text("Apache-2.0\n")
+    assert declared.id == "Apache-2.0" and declared.method == "declared" and declared.confidence < 1
+    assert identify_text("hello world\n").id is None
+
+
+def test_title_line_alone_gives_a_lower_confidence_answer() -> None:
+    # the Falcon 180B text is not in the corpus: only its title line is known
+    body = " ".join(
+        f"Clause {i} sets out terms specific to this hypothetical agreement text." for i in range(40)
+    )
+    result = identify_text("Falcon 180B TII License Version 1.0\n\n" + body)
+    assert result.id == "falcon-180b-tii-1.0" and result.method == "title"
+    assert result.confidence == TITLE_CONFIDENCE
+
+
+def test_license_plus_unrelated_preamble_still_identified(corpus: Path) -> None:
+    text = "This repository's model weights are distributed under the following license.\n\n" + text_of(
+        "mrl.txt"
+    )
+    assert identify_text(text).id == "mrl"
+
+
+def test_accuracy_over_all_variants(corpus: Path) -> None:
+    """The figure quoted in the closing note: share of (text, form) pairs identified correctly."""
+    total = correct = 0
+    for name in corpus_files():
+        for which in FORMS:
+            total += 1
+            r = identified(name, which)
+            correct += (r.id, r.document.value if r.document else None) == expected()[name]
+    assert total == 6 * len(corpus_files())
+    assert correct == total
