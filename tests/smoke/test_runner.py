@@ -193,3 +193,11 @@ def test_child_environment_is_offline_and_tokenless(monkeypatch: pytest.MonkeyPa
     assert env["OMP_NUM_THREADS"] == "2"
     src_root = Path(modelaudit.__file__).resolve().parent.parent
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(src_root)
+
+
+def test_default_memory_limit_is_below_physical_memory() -> None:
+    limit = smoke_runner.default_memory_limit()
+    if not hasattr(os, "sysconf"):
+        pytest.skip("no sysconf")
+    physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    assert limit is not None and 0 < limit < physical

@@ -8,6 +8,7 @@ process group) when either is exceeded.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -209,11 +210,18 @@ def _rss_bytes(pid: int) -> int | None:
 
 
 def default_memory_limit() -> int | None:
-    """90% of physical memory: the child is killed before the machine starts swapping or OOM-killing."""
+    """90% of the memory we may use (physical, or a smaller cgroup v2 limit): the child is killed before
+    the machine swaps or the kernel's OOM killer picks a victim."""
+    limits: list[int] = []
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        limits.append(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     try:
-        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") * 0.9)
-    except (ValueError, OSError, AttributeError):
-        return None
+        raw = Path("/sys/fs/cgroup/memory.max").read_text(encoding="ascii").strip()
+        if raw.isdigit():
+            limits.append(int(raw))
+    except OSError:
+        pass
+    return int(min(limits) * 0.9) if limits else None
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
