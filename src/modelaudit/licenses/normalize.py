@@ -44,7 +44,7 @@ _STOP = frozenset(
 )
 _KEY_SPLIT = re.compile(r"[^a-z0-9.+]+")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
-_OPERATORS = re.compile(r"\s+(AND|OR|WITH)\s+|\s*([()])\s*", re.IGNORECASE)
+_OPERATORS = re.compile(r"\s+(AND|OR|WITH)\s+|([()])", re.IGNORECASE)
 _LOOSE_SEP = re.compile(r"\s*/\s*|\s*,\s*|\s+(?:or|and)\s+", re.IGNORECASE)
 _URLISH = re.compile(r"^(https?://|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)+/", re.IGNORECASE)
 
