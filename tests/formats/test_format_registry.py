@@ -12,7 +12,7 @@ from modelaudit import formats
 from modelaudit.errors import UsageError
 from modelaudit.formats import FORMAT_SPECS, FORMATTERS, Formatter, format_names, get_formatter
 
-EXPECTED = {"json", "text", "md", "html", "sarif", "spdx", "spdx3", "cyclonedx"}
+EXPECTED = {"json", "text", "md", "html", "sarif", "spdx", "spdx3", "cyclonedx", "notice"}
 
 
 def test_registry_lists_every_format_of_the_contract() -> None:

@@ -11,7 +11,7 @@ from modelaudit.cli._output import emit_reports, stderr_progress, summary_line
 from modelaudit.errors import ExitCode, UsageError
 from modelaudit.models import ScanReport, Verdict, VerifyMode
 
-FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclonedx"]
+FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclonedx", "notice"]
 
 
 @click.command("scan")

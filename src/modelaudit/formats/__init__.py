@@ -41,6 +41,7 @@ FORMAT_SPECS: dict[str, str] = {
     "spdx": "modelaudit.formats.spdx:SpdxJsonFormatter",
     "spdx3": "modelaudit.formats.spdx3:Spdx3JsonLdFormatter",
     "cyclonedx": "modelaudit.formats.cyclonedx:CycloneDxFormatter",
+    "notice": "modelaudit.formats.notice:NoticeFormatter",
 }
 
 

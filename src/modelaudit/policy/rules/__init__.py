@@ -7,6 +7,13 @@ an id, a contract slug, a summary, a how-to-fix text and a default severity.
 from __future__ import annotations
 
 from modelaudit.policy.rules.base import Rule, RuleContext, make_finding
+from modelaudit.policy.rules.license_rules import (
+    LicenseConflict,
+    LicenseDenied,
+    NamingDuty,
+    NoncommercialUpstream,
+    UseRestrictionsDropped,
+)
 from modelaudit.policy.rules.lineage_rules import (
     GatedRepo,
     LineageCycle,
@@ -14,6 +21,8 @@ from modelaudit.policy.rules.lineage_rules import (
     LineageUnresolved,
     MetadataProblem,
 )
+from modelaudit.policy.rules.use_rules import UseNotPermitted, UseTermsUnreviewed
+from modelaudit.policy.rules.verification_rules import FilesUnverified
 from modelaudit.policy.rules.waiver_rules import WaiverExpired
 
 RULES: dict[str, type[Rule]] = {
@@ -25,6 +34,14 @@ RULES: dict[str, type[Rule]] = {
         MetadataProblem,
         LineageMismatch,
         WaiverExpired,
+        UseRestrictionsDropped,
+        LicenseConflict,
+        NoncommercialUpstream,
+        NamingDuty,
+        LicenseDenied,
+        UseNotPermitted,
+        UseTermsUnreviewed,
+        FilesUnverified,
     )
 }
 

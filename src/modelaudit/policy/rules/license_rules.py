@@ -1,0 +1,442 @@
+"""Rules about licenses along the lineage: is each node's declared license compatible with its upstream?
+
+Every rule judges one node against its ancestors (models, adapters, merge parents, training data). A merge
+is judged against every parent, so it carries the union of their constraints. Findings caused by training
+data take the policy's ``datasets`` severity (data licensing of models is legally unsettled). A node whose
+own license is unknown or missing is left to the license stage's findings; a rule never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import ClassVar
+
+from modelaudit.licenses.db import load_db
+from modelaudit.licenses.schema import LicenseRecord, ShareAlike
+from modelaudit.lineage.graph import GraphNode
+from modelaudit.models import CommercialUse, Evidence, Finding, LicenseCategory, NodeKind, Relation, Severity
+from modelaudit.policy.model import LicenseSelector
+from modelaudit.policy.rules._terms import (
+    Once,
+    Terms,
+    Upstream,
+    data_severity,
+    license_evidence,
+    node_names,
+    terms_of,
+    upstream,
+)
+from modelaudit.policy.rules.base import RuleContext, make_finding
+
+# licenses that allow a derivative under other terms provided the use restrictions travel with it
+_RELICENSABLE_WITH_RESTRICTIONS = re.compile(r"rail|^deepseek$", re.IGNORECASE)
+_VERSION_SUFFIX = re.compile(r"-\d+(\.\d+)*(-only|-or-later)?$", re.IGNORECASE)
+_DATA_NOTE = (
+    " Whether a license on training data binds the trained model is legally unsettled; the policy's "
+    "`datasets` setting decides how this counts."
+)
+
+
+def _name(rec: LicenseRecord) -> str:
+    return rec.display_name if rec.display_name == rec.id else f"{rec.display_name} ({rec.id})"
+
+
+def _stem(license_id: str) -> str:
+    return _VERSION_SUFFIX.sub("", license_id).lower()
+
+
+def carries_use_restrictions(me: Terms, rec: LicenseRecord) -> bool:
+    """Whether ``me`` passes ``rec``'s flow-down use restrictions on (same agreement, or RAIL-style relicensing)."""
+    if me.has(rec.id):
+        return True
+    if _RELICENSABLE_WITH_RESTRICTIONS.search(rec.id):
+        return any(
+            r.obligations.flow_down_use_restrictions and _RELICENSABLE_WITH_RESTRICTIONS.search(r.id)
+            for r in me.records
+        )
+    return False
+
+
+def keeps_share_alike(me: Terms, rec: LicenseRecord) -> bool:
+    """Whether ``me`` keeps ``rec``'s share-alike license (the same license or another version of it)."""
+    if me.has(rec.id):
+        return True
+    if rec.obligations.share_alike is ShareAlike.LICENSE_TERMS:
+        return False
+    return any(_stem(r.id) == _stem(rec.id) for r in me.records)
+
+
+def _severity(ctx: RuleContext, default: Severity, up: Upstream) -> Severity | None:
+    return data_severity(ctx.policy, default, up.via_data)
+
+
+def _evidence(me: Terms, theirs: Terms, up: Upstream) -> list[Evidence]:
+    return [license_evidence(me), license_evidence(theirs), up.evidence()]
+
+
+class UseRestrictionsDropped:
+    id: ClassVar[str] = "MA201"
+    name: ClassVar[str] = "use-restrictions-dropped"
+    summary: ClassVar[str] = (
+        "A derivative declares a license that drops its upstream's use restrictions, which must flow down to "
+        "every derivative (Llama, Gemma, RAIL, DeepSeek, Falcon, Stability, ...)."
+    )
+    how_to_fix: ClassVar[str] = (
+        "Publish the derivative under the upstream's own agreement (alone, or combined with yours using AND), "
+        "ship the agreement and its use policy with the weights, and correct the card's license field. A "
+        "permissive license such as Apache-2.0 or MIT cannot replace terms that must flow down."
+    )
+    default_severity: ClassVar[Severity] = Severity.ERROR
+
+    def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
+        me = terms_of(node.key, ctx)
+        if not me.known:
+            return
+        once = Once()
+        for up in upstream(ctx.graph, node.key):
+            theirs = terms_of(up.key, ctx)
+            for rec in theirs.records:
+                if not rec.obligations.flow_down_use_restrictions or carries_use_restrictions(me, rec):
+                    continue
+                severity = _severity(ctx, self.default_severity, up)
+                if severity is None or not once.first(rec.id):
+                    continue
+                policy_url = rec.obligations.use_policy_url
+                where = f" (use policy: {policy_url})" if policy_url else ""
+                yield make_finding(
+                    self,
+                    node.key,
+                    f"{node.key} declares {me.label}, but {up.describe()} is under the {_name(rec)}, whose use "
+                    f"restrictions{where} must be passed on to every derivative; {me.label} does not carry "
+                    "them." + (_DATA_NOTE if up.via_data else ""),
+                    _evidence(me, theirs, up),
+                    severity=severity,
+                )
+
+
+class LicenseConflict:
+    id: ClassVar[str] = "MA202"
+    name: ClassVar[str] = "license-conflict"
+    summary: ClassVar[str] = (
+        "A node's license is incompatible with an upstream license: share-alike or no-derivatives terms, a "
+        "quantized copy that changed its source's license, or merge parents whose terms cannot all be met."
+    )
+    how_to_fix: ClassVar[str] = (
+        "License the derivative as the upstream requires (share-alike: the same license; a quantized copy: "
+        "exactly its source's license), or do not publish it (no-derivatives and no-redistribution terms); "
+        "for a merge, drop the parent whose terms cannot be combined with the others."
+    )
+    default_severity: ClassVar[Severity] = Severity.ERROR
+
+    def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
+        me = terms_of(node.key, ctx)
+        if not me.known:
+            return
+        once = Once()
+        for up in upstream(ctx.graph, node.key):
+            theirs = terms_of(up.key, ctx)
+            for rec in theirs.records:
+                yield from self._share_alike(node, ctx, me, theirs, rec, up, once)
+                yield from self._no_derivatives(node, ctx, me, theirs, rec, up, once)
+            if up.direct and up.relations[0] is Relation.QUANTIZED:
+                yield from self._quantized(node, me, theirs, up)
+        yield from self._merge(node, ctx)
+
+    def _share_alike(
+        self,
+        node: GraphNode,
+        ctx: RuleContext,
+        me: Terms,
+        theirs: Terms,
+        rec: LicenseRecord,
+        up: Upstream,
+        once: Once,
+    ) -> Iterator[Finding]:
+        kind = rec.obligations.share_alike
+        if (
+            kind is ShareAlike.NONE or rec.obligations.flow_down_use_restrictions
+        ):  # flow-down: MA201 reports it
+            return
+        if kind is ShareAlike.DATABASE and node.kind is not NodeKind.DATASET:
+            return  # a model is a produced work of a database, not a derivative database (notice duty only)
+        if kind in (ShareAlike.FILE, ShareAlike.LIBRARY) and (
+            up.via_data or not up.direct or up.relations[0] in (Relation.ADAPTER, Relation.TRAINED_ON)
+        ):
+            return  # file-level copyleft covers modified files only (an adapter ships new files)
+        if keeps_share_alike(me, rec) or not once.first("sa", rec.id):
+            return
+        weak = kind in (ShareAlike.FILE, ShareAlike.LIBRARY)
+        severity = _severity(ctx, Severity.WARNING if weak else self.default_severity, up)
+        if severity is None:
+            return
+        scope = {
+            ShareAlike.FILE: "modified files must stay under it",
+            ShareAlike.LIBRARY: "the modified library must stay under it",
+            ShareAlike.WORK: "adapted material must be shared under the same license",
+            ShareAlike.NETWORK: "the whole work, also when offered over a network, must stay under it",
+            ShareAlike.DATABASE: "derivative databases must be shared under the same license",
+            ShareAlike.LICENSE_TERMS: "derivatives must stay under this same agreement",
+        }[kind]
+        yield make_finding(
+            self,
+            node.key,
+            f"{node.key} declares {me.label}, but {up.describe()} is under the share-alike {_name(rec)}: "
+            f"{scope}, and {me.label} is not." + (_DATA_NOTE if up.via_data else ""),
+            _evidence(me, theirs, up),
+            severity=severity,
+        )
+
+    def _no_derivatives(
+        self,
+        node: GraphNode,
+        ctx: RuleContext,
+        me: Terms,
+        theirs: Terms,
+        rec: LicenseRecord,
+        up: Upstream,
+        once: Once,
+    ) -> Iterator[Finding]:
+        o = rec.obligations
+        if o.no_derivatives:
+            if all(r is Relation.QUANTIZED for r in up.relations):
+                return  # a format change is a technical modification, not an adaptation
+            what = f"forbids sharing adapted material, so {node.key} may not be published as its derivative"
+        elif o.no_redistribution and not up.via_data:
+            what = f"grants no right to redistribute, so {node.key} may not be published as its derivative"
+        else:
+            return
+        severity = _severity(ctx, self.default_severity, up)
+        if severity is None or not once.first("nd", rec.id):
+            return
+        yield make_finding(
+            self,
+            node.key,
+            f"{node.key} ({me.label}) derives from {up.describe().removeprefix('its ')}, which is under the "
+            f"{_name(rec)}; that license {what}." + (_DATA_NOTE if up.via_data else ""),
+            _evidence(me, theirs, up),
+            severity=severity,
+        )
+
+    def _quantized(self, node: GraphNode, me: Terms, theirs: Terms, up: Upstream) -> Iterator[Finding]:
+        if not theirs.known or me.ids == theirs.ids:
+            return
+        if any(
+            r.obligations.flow_down_use_restrictions and not carries_use_restrictions(me, r)
+            for r in theirs.records
+        ):
+            return  # MA201 already reports the dropped terms
+        yield make_finding(
+            self,
+            node.key,
+            f"{node.key} is a quantized copy of {up.key} but declares {me.label}; a quantized copy is the same "
+            f"model in another format and must keep its source's license, {theirs.label}.",
+            _evidence(me, theirs, up),
+        )
+
+    def _merge(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
+        """Merge parents whose terms each demand the whole work stays under them cannot be combined."""
+        merge_parents = sorted(e.parent for e in ctx.graph.parents(node.key) if e.relation is Relation.MERGE)
+        if len(merge_parents) < 2:
+            return
+        exclusive: dict[str, list[str]] = {}  # license → parents requiring the whole merge under it alone
+        binding: dict[str, list[str]] = {}  # license → parents whose terms must travel with the merge
+        for parent in merge_parents:
+            for rec in terms_of(parent, ctx).records:
+                sa = rec.obligations.share_alike
+                if sa in (ShareAlike.WORK, ShareAlike.NETWORK, ShareAlike.LICENSE_TERMS):
+                    exclusive.setdefault(_stem(rec.id), []).append(parent)
+                elif rec.obligations.flow_down_use_restrictions:
+                    binding.setdefault(rec.id, []).append(parent)
+        if not exclusive or len(exclusive) + len(binding) < 2:
+            return
+        parts = [
+            f"{lic} (from {', '.join(sorted(set(ps)))})"
+            for lic, ps in sorted({**exclusive, **binding}.items())
+        ]
+        yield make_finding(
+            self,
+            node.key,
+            f"{node.key} merges parents whose licenses cannot all be met: {'; '.join(parts)}. A share-alike "
+            "license requires the whole merge under it alone, which leaves no room for the other parents' terms.",
+            [Evidence(source="lineage:merge", value=", ".join(merge_parents))],
+        )
+
+
+def _forbids_commerce(terms: Terms) -> str | None:
+    """Why a node's license rules out commercial use, or None when it does not."""
+    for rec in terms.records:
+        if rec.obligations.research_only:
+            return f"the {_name(rec)} permits research use only"
+        if rec.commercial_use is CommercialUse.NO:
+            note = rec.commercial_condition or ""
+            return f"the {_name(rec)} forbids commercial use" + (f" ({note})" if note else "")
+    if not terms.records and terms.commercial_use is CommercialUse.NO:
+        return f"{terms.label} forbids commercial use"
+    return None
+
+
+class NoncommercialUpstream:
+    id: ClassVar[str] = "MA203"
+    name: ClassVar[str] = "noncommercial-upstream"
+    summary: ClassVar[str] = (
+        "A derivative whose license permits commercial use has a non-commercial or research-only ancestor "
+        "(model or training data)."
+    )
+    how_to_fix: ClassVar[str] = (
+        "Do not offer the derivative for commercial use: license it non-commercially like its ancestor, or "
+        "retrain it without the non-commercial model or data (or obtain a commercial license from its owner)."
+    )
+    default_severity: ClassVar[Severity] = Severity.ERROR
+
+    def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
+        me = terms_of(node.key, ctx)
+        if me.commercial_use not in (CommercialUse.YES, CommercialUse.CONDITIONAL) or _forbids_commerce(me):
+            return
+        reasons = {
+            k: r for k in ctx.graph.nodes if k != node.key and (r := _forbids_commerce(terms_of(k, ctx)))
+        }
+        for up in upstream(ctx.graph, node.key, stop=set(reasons)):
+            reason = reasons.get(up.key)
+            if reason is None:
+                continue
+            severity = _severity(ctx, self.default_severity, up)
+            if severity is None:
+                continue
+            theirs = terms_of(up.key, ctx)
+            yield make_finding(
+                self,
+                node.key,
+                f"{node.key} declares {me.label}, which permits commercial use, but {up.describe()} is under "
+                f"{theirs.label}: {reason}." + (_DATA_NOTE if up.via_data else ""),
+                _evidence(me, theirs, up),
+                severity=severity,
+            )
+
+
+class NamingDuty:
+    id: ClassVar[str] = "MA204"
+    name: ClassVar[str] = "naming-duty"
+    summary: ClassVar[str] = (
+        "A derivative's name breaks its upstream's naming duty (Llama 3.x / 4 derivatives must be named "
+        'beginning with "Llama").'
+    )
+    how_to_fix: ClassVar[str] = (
+        "Rename the repo (or set the card's model_name) so that the name begins with the required prefix, "
+        'e.g. "Llama-3.1-8B-MyTune", and display the upstream\'s "Built with" statement in the card.'
+    )
+    default_severity: ClassVar[Severity] = Severity.WARNING
+
+    def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
+        if node.kind is NodeKind.DATASET or node.record is None:
+            return
+        names = node_names(node)
+        once = Once()
+        for up in upstream(ctx.graph, node.key):
+            theirs = terms_of(up.key, ctx)
+            for rec in theirs.records:
+                prefix = rec.obligations.naming_prefix
+                if not prefix or any(n.lower().startswith(prefix.lower()) for n in names):
+                    continue
+                severity = _severity(ctx, self.default_severity, up)
+                if severity is None or not once.first(prefix):
+                    continue
+                yield make_finding(
+                    self,
+                    node.key,
+                    f"{node.key} derives from {up.describe().removeprefix('its ')} under the {_name(rec)}, which "
+                    f'requires any distributed model built with it to have a name beginning with "{prefix}"; '
+                    f"its name {' / '.join(repr(n) for n in names)} does not.",
+                    [Evidence(source="name", value=n) for n in names]
+                    + [license_evidence(theirs), up.evidence()],
+                    severity=severity,
+                )
+
+
+def _matches(rec_ids: set[str], category: LicenseCategory, selector: LicenseSelector) -> str | None:
+    """What in ``selector`` a license matches (``id X`` / ``category Y``), or None."""
+    db = load_db()
+    for wanted in selector.ids:
+        rec = db.get(wanted)
+        canonical = rec.id if rec else wanted
+        if canonical in rec_ids or wanted in rec_ids:
+            return f"id {wanted}"
+    if category in selector.categories:
+        return f"category {category.value}"
+    return None
+
+
+class LicenseDenied:
+    id: ClassVar[str] = "MA205"
+    name: ClassVar[str] = "license-denied"
+    summary: ClassVar[str] = (
+        "A license in the lineage is denied by the policy (deny list, allow list, or require_osi)."
+    )
+    how_to_fix: ClassVar[str] = (
+        "Choose a model whose whole lineage is under licenses the policy accepts, ask the policy owner to "
+        "accept this license, or waive the finding with a reason and an expiry date."
+    )
+    default_severity: ClassVar[Severity] = Severity.ERROR
+
+    def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
+        me = terms_of(node.key, ctx)
+        if me.info is None or not me.info.id:
+            return  # missing: the license stage reports it
+        severity = ctx.policy.datasets.severity() if node.kind is NodeKind.DATASET else self.default_severity
+        if severity is None:
+            return
+        parts: list[tuple[str, set[str], LicenseCategory, bool | None]] = [
+            (r.id, {r.id, *r.all_ids()}, r.category, r.osi_approved) for r in me.records
+        ]
+        if not parts:
+            if me.category is LicenseCategory.UNKNOWN:
+                return  # unknown: the license stage reports it
+            parts = [(me.label, {me.label}, me.category, me.info.osi_approved)]
+        policy = ctx.policy
+        ev = [license_evidence(me)]
+        for part_id, ids, category, osi in parts:
+            denied = _matches(ids, category, policy.deny)
+            if denied:
+                yield make_finding(
+                    self,
+                    node.key,
+                    f"{node.key} is under {part_id}, which policy {policy.name!r} denies ({denied}).",
+                    ev,
+                    severity=severity,
+                )
+                continue
+            if (
+                not policy.allow.empty()
+                and category is not LicenseCategory.UNKNOWN
+                and not _matches(ids, category, policy.allow)
+            ):
+                allowed = [*(c.value for c in policy.allow.categories), *policy.allow.ids]
+                yield make_finding(
+                    self,
+                    node.key,
+                    f"{node.key} is under {part_id} ({category.value}), which is not among the licenses policy "
+                    f"{policy.name!r} allows: {', '.join(allowed)}.",
+                    ev,
+                    severity=severity,
+                )
+                continue
+            if policy.require_osi and node.kind is not NodeKind.DATASET and osi is not True:
+                yield make_finding(
+                    self,
+                    node.key,
+                    f"{node.key} is under {part_id}, which is not OSI-approved, and policy {policy.name!r} "
+                    "requires OSI-approved licenses for models.",
+                    ev,
+                    severity=severity,
+                )
+
+
+__all__ = [
+    "LicenseConflict",
+    "LicenseDenied",
+    "NamingDuty",
+    "NoncommercialUpstream",
+    "UseRestrictionsDropped",
+    "carries_use_restrictions",
+    "keeps_share_alike",
+]
