@@ -16,15 +16,30 @@ from modelaudit.smoke import runner as smoke_runner
 
 pytestmark = pytest.mark.smoke
 
+# The same tests run on a GPU machine with MODELAUDIT_TEST_DEVICE=cuda.
+DEVICE = os.environ.get("MODELAUDIT_TEST_DEVICE", "cpu")
 
-def assert_measured(result: SmokeResult) -> None:
+
+def auto_device() -> str:
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    return "mps" if mps is not None and mps.is_available() else "cpu"
+
+
+def assert_measured(result: SmokeResult, device: str = DEVICE) -> None:
     assert result.status == "passed", result
-    assert result.device == "cpu" and result.device_name
+    assert result.device == device and result.device_name
     assert result.load_seconds is not None and result.load_seconds > 0
     assert result.run_seconds is not None and result.run_seconds > 0
     assert result.tokens_per_second is not None and result.tokens_per_second > 0
     assert result.peak_rss_bytes is not None and result.peak_rss_bytes > 50 * 2**20
-    assert result.peak_gpu_bytes is None
+    if device == "cuda":
+        assert result.peak_gpu_bytes is not None and result.peak_gpu_bytes > 0
+    else:
+        assert result.peak_gpu_bytes is None
     assert result.outputs_finite is True
     assert result.deterministic is True
     assert result.missing_weights == 0
@@ -37,7 +52,7 @@ def test_llama_via_cli_json(tiny_models: dict[str, Path]) -> None:
     from modelaudit.cli.main import cli
 
     res = CliRunner().invoke(
-        cli, ["smoke", str(tiny_models["llama"]), "-f", "json", "--device", "cpu"], standalone_mode=False
+        cli, ["smoke", str(tiny_models["llama"]), "-f", "json", "--device", DEVICE], standalone_mode=False
     )
     assert res.exception is None, res.output
     assert res.return_value == 0
@@ -56,17 +71,20 @@ def test_llama_via_cli_json(tiny_models: dict[str, Path]) -> None:
 
 
 def test_gpt2_fp16_runs_in_fp32_on_cpu(tiny_models: dict[str, Path]) -> None:
-    result, findings = run_smoke(str(tiny_models["gpt2"]), device="cpu")
+    result, findings = run_smoke(str(tiny_models["gpt2"]), device="auto")
     assert findings == []
-    assert_measured(result)
+    assert_measured(result, auto_device())
     assert result.architecture == "GPT2LMHeadModel"
-    assert result.dtype == "float32"
-    assert result.note and "float16 weights run in float32" in result.note
+    if result.device == "cpu":
+        assert result.dtype == "float32"
+        assert result.note and "float16 weights run in float32" in result.note
+    else:
+        assert result.dtype == "float16"
     assert result.output_tokens == 8
 
 
 def test_bert_encoder_forward_and_pooled_embedding(tiny_models: dict[str, Path]) -> None:
-    result, findings = run_smoke(str(tiny_models["bert"]))
+    result, findings = run_smoke(str(tiny_models["bert"]), device=DEVICE)
     assert findings == []
     assert_measured(result)
     assert result.task == "encoder"
@@ -75,14 +93,14 @@ def test_bert_encoder_forward_and_pooled_embedding(tiny_models: dict[str, Path])
 
 
 def test_classifier_logits(tiny_models: dict[str, Path]) -> None:
-    result, _ = run_smoke(str(tiny_models["bert-cls"]))
+    result, _ = run_smoke(str(tiny_models["bert-cls"]), device=DEVICE)
     assert_measured(result)
     assert result.task == "classifier"
     assert result.sample and result.sample.split(" ")[0] in ("NEGATIVE", "POSITIVE")
 
 
 def test_seq2seq_generation(tiny_models: dict[str, Path]) -> None:
-    result, _ = run_smoke(str(tiny_models["t5"]))
+    result, _ = run_smoke(str(tiny_models["t5"]), device=DEVICE)
     assert_measured(result)
     assert (result.task, result.architecture) == ("seq2seq", "T5ForConditionalGeneration")
     assert result.output_tokens == 8
@@ -94,7 +112,7 @@ def test_lora_adapter_on_its_base_found_in_the_hf_cache(
     # adapter_config.json names "acme/tiny-llama": the base is found in the (offline) HF cache
     put_in_hf_cache(hf_offline, "acme/tiny-llama", tiny_models["llama"])
     adapter = put_in_hf_cache(hf_offline, "acme/tiny-lora", tiny_models["lora"])
-    result, findings = run_smoke(str(adapter))
+    result, findings = run_smoke(str(adapter), device=DEVICE)
     assert findings == []
     assert_measured(result)
     assert result.adapter is True and result.base == "acme/tiny-llama"
@@ -105,7 +123,7 @@ def test_lora_adapter_on_its_base_found_in_the_hf_cache(
 
 
 def test_nan_weights_fail_with_smoke_failed(tiny_models: dict[str, Path]) -> None:
-    result, findings = run_smoke(str(tiny_models["nan"]), node_id="acme/nan")
+    result, findings = run_smoke(str(tiny_models["nan"]), node_id="acme/nan", device=DEVICE)
     assert result.status == "failed"
     assert result.outputs_finite is False
     assert result.phase == "run"
