@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -112,6 +113,7 @@ def test_spdx3_structure_is_closed_and_uses_ai_relationships(spdx3: dict[str, An
 # ------------------------------------------------------------------------------------------------ CycloneDX
 
 
+@functools.cache
 def _validator() -> Any:
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
