@@ -407,3 +407,20 @@ def test_network_guard_blocks_non_loopback() -> None:
         socket.create_connection(("192.0.2.1", 443), timeout=0.5)
     with pytest.raises(OSError):
         socket.getaddrinfo("huggingface.co", 443)
+
+
+def test_fixture_environment_is_hermetic(fakehub: FakeHub) -> None:
+    import os
+
+    from huggingface_hub import constants
+
+    assert os.environ["HF_ENDPOINT"] == fakehub.url == constants.ENDPOINT
+    assert os.environ["HF_HUB_CACHE"] == str(fakehub.cache_dir) == constants.HF_HUB_CACHE
+    assert "HF_TOKEN" not in os.environ and os.environ["HF_HUB_DISABLE_XET"] == "1"
+    assert constants.HF_HUB_OFFLINE is False
+    fakehub.add_repo("org/model", {"README.md": "hi"})
+    assert Path(hf_hub_download("org/model", "README.md")).read_text() == "hi"  # default endpoint and cache
+    fakehub.go_offline()
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    with pytest.raises(hf_errors.OfflineModeIsEnabled):
+        HfApi().model_info("org/model")

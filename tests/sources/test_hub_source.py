@@ -184,13 +184,14 @@ def test_tampered_small_file_is_returned_but_not_cached(fakehub: FakeHub) -> Non
 
 def test_read_range_returns_exact_bytes_with_a_range_header(fakehub: FakeHub) -> None:
     repo = fakehub.add_repo("org/model", plain_model())
-    source = hub(fakehub)
+    source = hub(fakehub, token="hf_range_reader_token")
     assert source.read_range(REF, "model.safetensors", 10, 20) == WEIGHTS[10:30]
     hub_req = next(r for r in fakehub.requests if r.route == "resolve")
     cdn_req = next(r for r in fakehub.requests if r.server == "cdn")
     assert hub_req.range == "bytes=10-29" and cdn_req.range == "bytes=10-29"
     assert hub_req.path == f"/org/model/resolve/{repo.sha}/model.safetensors"
-    assert "authorization" not in cdn_req.headers
+    assert hub_req.headers["authorization"] == "Bearer hf_range_reader_token"
+    assert "authorization" not in cdn_req.headers  # the token never goes to the CDN origin
     assert source.read_range(REF, "config.json", 3, 5) == CONFIG.encode()[3:8]
     assert source.read_range(REF, "config.json", len(CONFIG) - 2, 100) == CONFIG.encode()[-2:]
     assert source.read_range(REF, "config.json", len(CONFIG) + 10, 4) == b""  # 416 → nothing left
@@ -212,6 +213,30 @@ def test_read_small(fakehub: FakeHub) -> None:
     source = hub(fakehub)
     assert source.read_small(REF, "config.json") == CONFIG.encode()
     assert source.read_small(REF, "nope.json") is None
+
+
+def test_read_small_is_capped_by_a_range_read(fakehub: FakeHub) -> None:
+    from modelaudit.sources.base import MAX_SMALL_FILE_BYTES
+
+    big = b"L" * (MAX_SMALL_FILE_BYTES + 100)
+    fakehub.add_repo("org/model", {"LICENSE": big})
+    assert hub(fakehub).read_small(REF, "LICENSE") == big[:MAX_SMALL_FILE_BYTES]
+    (get,) = [r for r in fakehub.requests if r.route == "resolve"]
+    assert get.range == f"bytes=0-{MAX_SMALL_FILE_BYTES - 1}"
+
+
+def test_hf_token_from_the_environment_is_used(fakehub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    fakehub.add_repo("org/gated", plain_model(), gated="auto", approved_tokens={"hf_env_token_0001"})
+    monkeypatch.setenv("HF_TOKEN", "hf_env_token_0001")
+    ref = RepoRef(repo_id="org/gated")
+    assert hub(fakehub).read_range(ref, "model.safetensors", 0, 4) == WEIGHTS[:4]
+    with hub(fakehub).open_file(ref, "config.json") as fh:
+        assert fh.read() == CONFIG.encode()
+    assert all(
+        r.headers.get("authorization") == "Bearer hf_env_token_0001"
+        for r in fakehub.requests
+        if r.server == "hub"
+    )
 
 
 # --------------------------------------------------------------------------------------------- errors
