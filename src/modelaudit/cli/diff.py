@@ -13,7 +13,12 @@ from modelaudit.errors import ExitCode
 @click.argument("base", type=click.Path(dir_okay=False))
 @click.argument("head", type=click.Path(dir_okay=False))
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "md"]),
+    default="text",
+    show_default=True,
     help="Output format (md is sized for a pull-request comment).",
 )
 def diff_command(base: str, head: str, fmt: str) -> int:

@@ -108,14 +108,26 @@ def model_folders(files: Iterable[str], root: Path | None = None) -> list[str]:
 @click.command("scan-changed", context_settings={"ignore_unknown_options": False})
 @click.argument("files", nargs=-1)
 @click.option("--list", "list_only", is_flag=True, help="Only print the model folders, one per line.")
-@click.option("-f", "--format", "formats", multiple=True,
-              type=click.Choice(["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclonedx"]),
-              help="Report format (repeatable), as for scan.")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclonedx"]),
+    help="Report format (repeatable), as for scan.",
+)
 @click.option("-o", "--output", type=click.Path(), help="Report file or folder, as for scan.")
 @click.option("--policy", default="default", show_default=True, help="Policy name or YAML file.")
 @click.option("--waivers", type=click.Path(dir_okay=False), help="Waivers YAML file.")
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Earlier JSON report.")
 @click.option("--offline", is_flag=True, help="Read only the Hugging Face cache and local folders.")
+@click.option(
+    "--verify",
+    "verify_mode",
+    type=click.Choice(["none", "headers", "full"]),
+    help="Weight checks, as for scan (default for folders: full).",
+)
+@click.option("--max-depth", type=click.IntRange(min=0), help="Lineage depth limit (default: the policy's).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 @click.pass_context
 def scan_changed_command(
@@ -128,6 +140,8 @@ def scan_changed_command(
     waivers: str | None,
     baseline: str | None,
     offline: bool,
+    verify_mode: str | None,
+    max_depth: int | None,
     quiet: bool,
 ) -> int:
     """Scan the model folders that contain FILES (for pre-commit hooks and CI on changed files).
@@ -157,6 +171,8 @@ def scan_changed_command(
         waivers=waivers,
         baseline=baseline,
         offline=offline,
+        verify_mode=verify_mode,
+        max_depth=max_depth,
         quiet=quiet,
     )
     return result

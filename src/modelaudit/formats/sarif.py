@@ -1,7 +1,7 @@
 """SARIF 2.1.0, the format code-scanning services (GitHub, Azure DevOps, GitLab) read.
 
-One run per report. ``tool.driver.rules`` lists every rule in the registry (help text and default level)
-plus any rule id a pipeline stage reported that the registry does not hold. Each finding is a result whose
+One run per report. ``tool.driver.rules`` describes every rule the results reference: registry rules with
+their summary, help text and default level, and any id a pipeline stage reported that the registry lacks. Each finding is a result whose
 location is the node's card file for local folders (a URI relative to the checkout root, so that code
 scanning can annotate the pull request) and the node's Hub page otherwise. Waived findings carry a
 ``suppressions`` entry with the waiver's reason, approver and expiry; when a baseline was used every result
@@ -108,16 +108,29 @@ def _rule_descriptor(
 
 
 def _rules(report: ScanReport) -> list[dict[str, Any]]:
+    """A descriptor for every rule the results reference, sorted by id.
+
+    Registry rules carry their summary, how-to-fix text and default level; stage findings (licenses,
+    verification, smoke) may use ids the registry does not list, described from the finding itself.
+    Listing only referenced rules keeps the file small and stable when rules are added.
+    """
     from modelaudit.policy.rules import RULES
 
     out: dict[str, dict[str, Any]] = {}
-    for rule_id, cls in RULES.items():
-        out[rule_id] = _rule_descriptor(
-            rule_id, cls.name, cls.summary, cls.how_to_fix, _LEVEL[cls.default_severity], from_registry=True
-        )
-    # Stage findings (licenses, verification, smoke) may carry ids the registry does not list.
-    for f in sorted(report.findings, key=lambda f: (f.rule, f.severity.rank, f.message)):
-        if f.rule not in out:
+    for f in sorted(report.findings, key=lambda f: (f.rule, -f.severity.rank, f.message)):
+        if f.rule in out:
+            continue
+        cls = RULES.get(f.rule)
+        if cls is not None:
+            out[f.rule] = _rule_descriptor(
+                f.rule,
+                cls.name,
+                cls.summary,
+                cls.how_to_fix,
+                _LEVEL[cls.default_severity],
+                from_registry=True,
+            )
+        else:
             out[f.rule] = _rule_descriptor(
                 f.rule,
                 f.name,

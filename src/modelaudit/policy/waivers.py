@@ -103,6 +103,8 @@ def load_waivers(path: str | Path) -> list[Waiver]:
         raise ConfigError(
             exc.message, hint="a waivers file is a YAML mapping with a `waivers:` list"
         ) from None
+    except ValueError as exc:  # PyYAML raises it for impossible dates such as 2026-02-30
+        raise ConfigError(f"{p}: invalid waivers file: {exc}") from None
     try:
         parsed = WaiversFile.model_validate(data)
     except ValidationError as exc:
