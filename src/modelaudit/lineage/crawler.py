@@ -124,10 +124,11 @@ class _Prefetcher:
                     self.submit(_claim_key(claim, pref), pref, depth + 1, required=False)
         return record
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
+        """Cancel queued speculative fetches; wait for running ones unless the crawl is being abandoned."""
         with self._lock:
             self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def crawl(
@@ -229,8 +230,10 @@ def crawl(
                 progress(len(graph.nodes))
             frontier = next_frontier
             depth += 1
-    finally:
-        fetcher.close()
+    except BaseException:  # Ctrl-C or a bug: do not sit waiting for requests nobody will read
+        fetcher.close(wait=False)
+        raise
+    fetcher.close()
     if dropped:
         graph.truncated = f"node cap of {max_nodes} reached"
         graph.findings.append(_cap_finding(root_key, max_nodes, dropped))
