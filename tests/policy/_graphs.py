@@ -33,7 +33,9 @@ def info(license_id: str | None) -> LicenseInfo | None:
         return None
     rec = load_db().get(license_id)
     if rec is None:
-        return LicenseInfo(id=license_id, category=LicenseCategory.UNKNOWN, commercial_use=CommercialUse.UNKNOWN)
+        return LicenseInfo(
+            id=license_id, category=LicenseCategory.UNKNOWN, commercial_use=CommercialUse.UNKNOWN
+        )
     return LicenseInfo(
         id=rec.id,
         name=rec.display_name,
@@ -94,7 +96,12 @@ class Lineage:
 
     def link(self, child: str, parent: str, relation: Relation) -> Lineage:
         self.edges.append(
-            Edge(child=child, parent=parent, relation=relation, evidence=[Evidence(source="test", value=parent)])
+            Edge(
+                child=child,
+                parent=parent,
+                relation=relation,
+                evidence=[Evidence(source="test", value=parent)],
+            )
         )
         return self
 

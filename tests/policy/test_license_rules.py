@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from _graphs import Lineage, slugs
+
 from modelaudit.models import NodeKind, Relation, Severity, Verdict
 from modelaudit.policy.model import Policy
 
@@ -35,7 +35,11 @@ def test_llama31_lora_declared_apache_is_an_error() -> None:
     assert dropped.rule == "MA201"
     assert "acme/support-lora declares Apache-2.0" in dropped.message
     assert LLAMA31 in dropped.message and "Llama 3.1 Community License" in dropped.message
-    assert {e.value for e in dropped.evidence} >= {"Apache-2.0", "llama3.1", f"acme/support-lora -> {LLAMA31}"}
+    assert {e.value for e in dropped.evidence} >= {
+        "Apache-2.0",
+        "llama3.1",
+        f"acme/support-lora -> {LLAMA31}",
+    }
     assert lin.verdict() is Verdict.FAIL
 
 
@@ -126,13 +130,23 @@ def nc_data_finetune() -> Lineage:
     ("policy", "expected", "verdict"),
     [
         ("default", {("noncommercial-upstream", "acme/helpdesk", "warning")}, Verdict.PASS),
-        ("commercial", {("noncommercial-upstream", "acme/helpdesk", "error"), ("use-not-permitted", NC_DATA, "error")}, Verdict.FAIL),
+        (
+            "commercial",
+            {("noncommercial-upstream", "acme/helpdesk", "error"), ("use-not-permitted", NC_DATA, "error")},
+            Verdict.FAIL,
+        ),
         ("research", {("noncommercial-upstream", "acme/helpdesk", "note")}, Verdict.PASS),
         ("strict-ci", {("noncommercial-upstream", "acme/helpdesk", "error")}, Verdict.FAIL),
-        ("permissive-only", {("noncommercial-upstream", "acme/helpdesk", "error"), ("license-denied", NC_DATA, "error")}, Verdict.FAIL),
+        (
+            "permissive-only",
+            {("noncommercial-upstream", "acme/helpdesk", "error"), ("license-denied", NC_DATA, "error")},
+            Verdict.FAIL,
+        ),
     ],
 )
-def test_finetune_on_cc_by_nc_dataset_declared_apache(policy: str, expected: set[tuple[str, str, str]], verdict: Verdict) -> None:
+def test_finetune_on_cc_by_nc_dataset_declared_apache(
+    policy: str, expected: set[tuple[str, str, str]], verdict: Verdict
+) -> None:
     lin = nc_data_finetune()
     found = lin.findings(policy)
     assert slugs(found) == expected
@@ -294,7 +308,9 @@ def test_stability_nc_terms_must_stay_with_derivatives() -> None:
         .link("acme/turbo-lora", "stabilityai/sdxl-turbo", Relation.ADAPTER)
     )
     assert lin.findings() == []
-    lin.licenses["acme/turbo-lora"] = lin.licenses["stabilityai/sdxl-turbo"].model_copy(update={"id": "cc-by-nc-4.0"})
+    lin.licenses["acme/turbo-lora"] = lin.licenses["stabilityai/sdxl-turbo"].model_copy(
+        update={"id": "cc-by-nc-4.0"}
+    )
     assert slugs(lin.findings()) == {("use-restrictions-dropped", "acme/turbo-lora", "error")}
 
 
@@ -334,10 +350,16 @@ def test_policy_allow_deny_and_require_osi() -> None:
     }
     assert "denies (id LLAMA3.1)" in denied[0].message
     only = lin.findings("permissive-only")
-    assert slugs(only) == {("license-denied", "acme/Llama-lora", "error"), ("license-denied", LLAMA31, "error")}
+    assert slugs(only) == {
+        ("license-denied", "acme/Llama-lora", "error"),
+        ("license-denied", LLAMA31, "error"),
+    }
     assert "not among the licenses policy 'permissive-only' allows: permissive" in only[0].message
     osi = lin.findings(Policy(name="osi", require_osi=True))
-    assert slugs(osi) == {("license-denied", "acme/Llama-lora", "error"), ("license-denied", LLAMA31, "error")}
+    assert slugs(osi) == {
+        ("license-denied", "acme/Llama-lora", "error"),
+        ("license-denied", LLAMA31, "error"),
+    }
     assert "not OSI-approved" in osi[0].message
 
 

@@ -58,6 +58,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "licenses_command",
         "The license knowledge base: list licenses, show one's obligations, identify a LICENSE file.",
     ),
+    "policy": (
+        "modelaudit.cli.policy",
+        "policy_command",
+        "Policies: list the ready ones, show one's rule severities, validate a policy file.",
+    ),
     "report": (
         "modelaudit.cli.report",
         "report_command",

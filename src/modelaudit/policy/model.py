@@ -216,7 +216,7 @@ def load_policy(name_or_path: str) -> Policy:
     if unknown:
         raise ConfigError(
             f"{path}: invalid policy: {'; '.join(unknown)}",
-            hint="`modelaudit policy rules` lists every rule id and slug",
+            hint="`modelaudit policy show default` lists every rule id and slug",
         )
     return policy
 
