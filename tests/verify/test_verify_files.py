@@ -291,3 +291,10 @@ def test_headers_mode_with_read_range_never_opens_weight_files(tmp_path: Path) -
     assert sum(n for p, _, n in ranges if p == "model.safetensors") < len(st) / 10
     assert [f.name for f in findings] == ["unsafe-serialization"] and findings[0].severity is Severity.ERROR
     assert not (tmp_path / "pwned").exists()
+
+
+def test_protocol_0_global_first_pickle_is_scanned(tmp_path: Path) -> None:
+    data = b"cos\nsystem\n(S'touch " + str(tmp_path / "x").encode() + b"'\ntR."
+    _, findings = _run({"evil.pkl": data}, [FileEntry(path="evil.pkl")], VerifyMode.HEADERS)
+    assert findings[0].severity is Severity.ERROR and "os.system" in findings[0].message
+    assert not (tmp_path / "x").exists()

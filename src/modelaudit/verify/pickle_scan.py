@@ -334,6 +334,8 @@ _BLOBS = {
 }
 
 _CODE2OP = {op.code: op for op in pickletools.opcodes}
+# opcodes a protocol 0/1 pickle can start with (MARK, containers, GLOBAL, INST, literals)
+_PROTO0_STARTS = frozenset(b"(}])cNiIJKLSTUVXFGM")
 _MARK = object()
 _ANY = object()
 
@@ -504,8 +506,8 @@ def sniff(prefix: bytes) -> str | None:
         )
     ):
         return "compressed"
-    if prefix[:1] in (b"(", b"]", b"}", b"c") and prefix[1:2] in (b"d", b"l", b"c", b"(", b"_", b"\n", b"b"):
-        return "pickle"  # protocol 0/1 pickles have no PROTO opcode
+    if prefix and prefix[0] in _PROTO0_STARTS:
+        return "pickle"  # protocol 0/1 pickles have no PROTO opcode; scanning decides
     return None
 
 
