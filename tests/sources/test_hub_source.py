@@ -67,8 +67,17 @@ def test_fetch_gives_record_with_license_parents_files_and_hashes(fakehub: FakeH
     assert record.license_files == []  # the card names a license id: LICENSE is not fetched
 
 
+def test_plain_model_costs_one_request_when_the_api_summarises_config(fakehub: FakeHub) -> None:
+    fakehub.add_repo("org/model", plain_model())
+    record = hub(fakehub).fetch(REF)
+    assert [(r.method, r.route) for r in fakehub.requests] == [("GET", "info")]
+    assert record.config is not None and record.config.get("model_type") == json.loads(CONFIG).get(
+        "model_type"
+    )
+
+
 def test_plain_model_costs_two_requests_and_pins_the_commit(fakehub: FakeHub) -> None:
-    repo = fakehub.add_repo("org/model", plain_model())
+    repo = fakehub.add_repo("org/model", plain_model(), extra_info={"config": None})
     hub(fakehub).fetch(REF)
     reqs = fakehub.requests
     assert [(r.method, r.route) for r in reqs] == [("GET", "info"), ("GET", "resolve")]
@@ -84,7 +93,7 @@ def test_license_file_fetched_when_card_says_other(fakehub: FakeHub) -> None:
     files = plain_model()
     files["README.md"] = "---\nlicense: other\nlicense_name: acme-license\nlicense_link: LICENSE\n---\n"
     files["LICENSE"] = "ACME MODEL LICENSE\nYou may not use this for evil."
-    fakehub.add_repo("org/model", files)
+    fakehub.add_repo("org/model", files, extra_info={"config": None})
     record = hub(fakehub).fetch(REF)
     assert [(f.path, f.text) for f in record.license_files] == [("LICENSE", files["LICENSE"])]
     assert ("card:license_name", "acme-license") in {(e.source, e.value) for e in record.license_evidence}
@@ -92,7 +101,7 @@ def test_license_file_fetched_when_card_says_other(fakehub: FakeHub) -> None:
 
 
 def test_without_card_data_the_readme_is_read(fakehub: FakeHub) -> None:
-    fakehub.add_repo("org/model", plain_model(), extra_info={"cardData": None})
+    fakehub.add_repo("org/model", plain_model(), extra_info={"cardData": None, "config": None})
     record = hub(fakehub).fetch(REF)
     assert record.card_data["base_model"] == "org/base"
     assert fakehub.count("resolve") == 2  # README.md + config.json
@@ -125,7 +134,7 @@ def test_dataset_fetch(fakehub: FakeHub) -> None:
 
 
 def test_download_lands_in_cache_and_cache_source_reads_it_offline(fakehub: FakeHub) -> None:
-    repo = fakehub.add_repo("org/model", plain_model())
+    repo = fakehub.add_repo("org/model", plain_model(), extra_info={"config": None})
     source = hub(fakehub)
     online = source.fetch(REF)
     with source.open_file(REF, "model.safetensors") as fh:
@@ -170,7 +179,7 @@ def test_cache_card_option_stores_the_readme(fakehub: FakeHub) -> None:
 
 
 def test_tampered_small_file_is_returned_but_not_cached(fakehub: FakeHub) -> None:
-    repo = fakehub.add_repo("org/model", plain_model())
+    repo = fakehub.add_repo("org/model", plain_model(), extra_info={"config": None})
     evil = json.dumps({"model_type": "evil", "pad": "x" * len(CONFIG)}).encode()
     fakehub.inject("resolve", path="config.json", status=200, body=evil)
     record = hub(fakehub).fetch(REF)
@@ -261,7 +270,13 @@ def test_bad_revision(fakehub: FakeHub) -> None:
 
 
 def test_gated_target_scans_from_readable_metadata(fakehub: FakeHub) -> None:
-    fakehub.add_repo("org/gated", plain_model(), gated="manual", approved_tokens={"hf_approved_token_42"})
+    fakehub.add_repo(
+        "org/gated",
+        plain_model(),
+        gated="manual",
+        approved_tokens={"hf_approved_token_42"},
+        extra_info={"config": None},
+    )
     ref = RepoRef(repo_id="org/gated")
     record = hub(fakehub).fetch(ref)
     assert record.gated is True
@@ -336,7 +351,7 @@ def test_5xx_is_retried_then_a_network_error(fakehub: FakeHub) -> None:
 
 
 def test_truncated_body_is_retried(fakehub: FakeHub) -> None:
-    fakehub.add_repo("org/model", plain_model())
+    fakehub.add_repo("org/model", plain_model(), extra_info={"config": None})
     fakehub.inject("info", truncate=True)
     fakehub.inject("resolve", path="config.json", length_delta=-3, method="GET")
     record = hub(fakehub).fetch(REF)

@@ -4,8 +4,8 @@ Request budget per repo (what :meth:`HubSource.fetch` sends):
 
 1. one ``model_info`` / ``dataset_info`` call with files metadata: commit sha, cardData, tags, gated,
    private, and every file's size, git blob id and LFS sha256;
-2. one plain GET per small file it needs, pinned to that commit: ``config.json``, ``adapter_config.json``
-   and mergekit configs only when listed; ``README.md`` only when the API gave no cardData;
+2. one plain GET per small file it needs, pinned to that commit: ``config.json`` only when the API
+   returned no ``config`` summary, ``adapter_config.json`` and mergekit configs only when listed; ``README.md`` only when the API gave no cardData;
    LICENSE-like files only when the card's license is missing or ``other``, or ``license_link`` points at
    a file in the repo. A plain model (card + config.json + weights) therefore costs two requests.
 
@@ -419,9 +419,15 @@ class HubSource:
         card: dict[str, Any] | None = card_obj.to_dict() if card_obj is not None else None
         skipped: list[Evidence] = []
 
+        api_config = getattr(info, "config", None)
+
         def read_small(path: str) -> bytes | None:
             if is_license_file(path) and card is not None and not _license_files_wanted(card):
                 return None
+            if path == "config.json" and isinstance(api_config, dict) and api_config:
+                # The API's config summary (model_type, architectures, quantization_config, peft) is what
+                # lineage needs; skipping the download keeps every node within two metadata requests.
+                return json.dumps(api_config).encode("utf-8")
             if path not in CONFIG_FILES and path != "README.md" and not is_license_file(path):
                 return None
             try:
