@@ -9,6 +9,7 @@ stay silent on it (the license stage already reports unknown and missing license
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from modelaudit.licenses.schema import LicenseRecord, ShareAlike
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.models import (
     CommercialUse,
+    Edge,
     Evidence,
     LicenseCategory,
     LicenseInfo,
@@ -157,7 +159,28 @@ def record_for(license_id: str) -> LicenseRecord | None:
     return load_db().get(license_id)
 
 
+# Rules ask for the same node's terms and the same ancestors many times per scan; both are cached for the
+# few most recent contexts / graphs (strong references, so an id is never reused while cached).
+_CACHE_SIZE = 4
+_TERMS_CACHE: OrderedDict[int, tuple[RuleContext, dict[str, Terms]]] = OrderedDict()
+_GRAPH_CACHE: OrderedDict[int, tuple[LineageGraph, int, dict[str, list[Edge]]]] = OrderedDict()
+
+
 def terms_of(key: str, ctx: RuleContext) -> Terms:
+    """The license terms binding ``key`` (cached per rule context)."""
+    entry = _TERMS_CACHE.get(id(ctx))
+    if entry is None or entry[0] is not ctx:
+        entry = (ctx, {})
+        _TERMS_CACHE[id(ctx)] = entry
+        while len(_TERMS_CACHE) > _CACHE_SIZE:
+            _TERMS_CACHE.popitem(last=False)
+    cached = entry[1].get(key)
+    if cached is None:
+        cached = entry[1][key] = _terms_of(key, ctx)
+    return cached
+
+
+def _terms_of(key: str, ctx: RuleContext) -> Terms:
     info = ctx.licenses.get(key)
     if info is None or not info.id:
         return Terms(key=key, info=info)
@@ -213,12 +236,29 @@ class Upstream:
         return Evidence(source="lineage", value=" -> ".join(self.path))
 
 
+def _parents_index(graph: LineageGraph) -> dict[str, list[Edge]]:
+    """child → its edges to parents, in a stable order (``graph.parents`` scans every edge per call)."""
+    entry = _GRAPH_CACHE.get(id(graph))
+    if entry is None or entry[0] is not graph or entry[1] != len(graph.edges):
+        index: dict[str, list[Edge]] = {}
+        for edge in graph.edges:
+            index.setdefault(edge.child, []).append(edge)
+        for edges in index.values():
+            edges.sort(key=lambda e: (e.parent, e.relation.value))
+        entry = (graph, len(graph.edges), index)
+        _GRAPH_CACHE[id(graph)] = entry
+        while len(_GRAPH_CACHE) > _CACHE_SIZE:
+            _GRAPH_CACHE.popitem(last=False)
+    return entry[2]
+
+
 def upstream(graph: LineageGraph, key: str, stop: set[str] | None = None) -> Iterator[Upstream]:
     """Every ancestor of ``key``, nearest first, with its shortest path (breadth-first, cycle-safe).
 
     Nodes in ``stop`` are yielded but not walked past (a rule that reports the nearest offending
     ancestor does not also report what lies behind it).
     """
+    parents = _parents_index(graph)
     seen = {key}
     frontier = [Upstream(key=key, path=(key,), relations=(), via_data=False)]
     while frontier:
@@ -226,7 +266,7 @@ def upstream(graph: LineageGraph, key: str, stop: set[str] | None = None) -> Ite
         for here in frontier:
             if stop and here.key in stop:
                 continue
-            for edge in sorted(graph.parents(here.key), key=lambda e: (e.parent, e.relation.value)):
+            for edge in parents.get(here.key, ()):
                 if edge.parent in seen or edge.parent not in graph.nodes:
                     continue
                 seen.add(edge.parent)
