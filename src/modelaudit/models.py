@@ -353,7 +353,7 @@ class ScanReport(_Model):
         """Unwaived findings per severity, for banners and summaries."""
         out = {s.value: 0 for s in Severity}
         for f in self.findings:
-            if not f.waived:
+            if not f.waived and not f.baseline:
                 out[f.severity.value] += 1
         return out
 

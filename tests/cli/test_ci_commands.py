@@ -132,7 +132,7 @@ def test_scan_changed_writes_sarif_for_several_folders(repo: Path) -> None:
         "--offline",
     )
     assert code == 0, err
-    assert sorted(p.name for p in (repo / "out").iterdir()) == ["cfg.sarif", "chat.sarif"]
+    assert sorted(p.name for p in (repo / "out").iterdir()) == ["models__cfg.sarif", "models__chat.sarif"]
 
 
 # --------------------------------------------------------------------------------------------- annotations

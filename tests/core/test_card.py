@@ -271,3 +271,8 @@ def test_symlink_outside_folder_is_not_followed(tmp_path: Path) -> None:
     rec = fetch(d)
     assert rec.license_files == []
     assert any("LICENSE" in p.value for p in rec.problems)
+
+
+def test_impossible_date_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="malformed YAML value"):
+        parse_front_matter("---\nreleased: 2024-02-30\n---\n", "README.md")

@@ -123,3 +123,13 @@ def test_output_file_written_atomically(in_root: Path, tmp_path: Path) -> None:
     assert code == 0 and out == ""
     assert json.loads(target.read_text())["target"]["id"] == "examples/tiny-chat"
     assert [p.name for p in target.parent.iterdir()] == ["report.json"]
+
+
+def test_same_named_folders_get_distinct_report_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for parent in ("a", "b"):
+        (tmp_path / parent / "chat").mkdir(parents=True)
+        (tmp_path / parent / "chat" / "README.md").write_text("---\nlicense: mit\n---\n")
+    monkeypatch.chdir(tmp_path)
+    code, _out, _err = run("scan", "a/chat", "b/chat", "--offline", "-f", "json", "-o", "out/", "-q")
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a__chat.json", "b__chat.json"]

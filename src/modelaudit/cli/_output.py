@@ -17,10 +17,10 @@ from modelaudit.models import ScanReport
 
 
 def report_slug(report: ScanReport) -> str:
-    """A file-name-safe name for a report: ``org__name`` for Hub ids, the folder name for local targets."""
-    ident = report.target.id.rstrip("/").replace("datasets/", "datasets__")
-    if report.target.source.value == "local":
-        ident = Path(ident).name or "model"
+    """A file-name-safe name for a report: ``org__name`` for Hub ids, ``a__chat`` for the folder ``a/chat``."""
+    # Local ids are paths relative to the working directory (a/chat, b/chat): keep them whole so two
+    # folders with the same name never overwrite each other's reports.
+    ident = report.target.id.strip("/").replace("datasets/", "datasets__")
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "__", ident.replace("/", "__")).strip("._") or "report"
     return slug[:150]
 

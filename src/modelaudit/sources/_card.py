@@ -99,6 +99,8 @@ def parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
         raise InputError(path, f"malformed YAML{where}: {problem}") from None
     except RecursionError:
         raise InputError(path, "YAML nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible date such as 2024-02-30
+        raise InputError(path, f"malformed YAML value: {exc}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
