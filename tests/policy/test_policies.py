@@ -152,3 +152,15 @@ def test_cli_policy_validate(tmp_path: Path) -> None:
     assert code == 2 and f"{bad}: invalid policy: fail_on" in err
     code, _out, err = run("policy", "validate", str(tmp_path / "missing.yaml"))
     assert code == 2 and "no such policy file" in err
+
+
+def test_readme_policy_example_validates(tmp_path: Path) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Policies", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(block, encoding="utf-8")
+    policy = load_policy(str(path))
+    assert policy.intended_use.in_eu and policy.intended_use.commercial
+    documented = set(re.findall(r"\(MA(\d{3})", section))
+    assert {f"MA{n}" for n in documented} == {rid for rid in RULES if rid.startswith("MA2")}
