@@ -372,3 +372,21 @@ def test_severity_overrides_and_disabled_rules_apply() -> None:
     )
     assert slugs(lin.findings(policy)) == {("use-restrictions-dropped", "acme/support-lora", "warning")}
     assert lin.verdict(policy) is Verdict.PASS
+
+
+def test_naming_duty_exempts_the_licensors_own_releases() -> None:
+    lin = (
+        Lineage("meta-llama/Meta-Llama-3.1-8B-Instruct")
+        .add("meta-llama/Meta-Llama-3.1-8B-Instruct", "llama3.1")
+        .add(LLAMA31, "llama3.1")
+        .link("meta-llama/Meta-Llama-3.1-8B-Instruct", LLAMA31, Relation.FINETUNE)
+    )
+    assert lin.findings() == []
+    # the same name published by someone else breaks the duty
+    other = (
+        Lineage("acme/Meta-Llama-3.1-8B-Instruct")
+        .add("acme/Meta-Llama-3.1-8B-Instruct", "llama3.1")
+        .add(LLAMA31, "llama3.1")
+        .link("acme/Meta-Llama-3.1-8B-Instruct", LLAMA31, Relation.FINETUNE)
+    )
+    assert slugs(other.findings()) == {("naming-duty", "acme/Meta-Llama-3.1-8B-Instruct", "warning")}

@@ -295,3 +295,38 @@ def test_notice_format_lists_required_notices_and_causing_nodes(hub: FakeHub) ->
     assert "Built with Llama" in out
     assert f"because of: acme/Llama-3.1-8B-support, {LLAMA31}" in out
     assert "[flow-down-use-policy]" in out
+
+
+def test_local_folders_in_a_pull_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hf_offline: Path
+) -> None:
+    """A model PR: folders next to each other, the adapter naming its base folder by name."""
+    models = tmp_path / "models"
+    (models / "llama-base").mkdir(parents=True)
+    (models / "llama-base" / "README.md").write_text(card({"license": "llama3.1"}))
+    (models / "llama-base" / "config.json").write_text(json.dumps({"model_type": "llama"}))
+    (models / "support-lora").mkdir()
+    (models / "support-lora" / "README.md").write_text(
+        card({"license": "apache-2.0", "base_model": "llama-base"})
+    )
+    (models / "support-lora" / "adapter_config.json").write_text(
+        json.dumps({"base_model_name_or_path": "llama-base", "peft_type": "LORA"})
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = cli("scan", "models/support-lora", "--offline", "-q", "-f", "json")
+    assert code == 1
+    data = json.loads(out)
+    got = {(f["name"], f["node"], f["severity"]) for f in data["findings"] if f["rule"].startswith(OURS)}
+    assert got == {
+        ("use-restrictions-dropped", "models/support-lora", "error"),
+        ("naming-duty", "models/support-lora", "warning"),
+    }
+    # relicensed under the base's terms and renamed, it passes even the strict gate
+    (models / "Llama-3.1-support-lora").mkdir()
+    (models / "Llama-3.1-support-lora" / "README.md").write_text(
+        card({"license": "llama3.1", "base_model": "llama-base"})
+    )
+    code, out, err = cli(
+        "scan", "models/Llama-3.1-support-lora", "--offline", "-q", "-f", "json", "--policy", "strict-ci"
+    )
+    assert code == 0, (err, [f["message"] for f in json.loads(out)["findings"]])

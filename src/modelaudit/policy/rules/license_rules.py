@@ -42,6 +42,14 @@ def _name(rec: LicenseRecord) -> str:
     return rec.display_name if rec.display_name == rec.id else f"{rec.display_name} ({rec.id})"
 
 
+def _namespace(node: GraphNode) -> str | None:
+    """The Hub organisation of a node (``org/name`` → ``org``); None for local folders and bare names."""
+    if node.ref.local_path:
+        return None
+    parts = node.ref.repo_id.split("/")
+    return parts[0] if len(parts) == 2 else None
+
+
 def _stem(license_id: str) -> str:
     return _VERSION_SUFFIX.sub("", license_id).lower()
 
@@ -331,6 +339,7 @@ class NamingDuty:
         if node.kind is NodeKind.DATASET or node.record is None:
             return
         names = node_names(node)
+        me = terms_of(node.key, ctx)
         once = Once()
         for up in upstream(ctx.graph, node.key):
             theirs = terms_of(up.key, ctx)
@@ -338,6 +347,9 @@ class NamingDuty:
                 prefix = rec.obligations.naming_prefix
                 if not prefix or any(n.lower().startswith(prefix.lower()) for n in names):
                     continue
+                org = _namespace(node)
+                if org and me.has(rec.id) and org == _namespace(ctx.graph.nodes[up.key]):
+                    continue  # the licensor's own releases (e.g. an Instruct model from its base)
                 severity = _severity(ctx, self.default_severity, up)
                 if severity is None or not once.first(prefix):
                     continue
