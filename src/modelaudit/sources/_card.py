@@ -442,23 +442,29 @@ def read_gguf_general(head: bytes, path: str) -> dict[str, Any]:
             raise IndexError
         return head[p + 8 : p + 8 + n].decode("utf-8", errors="replace"), p + 8 + n
 
-    def read_value(vtype: int, p: int, keep: bool) -> tuple[Any, int]:
+    def read_value(vtype: int, p: int, keep: bool, depth: int = 0) -> tuple[Any, int]:
         if vtype in _GGUF_SCALARS:
             fmt = _GGUF_SCALARS[vtype]
             return struct.unpack_from(fmt, head, p)[0], p + struct.calcsize(fmt)
         if vtype == 8:
             return read_str(p)
         if vtype == 9:
+            if depth > 4:
+                raise ValueError("arrays nested too deeply")
             (itype, count) = struct.unpack_from("<IQ", head, p)
             p += 12
-            if itype in _GGUF_SCALARS and not keep:
-                end = p + struct.calcsize(_GGUF_SCALARS[itype]) * count
-                if end > len(head):
+            if itype in _GGUF_SCALARS:
+                step = struct.calcsize(_GGUF_SCALARS[itype])
+                if p + step * count > len(head):
                     raise IndexError
-                return None, end
+                kept = [
+                    struct.unpack_from(_GGUF_SCALARS[itype], head, p + i * step)[0]
+                    for i in range(min(count, 1024))
+                ]
+                return (kept if keep else None), p + step * count
             items: list[Any] = []
             for _ in range(count):
-                item, p = read_value(itype, p, keep)
+                item, p = read_value(itype, p, keep, depth + 1)
                 if keep and len(items) < 1024:
                     items.append(item)
             return (items if keep else None), p

@@ -355,7 +355,14 @@ def _read_blob(r: _Reader, argname: str) -> Any:
     data = r.read(n)
     if len(data) < n:
         raise PickleScanError("file ended inside a string (truncated)")
-    return data.decode(encoding, "surrogatepass") if encoding == "utf-8" else data.decode("latin-1")
+    if encoding != "utf-8":
+        return data.decode("latin-1")
+    try:
+        return data.decode(encoding, "surrogatepass")
+    except UnicodeDecodeError as exc:  # the unpickler would stop here too; what came before still counts
+        raise PickleScanError(
+            f"invalid UTF-8 in a string argument at offset {r.pos - n + exc.start}"
+        ) from None
 
 
 def _walk_one(r: _Reader, found: list[tuple[str, str]], budget: list[int]) -> None:
