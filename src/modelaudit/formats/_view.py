@@ -41,6 +41,19 @@ OBLIGATION_WORDS: dict[str, str] = {
     "user-cap": "Stay under the user cap",
     "research-only": "Research use only",
     "non-commercial": "Non-commercial use only",
+    # the remaining kinds that modelaudit.licenses.assess.obligations_for emits
+    "mark-modifications": "Mark modifications",
+    "commercial-condition": "Meet the commercial-use condition",
+    "notice-file": "Ship the required notice",
+    "output-use": "Respect limits on using outputs",
+    "distillation": "Treat models trained on its outputs as derivatives",
+    "restricted-uses": "Respect the restricted uses",
+    "revenue-cap": "Stay under the revenue cap",
+    "no-derivatives": "Do not distribute derivatives",
+    "no-redistribution": "Do not redistribute",
+    "hosting-restricted": "Respect the limits on hosting",
+    "source-disclosure": "Disclose source code",
+    "note": "Also required",
 }
 
 RELATION_WORDS: dict[str, str] = {
