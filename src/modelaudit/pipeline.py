@@ -62,6 +62,7 @@ class ScanOptions(BaseModel):
     token: str | None = None  # default HF_TOKEN / the huggingface_hub token file
     cache_dir: str | None = None  # HF cache; default HF_HUB_CACHE
     timeout: float = 10.0  # per request, seconds
+    deadline: float | None = Field(default=900.0, gt=0)  # all Hub requests of the scan together, seconds
     no_cache: bool = False  # bypass modelaudit's on-disk Hub metadata cache (lineage/cache.py)
 
 
@@ -75,6 +76,7 @@ def open_sources(opts: ScanOptions) -> SourceSet:
         token=opts.token,
         cache_dir=opts.cache_dir,
         timeout=opts.timeout,
+        deadline=opts.deadline,
         metadata_cache=None if opts.no_cache else MetadataCache(endpoint=opts.endpoint),
     )
 

@@ -105,6 +105,14 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
     help="Seconds per Hub request.",
 )
 @click.option(
+    "--deadline",
+    default=900.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    envvar="MODELAUDIT_DEADLINE",
+    help="Seconds for all Hub requests of a scan together; what is not read by then is reported as timed out.",
+)
+@click.option(
     "--no-cache",
     is_flag=True,
     envvar="MODELAUDIT_NO_CACHE",
@@ -126,6 +134,7 @@ def scan_command(
     max_depth: int | None,
     max_nodes: int,
     timeout: float,
+    deadline: float,
     no_cache: bool,
     quiet: bool,
 ) -> int:
@@ -154,6 +163,7 @@ def scan_command(
         max_depth=max_depth,
         max_nodes=max_nodes,
         timeout=timeout,
+        deadline=deadline,
         no_cache=no_cache,
     )
     progress = None if quiet else stderr_progress()

@@ -40,8 +40,11 @@ class SourceSet:
         cache_dir: str | None = None,
         timeout: float = 10.0,
         metadata_cache: MetadataCache | None = None,
+        deadline: float | None = None,
     ) -> None:
+        """``timeout`` bounds each Hub request; ``deadline`` (seconds) all Hub requests together."""
         self.offline = offline
+        self._deadline = deadline
         self._endpoint = endpoint
         self._token = token
         self._cache_dir = cache_dir
@@ -61,7 +64,9 @@ class SourceSet:
             module_name, cls_name = SOURCES[kind].split(":")
             cls = getattr(importlib.import_module(module_name), cls_name)
             if kind is SourceKind.HUB:
-                self._instances[kind] = cls(endpoint=self._endpoint, token=self._token, timeout=self._timeout)
+                self._instances[kind] = cls(
+                    endpoint=self._endpoint, token=self._token, timeout=self._timeout, deadline=self._deadline
+                )
             elif kind is SourceKind.CACHE:
                 self._instances[kind] = cls(cache_dir=self._cache_dir)
             else:

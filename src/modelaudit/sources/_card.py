@@ -34,6 +34,8 @@ ReadRange = Callable[[str, int, int], bytes]  # path, start, length → bytes
 
 MAX_YAML_NODES = 50_000  # a card's front matter is a few hundred nodes; aliases can multiply them
 MAX_VALUE_CHARS = 2_000  # evidence values are truncated to this
+MAX_YAML_CHARS = 1_000_000  # front matter, mergekit configs, policies: real ones are a few KB
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster, equally safe
 GGUF_HEADER_READ_BYTES = 8 * 1024 * 1024  # general.* keys sit at the start; tokenizer arrays may follow
 MERGEKIT_FILES = ("mergekit_config.yml", "mergekit_moe_config.yml")
 RELATIONS_DECLARABLE = {"adapter", "merge", "quantized", "finetune"}
@@ -90,8 +92,10 @@ def _decode(raw: bytes, path: str) -> str:
 
 def parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
     """Safe-load a YAML mapping with a node cap; anything else is an InputError naming ``path``."""
+    if len(text) > MAX_YAML_CHARS:
+        raise InputError(path, f"YAML document is larger than {MAX_YAML_CHARS} characters")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SafeLoader)  # safe constructors only: no python/* tags
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

@@ -10,6 +10,10 @@ from modelaudit.models import RepoRecord, RepoRef, SourceKind
 MAX_SMALL_FILE_BYTES = 4 * 1024 * 1024  # README / config / adapter_config / mergekit / LICENSE
 MAX_LICENSE_TEXT_CHARS = 200_000
 MAX_SAFETENSORS_HEADER_BYTES = 25_000_000  # same cap huggingface_hub applies
+MAX_LISTED_FILES = (
+    100_000  # files taken from one repo listing (Hub API or folder); more are reported, not read
+)
+MAX_REPO_PATH_CHARS = 1024
 LICENSE_FILE_NAMES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "ACCEPTABLE_USE_POLICY")
 
 
@@ -39,3 +43,25 @@ def is_license_file(path: str) -> bool:
     stem = path.rsplit(".", 1)[0] if "." in path else path
     upper = stem.upper().replace("-", "_")
     return any(upper == name or upper.startswith(name + "_") for name in LICENSE_FILE_NAMES)
+
+
+def unsafe_repo_path(path: object) -> str | None:
+    """Why a file name from a repo listing cannot be used as a relative path, or None when it is safe.
+
+    Listings come from the Hub (or whatever answers at HF_ENDPOINT) and are untrusted: a name with ``..``,
+    an absolute path, a drive letter, a backslash or a control character (NUL, newline) could escape the
+    cache folder or forge log lines, so such files are skipped and reported, never opened.
+    """
+    if not isinstance(path, str) or not path:
+        return "empty or not a string"
+    if len(path) > MAX_REPO_PATH_CHARS:
+        return f"longer than {MAX_REPO_PATH_CHARS} characters"
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return "contains a control character (NUL, newline, ...)"
+    if "\\" in path:
+        return "contains a backslash"
+    if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+        return "is an absolute path"
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        return "has an empty, '.' or '..' segment"
+    return None

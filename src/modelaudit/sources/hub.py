@@ -57,7 +57,7 @@ from modelaudit.errors import (
 )
 from modelaudit.models import Evidence, FileEntry, RepoKind, RepoRecord, RepoRef, SourceKind
 from modelaudit.sources._card import MERGEKIT_FILES, extract_record, parse_front_matter
-from modelaudit.sources.base import MAX_SMALL_FILE_BYTES, is_license_file
+from modelaudit.sources.base import MAX_LISTED_FILES, MAX_SMALL_FILE_BYTES, is_license_file, unsafe_repo_path
 from modelaudit.sources.cache import (
     COMMIT_RE,
     default_cache_dir,
@@ -93,6 +93,7 @@ class _Resolved:
     commit: str
     files: dict[str, FileEntry]
     info: Any
+    problems: tuple[str, ...] = ()  # listing entries that were skipped (unsafe names, over the cap)
 
 
 def _git_blob_sha1(data: bytes) -> str:
@@ -127,9 +128,14 @@ class HubSource:
         retry_backoff: float = 1.0,
         max_retry_wait: float = 30.0,
         cache_card: bool = False,
+        deadline: float | None = None,
     ) -> None:
         """``cache_card`` also stores README.md in the HF cache during ``fetch`` (one more request) so a
-        later offline scan has the card; by default the card comes from the API and is not downloaded."""
+        later offline scan has the card; by default the card comes from the API and is not downloaded.
+
+        ``deadline`` bounds all of this source's network work (seconds from its creation): no request or
+        retry starts after it, each request's timeout is cut to the time left, and what could not be read
+        in time fails with a ``NetworkError`` saying so. ``timeout`` bounds each request on its own."""
         self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
         self._token = token
         self.timeout = timeout
@@ -138,6 +144,8 @@ class HubSource:
         self.retry_backoff = retry_backoff
         self.max_retry_wait = max_retry_wait
         self.cache_card = cache_card
+        self.deadline = deadline
+        self._deadline_at = None if deadline is None else time.monotonic() + deadline
         self._sleep: Callable[[float], None] = time.sleep
         self._api = HfApi(
             endpoint=self.endpoint,
@@ -194,21 +202,52 @@ class HubSource:
             return exc.response is not None and exc.response.status_code in RETRY_STATUS
         return isinstance(exc, TRANSIENT_ERRORS)
 
+    def _time_left(self) -> float | None:
+        return None if self._deadline_at is None else self._deadline_at - time.monotonic()
+
+    def _request_timeout(self) -> float:
+        """The per-request timeout, cut to what is left of the overall deadline."""
+        left = self._time_left()
+        return self.timeout if left is None else max(0.05, min(self.timeout, left))
+
+    def _out_of_time(self, ref: RepoRef, path: str | None, attempts: int, last: str = "") -> NetworkError:
+        where = f" ({path})" if path else ""
+        tail = f"; last failure: {last}" if last else ""
+        return NetworkError(
+            ref.key,
+            f"timed out: the overall deadline of {self.deadline:g}s ran out{where} after {attempts} "
+            f"attempt(s){tail}",
+        )
+
     def _call(self, ref: RepoRef, fn: Callable[[], T], *, path: str | None = None) -> T:
         """Run ``fn`` with bounded retries on transient failures; map every failure to a SourceError."""
         if offline_mode():
             raise OfflineError(ref.key, "HF_HUB_OFFLINE is set")
         attempt = 0
         while True:
+            left = self._time_left()
+            if left is not None and left <= 0:
+                raise self._out_of_time(ref, path, attempt)
             try:
                 return fn()
             except SourceError:
                 raise
             except Exception as exc:
                 if self._transient(exc) and attempt < self.retries:
-                    self._sleep(self._wait_for(exc, attempt))
+                    wait = self._wait_for(exc, attempt)
+                    left = self._time_left()
+                    if left is not None and wait >= left:  # the retry could not finish in time
+                        raise self._out_of_time(
+                            ref, path, attempt + 1, self._map_error(ref, exc, path=None, attempts=1).message
+                        ) from None
+                    self._sleep(wait)
                     attempt += 1
                     continue
+                left = self._time_left()
+                if left is not None and left <= 0:
+                    raise self._out_of_time(
+                        ref, path, attempt + 1, self._map_error(ref, exc, path=None, attempts=1).message
+                    ) from None
                 raise self._map_error(ref, exc, path=path, attempts=attempt + 1) from None
 
     def _map_error(self, ref: RepoRef, exc: Exception, *, path: str | None, attempts: int) -> SourceError:
@@ -258,7 +297,10 @@ class HubSource:
     def _info(self, ref: RepoRef) -> Any:
         getter = self._api.dataset_info if ref.kind is RepoKind.DATASET else self._api.model_info
         return self._call(
-            ref, lambda: getter(ref.repo_id, revision=ref.revision, files_metadata=True, timeout=self.timeout)
+            ref,
+            lambda: getter(
+                ref.repo_id, revision=ref.revision, files_metadata=True, timeout=self._request_timeout()
+            ),
         )
 
     def resolve(self, ref: RepoRef) -> _Resolved:
@@ -273,15 +315,35 @@ class HubSource:
         if not isinstance(commit, str) or not COMMIT_RE.match(commit):
             raise NetworkError(ref.key, "the Hub answered without a commit sha")
         files: dict[str, FileEntry] = {}
+        unsafe: list[str] = []
+        over_cap = 0
         for s in info.siblings or []:
+            name = getattr(s, "rfilename", None)
+            why = unsafe_repo_path(name)
+            if why is not None:  # never used as a path: not opened, cached or hashed
+                unsafe.append(f"{str(name)[:200]!r} {why}")
+                continue
+            assert isinstance(name, str)
+            if len(files) >= MAX_LISTED_FILES:
+                over_cap += 1
+                continue
             lfs = getattr(s, "lfs", None)
-            files[s.rfilename] = FileEntry(
-                path=s.rfilename,
-                size=lfs.size if lfs is not None else s.size,
-                blob_id=s.blob_id,
-                lfs_sha256=lfs.sha256 if lfs is not None else None,
+            size = lfs.size if lfs is not None else s.size
+            sha = lfs.sha256 if lfs is not None else None
+            files[name] = FileEntry(
+                path=name,
+                size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+                blob_id=s.blob_id if isinstance(s.blob_id, str) else None,
+                lfs_sha256=sha if isinstance(sha, str) else None,
             )
-        resolved = _Resolved(commit=commit, files=files, info=info)
+        problems = [f"skipped unsafe file name {u}" for u in unsafe[:20]]
+        if len(unsafe) > 20:
+            problems.append(f"skipped {len(unsafe) - 20} more unsafe file names")
+        if over_cap:
+            problems.append(
+                f"the listing has {over_cap} files beyond the cap of {MAX_LISTED_FILES}; not read"
+            )
+        resolved = _Resolved(commit=commit, files=files, info=info, problems=tuple(problems))
         with self._lock:
             self._resolved[key] = resolved
         self._record_in_cache(ref, resolved)
@@ -329,13 +391,15 @@ class HubSource:
         """``length`` bytes from ``start`` through an HTTP Range GET on the resolve URL (CDN redirect followed)."""
         if length <= 0:
             return b""
+        if unsafe_repo_path(path) is not None:
+            raise FileNotInRepoError(ref.key, path)
         commit = self._commit_for(ref)
         url = self._resolve_url(ref, commit, path)
         end = start + length - 1
         headers = self._headers({"Range": f"bytes={start}-{end}"})
 
         def get() -> bytes:
-            with get_session().stream("GET", url, headers=headers, timeout=self.timeout) as resp:
+            with get_session().stream("GET", url, headers=headers, timeout=self._request_timeout()) as resp:
                 if resp.status_code == 416:
                     return b""
                 if resp.status_code >= 400:
@@ -356,6 +420,8 @@ class HubSource:
 
     def open_file(self, ref: RepoRef, path: str) -> BinaryIO:
         """Download ``path`` into the HF cache (``blobs/<sha256>`` for LFS files) and open it."""
+        if unsafe_repo_path(path) is not None:
+            raise FileNotInRepoError(ref.key, path)
         commit = self._commit_for(ref)
         local = self._call(
             ref,
@@ -369,7 +435,7 @@ class HubSource:
                 token=self._token,
                 library_name="modelaudit",
                 library_version=modelaudit.__version__,
-                etag_timeout=self.timeout,
+                etag_timeout=self._request_timeout(),
             ),
             path=path,
         )
@@ -396,7 +462,7 @@ class HubSource:
         headers = self._headers()
 
         def get() -> bytes:
-            resp = get_session().get(url, headers=headers, timeout=self.timeout)
+            resp = get_session().get(url, headers=headers, timeout=self._request_timeout())
             hf_raise_for_status(resp)
             body = resp.content[:MAX_SMALL_FILE_BYTES]
             if entry.size is not None and len(body) < entry.size:
@@ -460,4 +526,5 @@ class HubSource:
             card_location=card_location,
         )
         record.problems.extend(skipped)
+        record.problems.extend(Evidence(source="hub:listing", value=p) for p in resolved.problems)
         return record
