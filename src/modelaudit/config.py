@@ -21,6 +21,8 @@ SCAN_KEYS = {
     "baseline": "baseline",
     "offline": "offline",
     "verify": "verify_mode",
+    "fingerprint": "fingerprint",
+    "fingerprint_index": "fingerprint_index",
     "smoke": "smoke",
     "device": "device",
     "smoke_timeout": "smoke_timeout",

@@ -20,6 +20,7 @@ from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.models import (
     FileResult,
     Finding,
+    FingerprintSummary,
     LicenseInfo,
     Node,
     NodeKind,
@@ -64,6 +65,8 @@ class ScanOptions(BaseModel):
     timeout: float = 10.0  # per request, seconds
     deadline: float | None = Field(default=900.0, gt=0)  # all Hub requests of the scan together, seconds
     no_cache: bool = False  # bypass modelaudit's on-disk Hub metadata cache (lineage/cache.py)
+    fingerprint: bool | None = None  # fingerprint target + direct parents; None: on unless verify is none
+    fingerprint_index: str | None = None  # known bases; default $MODELAUDIT_FINGERPRINT_INDEX, else user dir
 
 
 def open_sources(opts: ScanOptions) -> SourceSet:
@@ -145,6 +148,20 @@ def verify_target(
     return results, [f.model_copy(update={"node": node.key}) for f in findings]
 
 
+def fingerprint_lineage(
+    graph: LineageGraph, sources: SourceSet, options: ScanOptions, progress: Progress
+) -> tuple[dict[str, FingerprintSummary], list[Finding]]:
+    """Weight fingerprints of the target and its direct model parents, checked against the declared edges
+    and the fingerprint index (verify/lineage_check.py). Appends fingerprint evidence to ``graph.edges``."""
+    from modelaudit.verify.index import load_index
+    from modelaudit.verify.lineage_check import check_lineage
+
+    index = load_index(options.fingerprint_index)
+    result = check_lineage(graph, sources, index=index, say=progress)
+    graph.edges = result.edges
+    return result.fingerprints, result.findings
+
+
 def smoke_target(
     node: GraphNode, graph: LineageGraph, options: ScanOptions
 ) -> tuple[SmokeResult, list[Finding]]:
@@ -176,6 +193,7 @@ def build_nodes(
     licenses: dict[str, LicenseInfo],
     files: dict[str, list[FileResult]],
     smoke: dict[str, SmokeResult],
+    fingerprints: dict[str, FingerprintSummary] | None = None,
 ) -> list[Node]:
     nodes: list[Node] = []
     for key, g in graph.nodes.items():
@@ -193,6 +211,7 @@ def build_nodes(
                 license=licenses.get(key),
                 files=files.get(key, []),
                 smoke=smoke.get(key),
+                fingerprint=(fingerprints or {}).get(key),
             )
         )
     return nodes
@@ -231,6 +250,12 @@ def scan(
     files = {graph.root: target_files}
     stage_findings += verify_findings
 
+    fingerprints: dict[str, FingerprintSummary] = {}
+    if opts.fingerprint if opts.fingerprint is not None else mode is not VerifyMode.NONE:
+        say("fingerprinting weights")
+        fingerprints, fingerprint_findings = fingerprint_lineage(graph, sources, opts, say)
+        stage_findings += fingerprint_findings
+
     smoke: dict[str, SmokeResult] = {}
     if opts.smoke:
         say(f"smoke inference on {opts.device}")
@@ -255,7 +280,7 @@ def scan(
         ),
         policy=PolicyInfo(name=policy.name, fail_on=policy.fail_on),
         verdict=verdict(findings, policy.fail_on),
-        nodes=build_nodes(graph, licenses, files, smoke),
+        nodes=build_nodes(graph, licenses, files, smoke, fingerprints),
         edges=graph.edges,
         findings=findings,
         obligations=obligations,

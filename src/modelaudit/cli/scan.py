@@ -66,6 +66,20 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
     "Default: headers for Hub targets, full for folders and the cache.",
 )
 @click.option(
+    "--fingerprint/--no-fingerprint",
+    "fingerprint",
+    default=None,
+    help="Compare weight fingerprints of the target and its direct parents with the declared lineage and "
+    "the fingerprint index (range reads only). Default: on unless --verify none.",
+)
+@click.option(
+    "--fingerprint-index",
+    type=click.Path(dir_okay=False),
+    envvar="MODELAUDIT_FINGERPRINT_INDEX",
+    help="Fingerprint index of known base models (built with `modelaudit fingerprint index add`); "
+    "default: the user data folder's.",
+)
+@click.option(
     "--smoke", is_flag=True, help="Run a smoke inference in a child process (needs the [smoke] extra)."
 )
 @click.option(
@@ -128,6 +142,8 @@ def scan_command(
     baseline: str | None,
     offline: bool,
     verify_mode: str | None,
+    fingerprint: bool | None,
+    fingerprint_index: str | None,
     smoke: bool,
     device: str,
     smoke_timeout: float,
@@ -157,6 +173,8 @@ def scan_command(
         baseline=baseline,
         offline=offline,
         verify=VerifyMode(verify_mode) if verify_mode else None,
+        fingerprint=fingerprint,
+        fingerprint_index=fingerprint_index,
         smoke=smoke,
         device=device,
         smoke_timeout=smoke_timeout,

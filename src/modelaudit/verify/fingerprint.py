@@ -434,20 +434,39 @@ def check_undeclared_bases(
 
 
 def adapter_shape_problems(adapter: WeightFingerprint, base: WeightFingerprint) -> list[str]:
-    """LoRA tensors whose shapes do not fit the base's weights (PEFT naming), as messages."""
+    """LoRA tensors whose shapes do not fit the base's weights (PEFT naming), as messages.
+
+    A target's ``lora_A`` ([r, in]) and ``lora_B`` ([out, r]) must fit its base weight as ``nn.Linear``
+    stores it ([out, in]) or as GPT-2's ``Conv1D`` does ([in, out]).
+    """
     shapes = {t.name: t.shape for t in base.tensors}
-    problems: list[str] = []
+    pairs: dict[str, dict[str, TensorSignature]] = {}  # base tensor → {"A": lora_A, "B": lora_B}
     for t in adapter.tensors:
         name = t.name.removeprefix("base_model.model.")
-        for part, axis in ((".lora_A.weight", 1), (".lora_B.weight", 0)):
-            if not name.endswith(part) or len(t.shape) != 2:
-                continue
-            target = name[: -len(part)] + ".weight"
-            base_shape = shapes.get(target)
-            if base_shape is None:
-                problems.append(f"{t.name}: the base has no tensor {target}")
-            elif len(base_shape) != 2 or base_shape[axis] != t.shape[axis]:
-                problems.append(f"{t.name}: shape {t.shape} does not fit {target} {base_shape}")
+        for part, key in ((".lora_A.weight", "A"), (".lora_B.weight", "B")):
+            if name.endswith(part) and len(t.shape) == 2:
+                pairs.setdefault(name[: -len(part)] + ".weight", {})[key] = t
+    problems: list[str] = []
+    for target in sorted(pairs):
+        pair = pairs[target]
+        base_shape = shapes.get(target)
+        if base_shape is None:
+            problems += [f"{t.name}: the base has no tensor {target}" for _, t in sorted(pair.items())]
+            continue
+        for orientation in ((1, 0), (0, 1)):  # nn.Linear is [out, in]; GPT-2's Conv1D stores [in, out]
+            in_axis, out_axis = orientation
+            fits = len(base_shape) == 2 and all(
+                (key == "A" and t.shape[1] == base_shape[in_axis])
+                or (key == "B" and t.shape[0] == base_shape[out_axis])
+                for key, t in pair.items()
+            )
+            if fits:
+                break
+        else:
+            problems += [
+                f"{t.name}: shape {t.shape} does not fit {target} {base_shape}"
+                for _, t in sorted(pair.items())
+            ]
     return problems
 
 
