@@ -4,6 +4,7 @@ adapters checked against their base, remote parents read through range requests 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from _verify_helpers import ARCH_B, perturbed, safetensors_bytes, weights, write
 
 import modelaudit
 from modelaudit.cli.main import main
-from modelaudit.models import Edge, Relation, ScanReport, Severity, VerifyMode
+from modelaudit.models import Edge, Relation, ScanReport, Severity, SourceKind, VerifyMode
 from modelaudit.verify.fingerprint import WeightFingerprint, adapter_shape_problems, fingerprint_local
 from modelaudit.verify.index import FingerprintIndex, load_index, save_index
 
@@ -294,6 +295,18 @@ def test_remote_parent_is_fingerprinted_by_range_reads_only(fakehub, tmp_path: P
     assert read < len(blob) * 0.25
     cached = list((fakehub.cache_dir / "models--org--base").rglob("*"))
     assert not any(p.is_file() and p.stat().st_size == len(blob) for p in cached)  # nothing downloaded whole
+
+    fakehub.clear_log()  # offline, the parent's weights are neither in the HF cache nor fetched
+    offline = modelaudit.scan("ft", offline=True)
+    assert fakehub.requests == []
+    assert not fp_evidence(edge(offline, Relation.FINETUNE))
+    assert next(n for n in offline.nodes if n.id == "ft").fingerprint is not None
+
+    shutil.rmtree(fakehub.cache_dir / "models--org--base")  # now only modelaudit's metadata cache knows it
+    stale = modelaudit.scan("ft", offline=True)
+    assert next(n for n in stale.nodes if n.id == "org/base").source is SourceKind.HUB
+    assert fakehub.requests == []  # --offline: no range read through the Hub either
+    assert not fp_evidence(edge(stale, Relation.FINETUNE))
 
 
 # ---------------------------------------------------------------------------------- bundled example

@@ -83,6 +83,8 @@ def fingerprint_record(record: RepoRecord, sources: SourceSet) -> tuple[WeightFi
     weights = _safetensors(record)
     if not weights:
         return None, "no safetensors weights"
+    if record.source is SourceKind.HUB and sources.offline:  # e.g. a record from the stale metadata cache
+        return None, "offline"
     if record.source is SourceKind.CACHE:
         folder = Path(record.local_dir) if record.local_dir else None
         if folder is None or not all((folder / p).is_file() for p in weights):
