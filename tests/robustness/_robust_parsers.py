@@ -264,7 +264,15 @@ def _rare(draw: st.DrawFn, n: int) -> bool:
     return bool(draw(st.integers(0, n)) == n)
 
 
-DTYPES = [*["F32", "F16", "BF16", "I8", "U8", "BOOL", "F64", "I64"] * 3, "F4", "F6_E2M3", "F8_E4M3", "Q4", "", "f32"]
+DTYPES = [
+    *["F32", "F16", "BF16", "I8", "U8", "BOOL", "F64", "I64"] * 3,
+    "F4",
+    "F6_E2M3",
+    "F8_E4M3",
+    "Q4",
+    "",
+    "f32",
+]
 
 
 @st.composite

@@ -219,6 +219,17 @@ class HubSource:
             f"attempt(s){tail}",
         )
 
+    @staticmethod
+    def _describe(exc: Exception) -> str:
+        """A few words on a failure, for messages (never the server's text, which may echo secrets)."""
+        response = getattr(exc, "response", None)
+        if isinstance(exc, hf_errors.HfHubHTTPError) and response is not None:
+            status = response.status_code
+            return "rate limited (429)" if status == 429 else f"HTTP {status}"
+        if isinstance(exc, httpx2.TimeoutException):
+            return "request timed out"
+        return type(exc).__name__
+
     def _call(self, ref: RepoRef, fn: Callable[[], T], *, path: str | None = None) -> T:
         """Run ``fn`` with bounded retries on transient failures; map every failure to a SourceError."""
         if offline_mode():
@@ -237,17 +248,13 @@ class HubSource:
                     wait = self._wait_for(exc, attempt)
                     left = self._time_left()
                     if left is not None and wait >= left:  # the retry could not finish in time
-                        raise self._out_of_time(
-                            ref, path, attempt + 1, self._map_error(ref, exc, path=None, attempts=1).message
-                        ) from None
+                        raise self._out_of_time(ref, path, attempt + 1, self._describe(exc)) from None
                     self._sleep(wait)
                     attempt += 1
                     continue
                 left = self._time_left()
                 if left is not None and left <= 0:
-                    raise self._out_of_time(
-                        ref, path, attempt + 1, self._map_error(ref, exc, path=None, attempts=1).message
-                    ) from None
+                    raise self._out_of_time(ref, path, attempt + 1, self._describe(exc)) from None
                 raise self._map_error(ref, exc, path=path, attempts=attempt + 1) from None
 
     def _map_error(self, ref: RepoRef, exc: Exception, *, path: str | None, attempts: int) -> SourceError:
