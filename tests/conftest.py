@@ -67,6 +67,18 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
 
 
+@pytest.fixture(autouse=True)
+def private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test: modelaudit's metadata cache and fingerprint index live in a fresh temp folder.
+
+    Without this a developer's real ~/.cache/modelaudit or fingerprint index would leak into results.
+    Tests that need their own (hf_env, fakehub) override these variables again.
+    """
+    home = tmp_path_factory.mktemp("modelaudit-user")
+    monkeypatch.setenv("MODELAUDIT_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("MODELAUDIT_FINGERPRINT_INDEX", str(home / "fingerprint-index.json"))
+
+
 @pytest.fixture
 def hf_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private HF home and hub cache (returned), no token, online, Xet and telemetry off."""

@@ -224,9 +224,9 @@ def scan(
     target: str, options: ScanOptions | None = None, progress: Progress | None = None, **overrides: Any
 ) -> ScanReport:
     """Audit ``target`` and return the report. Raises ``ModelAuditError`` for bad input and unreadable targets."""
-    opts = (
-        (options or ScanOptions()).model_copy(update=overrides) if overrides else (options or ScanOptions())
-    )
+    base = options or ScanOptions()
+    # validate overrides like flags (so scan(..., verify="none") works and typos are refused)
+    opts = ScanOptions.model_validate({**base.model_dump(), **overrides}) if overrides else base
     say = progress or (lambda _msg: None)
     policy: Policy = load_policy(opts.policy)
     waivers = load_waivers(opts.waivers) if opts.waivers else []  # bad files fail before any network work

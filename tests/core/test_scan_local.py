@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from pydantic import ValidationError
 
 import modelaudit
 from modelaudit.cli.main import main
@@ -133,3 +134,10 @@ def test_same_named_folders_get_distinct_report_files(tmp_path: Path, monkeypatc
     code, _out, _err = run("scan", "a/chat", "b/chat", "--offline", "-f", "json", "-o", "out/", "-q")
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a__chat.json", "b__chat.json"]
+
+
+def test_python_api_validates_overrides(in_root: Path) -> None:
+    report = modelaudit.scan("examples/tiny-chat", offline=True, verify="none")
+    assert {f.status.value for f in report.nodes[0].files} == {"not-checked"}
+    with pytest.raises(ValidationError, match="no_such_option"):
+        modelaudit.scan("examples/tiny-chat", no_such_option=True)
