@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,7 @@ from modelaudit.lineage.crawler import DEFAULT_MAX_NODES, crawl
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.models import (
     FileResult,
+    FileStatus,
     Finding,
     FingerprintSummary,
     LicenseInfo,
@@ -26,6 +28,8 @@ from modelaudit.models import (
     NodeKind,
     Obligation,
     PolicyInfo,
+    RepoKind,
+    RepoRecord,
     ScanReport,
     SmokeResult,
     SourceKind,
@@ -162,24 +166,50 @@ def fingerprint_lineage(
     return result.fingerprints, result.findings
 
 
+# Files in these states are never handed to the loader: the bytes are not what the repo recorded.
+UNLOADABLE = {FileStatus.MISMATCH, FileStatus.CORRUPT}
+
+
+def weights_dir(record: RepoRecord, options: ScanOptions) -> str | None:
+    """The folder holding a repo's files: the folder itself, or its HF cache snapshot for Hub repos."""
+    if record.local_dir:
+        return record.local_dir
+    if record.source is not SourceKind.HUB or not record.revision:
+        return None
+    from huggingface_hub import constants
+
+    prefix = "datasets" if record.ref.kind is RepoKind.DATASET else "models"
+    folder = f"{prefix}--{record.ref.repo_id.replace('/', '--')}"
+    snapshot = Path(options.cache_dir or constants.HF_HUB_CACHE) / folder / "snapshots" / record.revision
+    return str(snapshot) if (snapshot / "config.json").is_file() else None
+
+
 def smoke_target(
-    node: GraphNode, graph: LineageGraph, options: ScanOptions
+    node: GraphNode, graph: LineageGraph, options: ScanOptions, files: list[FileResult] | None = None
 ) -> tuple[SmokeResult, list[Finding]]:
+    """Smoke-run the target from verified local bytes (a folder, or the HF cache after --verify full)."""
+    files = files or []
     from modelaudit.smoke import run_smoke
 
     record = node.record
-    if record is None or not record.local_dir:
+    model_dir = weights_dir(record, options) if record is not None else None
+    if record is None or model_dir is None:
         return SmokeResult(status="skipped", note="weights are not available locally"), []
+    if any(f.status in UNLOADABLE for f in files):
+        bad = sorted(f.path for f in files if f.status in UNLOADABLE)
+        note = f"not loaded: {', '.join(bad[:5])} failed verification (see the findings)"
+        return SmokeResult(status="skipped", note=note), []
     base_dir: str | None = None
     if node.kind is NodeKind.ADAPTER:
         for edge in graph.parents(node.key):
             parent = graph.nodes.get(edge.parent)
-            if parent is not None and parent.record is not None and parent.record.local_dir:
-                base_dir = parent.record.local_dir
+            parent_dir = weights_dir(parent.record, options) if parent and parent.record else None
+            if parent_dir is not None:
+                base_dir = parent_dir
                 break
     tag = record.card_data.get("pipeline_tag")
     result, findings = run_smoke(
-        record.local_dir,
+        model_dir,
         adapter_base_dir=base_dir,
         device=options.device,
         timeout_s=options.smoke_timeout,
@@ -244,7 +274,8 @@ def scan(
     say(f"assessing licenses of {len(graph.nodes)} node(s)")
     licenses, stage_findings, obligations = assess_licenses(graph)
 
-    mode = opts.verify or default_verify_mode(root_record.source)
+    # a smoke run loads only verified bytes: on a Hub target that means downloading and hashing them first
+    mode = opts.verify or (VerifyMode.FULL if opts.smoke else default_verify_mode(root_record.source))
     say(f"verifying files ({mode.value})")
     target_files, verify_findings = verify_target(root, sources, mode)
     files = {graph.root: target_files}
@@ -259,7 +290,7 @@ def scan(
     smoke: dict[str, SmokeResult] = {}
     if opts.smoke:
         say(f"smoke inference on {opts.device}")
-        smoke_result, smoke_findings = smoke_target(root, graph, opts)
+        smoke_result, smoke_findings = smoke_target(root, graph, opts, target_files)
         smoke[graph.root] = smoke_result
         stage_findings += smoke_findings
 
