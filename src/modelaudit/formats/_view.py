@@ -326,6 +326,9 @@ def _smoke_facts(s: SmokeResult) -> list[tuple[str, str]]:
     return facts
 
 
+MAX_TREE_DEPTH = 40  # levels of the lineage tree drawn in text reports
+
+
 def _tree(report: ScanReport) -> list[str]:
     """The lineage as an indented tree from the target (repeated subtrees are referenced, not redrawn)."""
     parents: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -346,6 +349,11 @@ def _tree(report: ScanReport) -> list[str]:
 
     def walk(nid: str, prefix: str, stack: tuple[str, ...]) -> None:
         kids = sorted(parents.get(nid, []))
+        if kids and len(stack) > MAX_TREE_DEPTH:  # hostile or huge lineages: bounded recursion and width
+            lines.append(
+                f"{prefix}└─ … deeper ancestors not drawn (depth > {MAX_TREE_DEPTH}; see the JSON report)"
+            )
+            return
         for i, (rel, p) in enumerate(kids):
             last = i == len(kids) - 1
             branch = "└─ " if last else "├─ "

@@ -27,7 +27,12 @@ from modelaudit.models import (
     RepoRef,
     SourceKind,
 )
-from modelaudit.sources.base import MAX_LICENSE_TEXT_CHARS, MAX_SAFETENSORS_HEADER_BYTES, is_license_file
+from modelaudit.sources.base import (
+    MAX_LICENSE_TEXT_CHARS,
+    MAX_SAFETENSORS_HEADER_BYTES,
+    MAX_SMALL_FILE_BYTES,
+    is_license_file,
+)
 
 ReadSmall = Callable[[str], bytes | None]  # path → bytes, or None when absent / not fetched
 ReadRange = Callable[[str, int, int], bytes]  # path, start, length → bytes
@@ -514,9 +519,20 @@ def extract_record(
     """
     paths = {f.path for f in files}
     problems: list[Evidence] = []
+    sizes = {f.path: f.size for f in files}
+
+    def read_capped(path: str) -> bytes | None:
+        """``read_small``, noting when a file was larger than what sources read of it (the cap)."""
+        raw = read_small(path)
+        size = sizes.get(path)
+        if raw is not None and size is not None and size > len(raw) and len(raw) >= MAX_SMALL_FILE_BYTES:
+            problems.append(
+                Evidence(source=f"file:{path}", value=f"{size} bytes; only the first {len(raw)} were read")
+            )
+        return raw
 
     if card_data is None:
-        raw = read_small("README.md") if "README.md" in paths else None
+        raw = read_capped("README.md") if "README.md" in paths else None
         card_data = parse_front_matter(_decode(raw, "README.md"), card_location or "README.md") if raw else {}
     card_data = _jsonable(card_data)
     assert isinstance(card_data, dict)
@@ -524,7 +540,7 @@ def extract_record(
     def small_json(name: str) -> dict[str, Any] | None:
         if name not in paths:
             return None
-        raw = read_small(name)
+        raw = read_capped(name)
         return parse_json_object(raw, name) if raw is not None else None
 
     config = small_json("config.json")
@@ -533,7 +549,7 @@ def extract_record(
     mergekit_path: str | None = None
     for name in MERGEKIT_FILES:
         if name in paths:
-            raw = read_small(name)
+            raw = read_capped(name)
             if raw is not None:
                 mergekit, mergekit_path = parse_yaml_mapping(_decode(raw, name), name), name
                 break
@@ -552,7 +568,7 @@ def extract_record(
 
     license_files: list[LicenseFile] = []
     for path in sorted(p for p in paths if is_license_file(p)):
-        raw = read_small(path)
+        raw = read_capped(path)
         if raw is None:
             continue
         text = _decode(raw, path)

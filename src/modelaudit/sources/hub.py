@@ -323,17 +323,19 @@ class HubSource:
             raise NetworkError(ref.key, "the Hub answered without a commit sha")
         files: dict[str, FileEntry] = {}
         unsafe: list[str] = []
-        over_cap = 0
+        safe: dict[str, Any] = {}
         for s in info.siblings or []:
             name = getattr(s, "rfilename", None)
             why = unsafe_repo_path(name)
             if why is not None:  # never used as a path: not opened, cached or hashed
                 unsafe.append(f"{str(name)[:200]!r} {why}")
-                continue
-            assert isinstance(name, str)
-            if len(files) >= MAX_LISTED_FILES:
-                over_cap += 1
-                continue
+            else:
+                assert isinstance(name, str)
+                safe[name] = s
+        kept = sorted(safe, key=lambda n: (n.count("/"), n))[:MAX_LISTED_FILES]  # top-level files first
+        over_cap = len(safe) - len(kept)
+        for name in kept:
+            s = safe[name]
             lfs = getattr(s, "lfs", None)
             size = lfs.size if lfs is not None else s.size
             sha = lfs.sha256 if lfs is not None else None
