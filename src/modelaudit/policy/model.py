@@ -228,6 +228,7 @@ STAGE_SLUGS = frozenset(
         "license-unknown",
         "license-mismatch",
         "hash-mismatch",
+        "file-unreadable",
         "file-corrupt",
         "unsafe-serialization",
         "remote-code-required",

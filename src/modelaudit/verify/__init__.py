@@ -13,7 +13,7 @@ Per file (``mode``):
   SHA-256 against ``lfs_sha256`` for LFS files, git blob SHA-1 against ``blob_id`` for ordinary git files;
   plus the structure checks. ``sha256_actual`` is always reported.
 
-Findings: ``hash-mismatch`` (MA301, error; warning when a file could not be read at all), ``file-corrupt``
+Findings: ``hash-mismatch`` (MA301, error), ``file-unreadable`` (MA306, warning: listed but not readable), ``file-corrupt``
 (MA302, error), ``unsafe-serialization`` (MA303: error for dangerous globals, warning for unrecognised globals
 or a pickle that could not be scanned to its end, note for pickles holding only benign torch/numpy globals —
 one slug and rule id, the severity tells them apart).
@@ -299,7 +299,7 @@ def _unreadable(out: _Outcome, node: str, status: FileStatus, detail: str) -> No
     path = out.result.path
     out.findings.append(
         finding(
-            "hash-mismatch",
+            "file-unreadable",
             Severity.WARNING,
             node,
             f"{path}: could not be read, so it is not verified ({detail[:200]})",

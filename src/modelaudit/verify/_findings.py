@@ -22,6 +22,11 @@ RULES: dict[str, tuple[str, str]] = {
         "reviewed weights once in a sandbox (torch.load(weights_only=True) then safetensors save_file); a file "
         "importing dangerous globals should be reported to the Hub and never loaded.",
     ),
+    "file-unreadable": (
+        "MA306",
+        "Make the file readable (download it, fix its permissions, or use a token with access for gated repos) "
+        "and re-run; until then its bytes are unproven and must not be loaded.",
+    ),
     "declared-base-unsupported": (
         "MA304",
         "Check the card's base_model: the weights do not descend from it. Fix the card (name the real base, or "
