@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from modelaudit.cli.main import main
+from cli_run import run_cli as run
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 
@@ -32,19 +31,6 @@ WAIVER_LIVE = (
 )
 WAIVER_EXPIRED = WAIVER_LIVE.replace("2026-12-31", "2025-12-31")
 WAIVER_BAD = WAIVER_LIVE.replace("    approver: jane\n", "")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    """The real entry point (error mapping included), with stdout and stderr captured separately."""
-    runner = CliRunner()
-    code: int | str | None = 0
-    with runner.isolation() as (out, err, _):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-    assert isinstance(code, int), code
-    return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 @pytest.fixture

@@ -8,25 +8,12 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 import pytest
-from click.testing import CliRunner
-from fakehub import FakeHub
 from huggingface_hub import snapshot_download
 from safetensors.numpy import save
 
-from modelaudit.cli.main import main
+from cli_run import run_cli as run
+from fakehub import FakeHub
 from modelaudit.schema import report_schema
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    code: int | str | None = 0
-    with CliRunner().isolation() as (out, err, _):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-    assert isinstance(code, int)
-    return code, out.getvalue().decode(), err.getvalue().decode()
-
 
 WEIGHTS = save({"w": np.arange(16, dtype=np.float32).reshape(4, 4)}, metadata={"format": "pt"})
 
@@ -58,7 +45,9 @@ def test_hub_scan_json_is_contract_valid(hub: FakeHub) -> None:
     nodes = {n["id"]: n for n in data["nodes"]}
     assert set(nodes) == {"acme/chat", "acme/base", "datasets/acme/instructions"}
     assert nodes["acme/chat"]["license"]["id"] == "Apache-2.0"
-    assert ("card:license", "apache-2.0") in {(e["source"], e["value"]) for e in nodes["acme/chat"]["license"]["evidence"]}
+    assert ("card:license", "apache-2.0") in {
+        (e["source"], e["value"]) for e in nodes["acme/chat"]["license"]["evidence"]
+    }
     assert nodes["acme/base"]["license"]["id"] == "MIT"
     assert nodes["datasets/acme/instructions"]["kind"] == "dataset"
     assert {(e["child"], e["parent"], e["relation"]) for e in data["edges"]} == {
@@ -102,7 +91,11 @@ def test_offline_without_cache_exits_2(hub: FakeHub) -> None:
 
 
 def test_gated_target_scans_from_readable_metadata(fakehub: FakeHub) -> None:
-    fakehub.add_repo("acme/gated", {"README.md": "---\nlicense: apache-2.0\n---\n", "model.safetensors": WEIGHTS}, gated="manual")
+    fakehub.add_repo(
+        "acme/gated",
+        {"README.md": "---\nlicense: apache-2.0\n---\n", "model.safetensors": WEIGHTS},
+        gated="manual",
+    )
     code, out, err = run("scan", "acme/gated", "-f", "json", "-q")
     data = json.loads(out)
     jsonschema.validate(data, report_schema())

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 from pydantic import ValidationError
 
 import modelaudit
-from modelaudit.cli.main import main
+from cli_run import run_cli as run
 from modelaudit.schema import report_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,19 +22,6 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764374400")
     return ROOT
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    """The real entry point (error mapping included), with stdout and stderr captured separately."""
-    runner = CliRunner()
-    code: int | str | None = 0
-    with runner.isolation() as (out, err, _):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-    assert isinstance(code, int)
-    return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 def test_example_scan_json_is_contract_valid(in_root: Path) -> None:
@@ -126,7 +112,9 @@ def test_output_file_written_atomically(in_root: Path, tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["report.json"]
 
 
-def test_same_named_folders_get_distinct_report_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_named_folders_get_distinct_report_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for parent in ("a", "b"):
         (tmp_path / parent / "chat").mkdir(parents=True)
         (tmp_path / parent / "chat" / "README.md").write_text("---\nlicense: mit\n---\n")

@@ -7,9 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from modelaudit.cli.main import main
+from cli_run import run_cli as run
 from modelaudit.errors import ConfigError
 from modelaudit.models import LicenseCategory, Severity
 from modelaudit.policy.model import DatasetHandling, list_policies, load_policy, policies_dir
@@ -23,18 +22,6 @@ CONTRACT_SLUGS = {
     "file-corrupt", "unsafe-serialization", "remote-code-required", "smoke-failed", "use-not-permitted",
     "declared-base-unsupported", "undeclared-base", "gated",
 }  # fmt: skip
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    runner = CliRunner()
-    code: int | str | None = 0
-    with runner.isolation() as (out, err, _):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-    assert isinstance(code, int)
-    return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 def test_the_ready_policies_are_the_documented_five() -> None:

@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 import modelaudit
+from cli_run import run_cli as cli
 from fakehub import FakeHub
-from modelaudit.cli.main import main
 from modelaudit.models import ScanReport, Verdict, VerifyMode
 
 LLAMA31 = "meta-llama/Llama-3.1-8B"
@@ -48,18 +47,6 @@ def dataset(hub: FakeHub, repo_id: str, license_id: str) -> None:
 
 def ours(report: ScanReport) -> set[tuple[str, str, str]]:
     return {(f.name, f.node, f.severity.value) for f in report.findings if f.rule.startswith(OURS)}
-
-
-def cli(*args: str) -> tuple[int, str, str]:
-    runner = CliRunner()
-    code: int | str | None = 0
-    with runner.isolation() as (out, err, _):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-    assert isinstance(code, int)
-    return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 @pytest.fixture
