@@ -92,7 +92,7 @@ def test_retry_that_cannot_finish_before_the_deadline_is_not_attempted(fakehub: 
 def test_5xx_backoff_doubles_and_stops(fakehub: FakeHub) -> None:
     add_scenario(fakehub)
     fakehub.inject("info", repo=TARGET, status=502, times=None)
-    source = HubSource(endpoint=fakehub.url, retries=3, retry_backoff=0.5)
+    source = HubSource(endpoint=fakehub.url, retries=3, retry_backoff=0.5, max_retry_wait=30.0)
     waits: list[float] = []
     source._sleep = waits.append
     with pytest.raises(NetworkError, match=r"HTTP 502, gave up after 4 attempt"):
