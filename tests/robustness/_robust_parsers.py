@@ -15,9 +15,11 @@ Each case runs the real code path a scan uses, not only the innermost function: 
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import pickle
+import shutil
 import struct
 import tempfile
 import zipfile
@@ -679,6 +681,7 @@ def run_target(text: str) -> object:
 
 
 _TMP = Path(tempfile.mkdtemp(prefix="modelaudit-robust-"))
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 
 
 def _write(name: str, text: str) -> Path:
