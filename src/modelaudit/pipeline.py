@@ -296,7 +296,13 @@ def scan(
 
     say("applying policy")
     ctx = RuleContext(graph=graph, policy=policy, licenses=licenses, files=files, smoke=smoke)
-    findings = apply_policy([*graph.findings, *stage_findings, *evaluate(ctx)], policy)
+    rule_findings = evaluate(ctx)
+    # the remote-code rule and a refused smoke run report the same fact: keep the rule's finding
+    ruled = {(f.name, f.node) for f in rule_findings}
+    stage_findings = [
+        f for f in stage_findings if not (f.name == "remote-code-required" and (f.name, f.node) in ruled)
+    ]
+    findings = apply_policy([*graph.findings, *stage_findings, *rule_findings], policy)
     if waivers:
         findings, expired_notes = apply_waivers(findings, waivers, on=today(), target=graph.root)
         findings += apply_policy(expired_notes, policy)

@@ -7,6 +7,7 @@ an id, a contract slug, a summary, a how-to-fix text and a default severity.
 from __future__ import annotations
 
 from modelaudit.policy.rules.base import Rule, RuleContext, make_finding
+from modelaudit.policy.rules.code_rules import RemoteCodeRequired
 from modelaudit.policy.rules.license_rules import (
     LicenseConflict,
     LicenseDenied,
@@ -42,6 +43,7 @@ RULES: dict[str, type[Rule]] = {
         UseNotPermitted,
         UseTermsUnreviewed,
         FilesUnverified,
+        RemoteCodeRequired,
     )
 }
 
