@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from modelaudit.errors import InputError
+from modelaudit.gguf_kv import Cursor, GGUFFormatError, iter_kv
 from modelaudit.models import (
     Evidence,
     FileEntry,
@@ -415,82 +416,34 @@ def read_safetensors_metadata(head: bytes, path: str) -> dict[str, str]:
     return {str(k): clip(v) for k, v in meta.items()}
 
 
-_GGUF_SCALARS = {
-    0: "<B",
-    1: "<b",
-    2: "<H",
-    3: "<h",
-    4: "<I",
-    5: "<i",
-    6: "<f",
-    7: "<?",
-    10: "<Q",
-    11: "<q",
-    12: "<d",
-}
-
-
 def read_gguf_general(head: bytes, path: str) -> dict[str, Any]:
     """``general.*`` keys from the start of a GGUF file.
 
     The ``gguf`` package's reader memory-maps a whole file and needs its tensor data; here only the first
-    megabytes are at hand (a range read on the Hub), so this walks the key/value section itself, with
-    bounds, and stops at the first key it cannot read within ``head``. Non-general arrays are skipped.
+    megabytes are at hand (a range read on the Hub), so this walks the key/value section with the bounded
+    walker verification uses, and stops quietly at the first key it cannot read within ``head``. Arrays are
+    kept for ``general.*`` keys only.
     """
     if len(head) < 24 or head[:4] != b"GGUF":
         raise InputError(path, "not a GGUF file (bad magic)")
     version, _tensors, kv_count = struct.unpack_from("<IQQ", head, 4)
     if version not in (2, 3):
         raise InputError(path, f"unsupported GGUF version {version}")
-    pos = 24
-    out: dict[str, Any] = {}
-
-    def read_str(p: int) -> tuple[str, int]:
-        (n,) = struct.unpack_from("<Q", head, p)
-        if n > 1 << 20 or p + 8 + n > len(head):
-            raise IndexError
-        return head[p + 8 : p + 8 + n].decode("utf-8", errors="replace"), p + 8 + n
-
-    def read_value(vtype: int, p: int, keep: bool, depth: int = 0) -> tuple[Any, int]:
-        if vtype in _GGUF_SCALARS:
-            fmt = _GGUF_SCALARS[vtype]
-            return struct.unpack_from(fmt, head, p)[0], p + struct.calcsize(fmt)
-        if vtype == 8:
-            return read_str(p)
-        if vtype == 9:
-            if depth > 4:
-                raise ValueError("arrays nested too deeply")
-            (itype, count) = struct.unpack_from("<IQ", head, p)
-            p += 12
-            if itype in _GGUF_SCALARS:
-                step = struct.calcsize(_GGUF_SCALARS[itype])
-                if p + step * count > len(head):
-                    raise IndexError
-                kept = [
-                    struct.unpack_from(_GGUF_SCALARS[itype], head, p + i * step)[0]
-                    for i in range(min(count, 1024))
-                ]
-                return (kept if keep else None), p + step * count
-            items: list[Any] = []
-            for _ in range(count):
-                item, p = read_value(itype, p, keep, depth + 1)
-                if keep and len(items) < 1024:
-                    items.append(item)
-            return (items if keep else None), p
-        raise ValueError(f"unknown GGUF value type {vtype}")
-
+    walk = iter_kv(
+        Cursor.over(head, 24),
+        min(kv_count, 100_000),
+        keep_arrays=_is_general,
+        stop_at_end=True,
+        key_limit=None,  # an oversized key past the bytes at hand ends the walk quietly
+    )
     try:
-        for _ in range(min(kv_count, 100_000)):
-            key, pos = read_str(pos)
-            (vtype,) = struct.unpack_from("<I", head, pos)
-            value, pos = read_value(vtype, pos + 4, key.startswith("general."))
-            if key.startswith("general."):
-                out[key] = value if not isinstance(value, bytes) else value.hex()
-    except (IndexError, struct.error):
-        pass  # ran past the bytes we have: keep what was read
-    except ValueError as exc:
+        return {key: value for key, value in walk if _is_general(key)}
+    except GGUFFormatError as exc:
         raise InputError(path, f"malformed GGUF metadata: {exc}") from None
-    return out
+
+
+def _is_general(key: str) -> bool:
+    return key.startswith("general.")
 
 
 # --------------------------------------------------------------------------------------------- record
