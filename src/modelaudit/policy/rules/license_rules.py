@@ -27,7 +27,7 @@ from modelaudit.policy.rules._terms import (
     terms_of,
     upstream,
 )
-from modelaudit.policy.rules.base import RuleContext, make_finding
+from modelaudit.policy.rules.base import Rule, RuleContext, make_finding
 
 # licenses that allow a derivative under other terms provided the use restrictions travel with it
 _RELICENSABLE_WITH_RESTRICTIONS = re.compile(r"rail|^deepseek$", re.IGNORECASE)
@@ -75,12 +75,41 @@ def keeps_share_alike(me: Terms, rec: LicenseRecord) -> bool:
     return any(_stem(r.id) == _stem(rec.id) for r in me.records)
 
 
-def _severity(ctx: RuleContext, default: Severity, up: Upstream) -> Severity | None:
-    return data_severity(ctx.policy, default, up.via_data)
-
-
 def _evidence(me: Terms, theirs: Terms, up: Upstream) -> list[Evidence]:
     return [license_evidence(me), license_evidence(theirs), up.evidence()]
+
+
+def _upstream_records(node: GraphNode, ctx: RuleContext) -> Iterator[tuple[Upstream, Terms, LicenseRecord]]:
+    """Every license record of every ancestor of ``node``, nearest ancestor first."""
+    for up in upstream(ctx.graph, node.key):
+        theirs = terms_of(up.key, ctx)
+        for rec in theirs.records:
+            yield up, theirs, rec
+
+
+def _path_severity(
+    ctx: RuleContext, default: Severity, up: Upstream, once: Once | None = None, *key: str
+) -> Severity | None:
+    """The severity of a finding reached through ``up``: None when the policy ignores that path (training
+    data), or when ``once`` has already seen ``key`` (checked, and remembered, only otherwise)."""
+    severity = data_severity(ctx.policy, default, up.via_data)
+    if severity is None or (once is not None and not once.first(*key)):
+        return None
+    return severity
+
+
+def _against_upstream(
+    rule: Rule, node: GraphNode, message: str, me: Terms, theirs: Terms, up: Upstream, severity: Severity
+) -> Finding:
+    """A finding on ``node`` caused by ``up``: the training-data note when data is on the path, and as evidence
+    both licenses and the path."""
+    return make_finding(
+        rule,
+        node.key,
+        message + (_DATA_NOTE if up.via_data else ""),
+        _evidence(me, theirs, up),
+        severity=severity,
+    )
 
 
 class UseRestrictionsDropped:
@@ -102,25 +131,24 @@ class UseRestrictionsDropped:
         if not me.known:
             return
         once = Once()
-        for up in upstream(ctx.graph, node.key):
-            theirs = terms_of(up.key, ctx)
-            for rec in theirs.records:
-                if not rec.obligations.flow_down_use_restrictions or carries_use_restrictions(me, rec):
-                    continue
-                severity = _severity(ctx, self.default_severity, up)
-                if severity is None or not once.first(rec.id):
-                    continue
-                policy_url = rec.obligations.use_policy_url
-                where = f" (use policy: {policy_url})" if policy_url else ""
-                yield make_finding(
-                    self,
-                    node.key,
-                    f"{node.key} declares {me.label}, but {up.describe()} is under the {_name(rec)}, whose use "
-                    f"restrictions{where} must be passed on to every derivative; {me.label} does not carry "
-                    "them." + (_DATA_NOTE if up.via_data else ""),
-                    _evidence(me, theirs, up),
-                    severity=severity,
-                )
+        for up, theirs, rec in _upstream_records(node, ctx):
+            if not rec.obligations.flow_down_use_restrictions or carries_use_restrictions(me, rec):
+                continue
+            severity = _path_severity(ctx, self.default_severity, up, once, rec.id)
+            if severity is None:
+                continue
+            policy_url = rec.obligations.use_policy_url
+            where = f" (use policy: {policy_url})" if policy_url else ""
+            yield _against_upstream(
+                self,
+                node,
+                f"{node.key} declares {me.label}, but {up.describe()} is under the {_name(rec)}, whose use "
+                f"restrictions{where} must be passed on to every derivative; {me.label} does not carry them.",
+                me,
+                theirs,
+                up,
+                severity,
+            )
 
 
 class LicenseConflict:
@@ -175,7 +203,7 @@ class LicenseConflict:
         if keeps_share_alike(me, rec) or not once.first("sa", rec.id):
             return
         weak = kind in (ShareAlike.FILE, ShareAlike.LIBRARY)
-        severity = _severity(ctx, Severity.WARNING if weak else self.default_severity, up)
+        severity = _path_severity(ctx, Severity.WARNING if weak else self.default_severity, up)
         if severity is None:
             return
         scope = {
@@ -186,13 +214,15 @@ class LicenseConflict:
             ShareAlike.DATABASE: "derivative databases must be shared under the same license",
             ShareAlike.LICENSE_TERMS: "derivatives must stay under this same agreement",
         }[kind]
-        yield make_finding(
+        yield _against_upstream(
             self,
-            node.key,
+            node,
             f"{node.key} declares {me.label}, but {up.describe()} is under the share-alike {_name(rec)}: "
-            f"{scope}, and {me.label} is not." + (_DATA_NOTE if up.via_data else ""),
-            _evidence(me, theirs, up),
-            severity=severity,
+            f"{scope}, and {me.label} is not.",
+            me,
+            theirs,
+            up,
+            severity,
         )
 
     def _no_derivatives(
@@ -214,16 +244,18 @@ class LicenseConflict:
             what = f"grants no right to redistribute, so {node.key} may not be published as its derivative"
         else:
             return
-        severity = _severity(ctx, self.default_severity, up)
-        if severity is None or not once.first("nd", rec.id):
+        severity = _path_severity(ctx, self.default_severity, up, once, "nd", rec.id)
+        if severity is None:
             return
-        yield make_finding(
+        yield _against_upstream(
             self,
-            node.key,
+            node,
             f"{node.key} ({me.label}) derives from {up.describe().removeprefix('its ')}, which is under the "
-            f"{_name(rec)}; that license {what}." + (_DATA_NOTE if up.via_data else ""),
-            _evidence(me, theirs, up),
-            severity=severity,
+            f"{_name(rec)}; that license {what}.",
+            me,
+            theirs,
+            up,
+            severity,
         )
 
     def _quantized(self, node: GraphNode, me: Terms, theirs: Terms, up: Upstream) -> Iterator[Finding]:
@@ -308,17 +340,19 @@ class NoncommercialUpstream:
             reason = reasons.get(up.key)
             if reason is None:
                 continue
-            severity = _severity(ctx, self.default_severity, up)
+            severity = _path_severity(ctx, self.default_severity, up)
             if severity is None:
                 continue
             theirs = terms_of(up.key, ctx)
-            yield make_finding(
+            yield _against_upstream(
                 self,
-                node.key,
+                node,
                 f"{node.key} declares {me.label}, which permits commercial use, but {up.describe()} is under "
-                f"{theirs.label}: {reason}." + (_DATA_NOTE if up.via_data else ""),
-                _evidence(me, theirs, up),
-                severity=severity,
+                f"{theirs.label}: {reason}.",
+                me,
+                theirs,
+                up,
+                severity,
             )
 
 
@@ -341,28 +375,25 @@ class NamingDuty:
         names = node_names(node)
         me = terms_of(node.key, ctx)
         once = Once()
-        for up in upstream(ctx.graph, node.key):
-            theirs = terms_of(up.key, ctx)
-            for rec in theirs.records:
-                prefix = rec.obligations.naming_prefix
-                if not prefix or any(n.lower().startswith(prefix.lower()) for n in names):
-                    continue
-                org = _namespace(node)
-                if org and me.has(rec.id) and org == _namespace(ctx.graph.nodes[up.key]):
-                    continue  # the licensor's own releases (e.g. an Instruct model from its base)
-                severity = _severity(ctx, self.default_severity, up)
-                if severity is None or not once.first(prefix):
-                    continue
-                yield make_finding(
-                    self,
-                    node.key,
-                    f"{node.key} derives from {up.describe().removeprefix('its ')} under the {_name(rec)}, which "
-                    f'requires any distributed model built with it to have a name beginning with "{prefix}"; '
-                    f"its name {' / '.join(repr(n) for n in names)} does not.",
-                    [Evidence(source="name", value=n) for n in names]
-                    + [license_evidence(theirs), up.evidence()],
-                    severity=severity,
-                )
+        for up, theirs, rec in _upstream_records(node, ctx):
+            prefix = rec.obligations.naming_prefix
+            if not prefix or any(n.lower().startswith(prefix.lower()) for n in names):
+                continue
+            org = _namespace(node)
+            if org and me.has(rec.id) and org == _namespace(ctx.graph.nodes[up.key]):
+                continue  # the licensor's own releases (e.g. an Instruct model from its base)
+            severity = _path_severity(ctx, self.default_severity, up, once, prefix)
+            if severity is None:
+                continue
+            yield make_finding(
+                self,
+                node.key,
+                f"{node.key} derives from {up.describe().removeprefix('its ')} under the {_name(rec)}, which "
+                f'requires any distributed model built with it to have a name beginning with "{prefix}"; '
+                f"its name {' / '.join(repr(n) for n in names)} does not.",
+                [Evidence(source="name", value=n) for n in names] + [license_evidence(theirs), up.evidence()],
+                severity=severity,
+            )
 
 
 def _matches(rec_ids: set[str], category: LicenseCategory, selector: LicenseSelector) -> str | None:
