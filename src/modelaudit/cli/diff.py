@@ -6,21 +6,14 @@ import sys
 
 import click
 
+from modelaudit.cli._options import format_option
 from modelaudit.errors import ExitCode
 
 
 @click.command("diff")
 @click.argument("base", type=click.Path(dir_okay=False))
 @click.argument("head", type=click.Path(dir_okay=False))
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "md"]),
-    default="text",
-    show_default=True,
-    help="Output format (md is sized for a pull-request comment).",
-)
+@format_option(("text", "json", "md"), help="Output format (md is sized for a pull-request comment).")
 def diff_command(base: str, head: str, fmt: str) -> int:
     """Compare two JSON reports: added and removed findings, changed licenses, edges and file hashes.
 

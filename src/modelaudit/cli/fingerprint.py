@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from modelaudit.cli._options import format_option, offline_option, timeout_option
 from modelaudit.verify.fingerprint import WeightFingerprint
 
 
@@ -37,10 +38,8 @@ class _FingerprintGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-_offline = click.option(
-    "--offline", is_flag=True, envvar="MODELAUDIT_OFFLINE", help="Read only the HF cache."
-)
-_timeout = click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True)
+_offline = offline_option("Read only the HF cache.")
+_timeout = timeout_option(None, envvar=False)
 
 
 @click.group("fingerprint", cls=_FingerprintGroup)
@@ -58,7 +57,7 @@ def fingerprint_command() -> None:
 @fingerprint_command.command("compare", hidden=True)
 @click.argument("a")
 @click.argument("b")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 @_offline
 @_timeout
 def compare_command(a: str, b: str, fmt: str, offline: bool, timeout: float) -> int:

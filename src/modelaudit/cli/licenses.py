@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from modelaudit.cli._options import format_option
 from modelaudit.errors import InputError, UsageError
 
 _MAX_FILE_BYTES = 2_000_000
@@ -26,7 +27,7 @@ def licenses_command() -> None:
 @click.option(
     "--all", "show_all", is_flag=True, help="Also list SPDX licenses we hold no reviewed record for."
 )
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 def list_command(show_all: bool, fmt: str) -> None:
     """Every known license: id, category, OSI approval, commercial use."""
     from modelaudit.licenses.db import load_db
@@ -59,7 +60,7 @@ def list_command(show_all: bool, fmt: str) -> None:
 
 @licenses_command.command("show")
 @click.argument("license_id")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 def show_command(license_id: str, fmt: str) -> None:
     """One license's facts and obligations in plain words, with the source of each fact.
 
@@ -116,7 +117,7 @@ def show_command(license_id: str, fmt: str) -> None:
 
 @licenses_command.command("identify")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 def identify_command(file: Path, fmt: str) -> None:
     """Identify the license of a LICENSE-like FILE ('-' reads stdin): id, confidence, evidence."""
     from modelaudit.licenses.identify import identify_text

@@ -6,6 +6,14 @@ import sys
 
 import click
 
+from modelaudit.cli._options import (
+    format_option,
+    max_depth_option,
+    max_nodes_option,
+    no_cache_option,
+    offline_option,
+    timeout_option,
+)
 from modelaudit.lineage.crawler import DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES
 from modelaudit.lineage.graph import LineageGraph
 from modelaudit.lineage.render import FORMATS
@@ -14,50 +22,14 @@ from modelaudit.models import LicenseInfo
 
 @click.command("lineage")
 @click.argument("target")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text: a tree; json: nodes and edges; dot: Graphviz; mermaid: a Mermaid diagram.",
+@format_option(
+    FORMATS, help="text: a tree; json: nodes and edges; dot: Graphviz; mermaid: a Mermaid diagram."
 )
-@click.option(
-    "--offline",
-    is_flag=True,
-    envvar="MODELAUDIT_OFFLINE",
-    help="Read only the Hugging Face cache, the metadata cache and local folders.",
-)
-@click.option(
-    "--max-depth",
-    type=click.IntRange(min=0),
-    default=DEFAULT_MAX_DEPTH,
-    show_default=True,
-    envvar="MODELAUDIT_MAX_DEPTH",
-    help="Follow parents at most this many hops from TARGET.",
-)
-@click.option(
-    "--max-nodes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_NODES,
-    show_default=True,
-    help="Stop the crawl after this many nodes.",
-)
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    envvar="MODELAUDIT_NO_CACHE",
-    help="Ask the Hub again instead of reusing cached metadata (and do not write the cache).",
-)
-@click.option(
-    "--timeout",
-    default=10.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    envvar="MODELAUDIT_TIMEOUT",
-    help="Seconds per Hub request.",
-)
+@offline_option("Read only the Hugging Face cache, the metadata cache and local folders.")
+@max_depth_option("Follow parents at most this many hops from TARGET.", default=DEFAULT_MAX_DEPTH)
+@max_nodes_option("Stop the crawl after this many nodes.", default=DEFAULT_MAX_NODES)
+@no_cache_option()
+@timeout_option()
 def lineage_command(
     target: str, fmt: str, offline: bool, max_depth: int, max_nodes: int, no_cache: bool, timeout: float
 ) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from modelaudit.cli._options import format_option
 from modelaudit.errors import ExitCode, InputError
 
 
@@ -22,7 +23,7 @@ def _first_sentence(text: str) -> str:
 
 
 @policy_command.command("list")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 def list_command(fmt: str) -> None:
     """Every ready policy (usable as --policy NAME): name, failure threshold, summary."""
     from modelaudit.policy.model import list_policies, load_policy
@@ -43,7 +44,7 @@ def list_command(fmt: str) -> None:
 
 @policy_command.command("show")
 @click.argument("name")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 def show_command(name: str, fmt: str) -> None:
     """Show policy NAME (a ready policy or a YAML file): its settings and every rule's effective severity."""
     import yaml

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from modelaudit.cli._options import max_depth_option, offline_option, quiet_option
 from modelaudit.errors import ExitCode
 
 MARKER_FILES = ("adapter_config.json", "model_index.json")
@@ -120,15 +121,15 @@ def model_folders(files: Iterable[str], root: Path | None = None) -> list[str]:
 @click.option("--policy", default="default", show_default=True, help="Policy name or YAML file.")
 @click.option("--waivers", type=click.Path(dir_okay=False), help="Waivers YAML file.")
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Earlier JSON report.")
-@click.option("--offline", is_flag=True, help="Read only the Hugging Face cache and local folders.")
+@offline_option(envvar=False)
 @click.option(
     "--verify",
     "verify_mode",
     type=click.Choice(["none", "headers", "full"]),
     help="Weight checks, as for scan (default for folders: full).",
 )
-@click.option("--max-depth", type=click.IntRange(min=0), help="Lineage depth limit (default: the policy's).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+@max_depth_option("Lineage depth limit (default: the policy's).", envvar=False)
+@quiet_option()
 @click.pass_context
 def scan_changed_command(
     ctx: click.Context,

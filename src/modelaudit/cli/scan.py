@@ -7,6 +7,15 @@ import sys
 
 import click
 
+from modelaudit.cli._options import (
+    device_option,
+    max_depth_option,
+    max_nodes_option,
+    no_cache_option,
+    offline_option,
+    quiet_option,
+    timeout_option,
+)
 from modelaudit.cli._output import emit_reports, stderr_progress, summary_line
 from modelaudit.errors import ExitCode, UsageError
 from modelaudit.models import ScanReport, Verdict, VerifyMode
@@ -51,12 +60,7 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
     envvar="MODELAUDIT_BASELINE",
     help="An earlier JSON report: only findings new since then count toward failure.",
 )
-@click.option(
-    "--offline",
-    is_flag=True,
-    envvar="MODELAUDIT_OFFLINE",
-    help="Read only the Hugging Face cache and local folders (also: HF_HUB_OFFLINE=1).",
-)
+@offline_option("Read only the Hugging Face cache and local folders (also: HF_HUB_OFFLINE=1).")
 @click.option(
     "--verify",
     "verify_mode",
@@ -82,14 +86,7 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
 @click.option(
     "--smoke", is_flag=True, help="Run a smoke inference in a child process (needs the [smoke] extra)."
 )
-@click.option(
-    "--device",
-    default="auto",
-    show_default=True,
-    type=click.Choice(["auto", "cpu", "cuda", "mps"]),
-    envvar="MODELAUDIT_DEVICE",
-    help="Device for --smoke.",
-)
+@device_option("Device for --smoke.")
 @click.option(
     "--smoke-timeout",
     default=300.0,
@@ -97,27 +94,9 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
     type=click.FloatRange(min=1),
     help="Seconds before the smoke run is killed.",
 )
-@click.option(
-    "--max-depth",
-    type=click.IntRange(min=0),
-    envvar="MODELAUDIT_MAX_DEPTH",
-    help="Lineage depth limit (default: the policy's, 10).",
-)
-@click.option(
-    "--max-nodes",
-    default=500,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Stop the lineage crawl after this many nodes.",
-)
-@click.option(
-    "--timeout",
-    default=10.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    envvar="MODELAUDIT_TIMEOUT",
-    help="Seconds per Hub request.",
-)
+@max_depth_option("Lineage depth limit (default: the policy's, 10).")
+@max_nodes_option("Stop the lineage crawl after this many nodes.", default=500)
+@timeout_option()
 @click.option(
     "--deadline",
     default=900.0,
@@ -126,13 +105,8 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
     envvar="MODELAUDIT_DEADLINE",
     help="Seconds for all Hub requests of a scan together; what is not read by then is reported as timed out.",
 )
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    envvar="MODELAUDIT_NO_CACHE",
-    help="Ask the Hub again instead of reusing cached metadata (and do not write the cache).",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+@no_cache_option()
+@quiet_option()
 def scan_command(
     targets: tuple[str, ...],
     formats: tuple[str, ...],

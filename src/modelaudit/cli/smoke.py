@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from modelaudit.cli._options import device_option, format_option
 from modelaudit.errors import ExitCode, SourceError
 from modelaudit.models import Finding, Severity, SmokeResult
 from modelaudit.targets import parse_target
@@ -86,14 +87,7 @@ def render_json(node: str, folder: str, result: SmokeResult, findings: list[Find
 
 @click.command("smoke")
 @click.argument("target")
-@click.option(
-    "--device",
-    default="auto",
-    show_default=True,
-    type=click.Choice(["auto", "cpu", "cuda", "mps"]),
-    envvar="MODELAUDIT_DEVICE",
-    help="auto picks CUDA, then MPS, then CPU; a requested device that is absent is an error.",
-)
+@device_option("auto picks CUDA, then MPS, then CPU; a requested device that is absent is an error.")
 @click.option(
     "--smoke-timeout",
     "timeout_s",
@@ -109,7 +103,7 @@ def render_json(node: str, folder: str, result: SmokeResult, findings: list[Find
     type=click.Path(exists=True, file_okay=False),
     help="Folder of the base model, for an adapter whose base is not found by itself.",
 )
-@click.option("-f", "--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]))
+@format_option()
 def smoke_command(target: str, device: str, timeout_s: float, base_dir: str | None, fmt: str) -> int:
     """Load TARGET (a folder, or a Hub id already in the HF cache) and run it once, in a child process.
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from modelaudit.cli._options import format_option, offline_option, timeout_option
 from modelaudit.errors import InputError
 from modelaudit.models import FileEntry, FileResult, Finding, Severity, SourceKind, VerifyMode
 
@@ -78,16 +79,12 @@ def render_text(target: str, mode: VerifyMode, results: list[FileResult], findin
 @click.option(
     "--manifest", type=click.Path(dir_okay=False), help="A sha256sum-style file of expected hashes."
 )
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 @click.option(
     "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Files hashed at once."
 )
-@click.option(
-    "--offline", is_flag=True, envvar="MODELAUDIT_OFFLINE", help="Read only the HF cache and folders."
-)
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds per request."
-)
+@offline_option("Read only the HF cache and folders.")
+@timeout_option("Seconds per request.", envvar=False)
 def verify_command(
     target: str, mode: str | None, manifest: str | None, fmt: str, workers: int, offline: bool, timeout: float
 ) -> int:
