@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Generic, TypeVar
 
 from modelaudit.licenses.db import load_db
 from modelaudit.licenses.schema import LicenseRecord, ShareAlike
@@ -160,23 +163,37 @@ def record_for(license_id: str) -> LicenseRecord | None:
 
 
 # Rules ask for the same node's terms and the same ancestors many times per scan; both are cached for the
-# few most recent contexts / graphs (strong references, so an id is never reused while cached).
+# few most recent contexts / graphs / nodes.
 _CACHE_SIZE = 4
-_TERMS_CACHE: OrderedDict[int, tuple[RuleContext, dict[str, Terms]]] = OrderedDict()
-_GRAPH_CACHE: OrderedDict[int, tuple[LineageGraph, int, dict[str, list[Edge]]]] = OrderedDict()
+T = TypeVar("T")
+
+
+class Recent(Generic[T]):
+    """Data made for each of the few most recent owners (contexts, graphs), remade when the owner's version
+    changes. References are strong, so an id is never reused while cached."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[int, tuple[object, object, T]] = OrderedDict()
+
+    def get(self, owner: object, make: Callable[[], T], version: object = None) -> T:
+        entry = self._entries.get(id(owner))
+        if entry is None or entry[0] is not owner or entry[1] != version:
+            entry = (owner, version, make())
+            self._entries[id(owner)] = entry
+            while len(self._entries) > _CACHE_SIZE:
+                self._entries.popitem(last=False)
+        return entry[2]
+
+
+_TERMS: Recent[dict[str, Terms]] = Recent()
 
 
 def terms_of(key: str, ctx: RuleContext) -> Terms:
     """The license terms binding ``key`` (cached per rule context)."""
-    entry = _TERMS_CACHE.get(id(ctx))
-    if entry is None or entry[0] is not ctx:
-        entry = (ctx, {})
-        _TERMS_CACHE[id(ctx)] = entry
-        while len(_TERMS_CACHE) > _CACHE_SIZE:
-            _TERMS_CACHE.popitem(last=False)
-    cached = entry[1].get(key)
+    cache = _TERMS.get(ctx, dict)
+    cached = cache.get(key)
     if cached is None:
-        cached = entry[1][key] = _terms_of(key, ctx)
+        cached = cache[key] = _terms_of(key, ctx)
     return cached
 
 
@@ -203,18 +220,42 @@ def _terms_of(key: str, ctx: RuleContext) -> Terms:
 # --------------------------------------------------------------------------------------------- lineage
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Upstream:
-    """An ancestor as seen from a node: the shortest path to it and the relations on the way."""
+    """An ancestor as seen from a node: the shortest path to it and the relations on the way.
+
+    Each ancestor links to the one before it on its path (``via``), so a walk shares path prefixes instead
+    of copying them per ancestor; ``path`` and ``relations`` are spelled out only when a rule reads them.
+    """
 
     key: str
-    path: tuple[str, ...]  # node ... ancestor
-    relations: tuple[Relation, ...]  # one per hop
     via_data: bool  # a dataset is on the path (training data, or data derived from data)
+    relation: Relation | None = None  # of the last hop (None for the node the walk starts from)
+    via: Upstream | None = field(default=None, repr=False)  # the previous step on the path
+    hops: int = 0
 
     @property
     def direct(self) -> bool:
-        return len(self.relations) == 1
+        return self.hops == 1
+
+    def _steps(self) -> list[Upstream]:
+        """The steps of the path, node first."""
+        steps: list[Upstream] = []
+        here: Upstream | None = self
+        while here is not None:
+            steps.append(here)
+            here = here.via
+        return steps[::-1]
+
+    @cached_property
+    def path(self) -> tuple[str, ...]:
+        """node ... ancestor"""
+        return tuple(step.key for step in self._steps())
+
+    @cached_property
+    def relations(self) -> tuple[Relation, ...]:
+        """One per hop, nearest the node first."""
+        return tuple(step.relation for step in self._steps() if step.relation is not None)
 
     def describe(self) -> str:
         """``its base X (adapter)`` / ``its ancestor X (via A → B)`` / ``its training data X``."""
@@ -236,31 +277,54 @@ class Upstream:
         return Evidence(source="lineage", value=" -> ".join(self.path))
 
 
-def _parents_index(graph: LineageGraph) -> dict[str, list[Edge]]:
-    """child → its edges to parents, in a stable order (``graph.parents`` scans every edge per call)."""
-    entry = _GRAPH_CACHE.get(id(graph))
-    if entry is None or entry[0] is not graph or entry[1] != len(graph.edges):
+@dataclass
+class _GraphMemo:
+    parents: dict[str, list[Edge]]  # child → its edges to parents, in a stable order
+    walks: OrderedDict[str, tuple[Upstream, ...]] = field(default_factory=OrderedDict)  # recent full walks
+
+
+_GRAPHS: Recent[_GraphMemo] = Recent()
+
+
+def _graph_memo(graph: LineageGraph) -> _GraphMemo:
+    def make() -> _GraphMemo:
         index: dict[str, list[Edge]] = {}
         for edge in graph.edges:
             index.setdefault(edge.child, []).append(edge)
         for edges in index.values():
             edges.sort(key=lambda e: (e.parent, e.relation.value))
-        entry = (graph, len(graph.edges), index)
-        _GRAPH_CACHE[id(graph)] = entry
-        while len(_GRAPH_CACHE) > _CACHE_SIZE:
-            _GRAPH_CACHE.popitem(last=False)
-    return entry[2]
+        return _GraphMemo(parents=index)
+
+    return _GRAPHS.get(graph, make, version=(len(graph.edges), len(graph.nodes)))
 
 
-def upstream(graph: LineageGraph, key: str, stop: set[str] | None = None) -> Iterator[Upstream]:
+def parents_of(graph: LineageGraph, key: str) -> list[Edge]:
+    """``key``'s edges to its parents, sorted (``graph.parents`` scans every edge per call)."""
+    return _graph_memo(graph).parents.get(key, [])
+
+
+def upstream(graph: LineageGraph, key: str, stop: AbstractSet[str] | None = None) -> Iterator[Upstream]:
     """Every ancestor of ``key``, nearest first, with its shortest path (breadth-first, cycle-safe).
 
     Nodes in ``stop`` are yielded but not walked past (a rule that reports the nearest offending
-    ancestor does not also report what lies behind it).
+    ancestor does not also report what lies behind it). The full walk (no ``stop``) of the few most
+    recent nodes is kept, since every lineage rule asks for it.
     """
-    parents = _parents_index(graph)
+    if stop:
+        return _walk(graph, key, stop)
+    memo = _graph_memo(graph)
+    walk = memo.walks.get(key)
+    if walk is None:
+        walk = memo.walks[key] = tuple(_walk(graph, key, None))
+        while len(memo.walks) > _CACHE_SIZE:
+            memo.walks.popitem(last=False)
+    return iter(walk)
+
+
+def _walk(graph: LineageGraph, key: str, stop: AbstractSet[str] | None) -> Iterator[Upstream]:
+    parents = _graph_memo(graph).parents
     seen = {key}
-    frontier = [Upstream(key=key, path=(key,), relations=(), via_data=False)]
+    frontier = [Upstream(key=key, via_data=False)]
     while frontier:
         nxt: list[Upstream] = []
         for here in frontier:
@@ -273,11 +337,12 @@ def upstream(graph: LineageGraph, key: str, stop: set[str] | None = None) -> Ite
                 parent = graph.nodes[edge.parent]
                 up = Upstream(
                     key=edge.parent,
-                    path=(*here.path, edge.parent),
-                    relations=(*here.relations, edge.relation),
                     via_data=here.via_data
                     or edge.relation is Relation.TRAINED_ON
                     or parent.kind is NodeKind.DATASET,
+                    relation=edge.relation,
+                    via=here,
+                    hops=here.hops + 1,
                 )
                 nxt.append(up)
                 yield up

@@ -19,11 +19,13 @@ from modelaudit.models import CommercialUse, Evidence, Finding, LicenseCategory,
 from modelaudit.policy.model import LicenseSelector
 from modelaudit.policy.rules._terms import (
     Once,
+    Recent,
     Terms,
     Upstream,
     data_severity,
     license_evidence,
     node_names,
+    parents_of,
     terms_of,
     upstream,
 )
@@ -276,7 +278,9 @@ class LicenseConflict:
 
     def _merge(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         """Merge parents whose terms each demand the whole work stays under them cannot be combined."""
-        merge_parents = sorted(e.parent for e in ctx.graph.parents(node.key) if e.relation is Relation.MERGE)
+        merge_parents = sorted(
+            e.parent for e in parents_of(ctx.graph, node.key) if e.relation is Relation.MERGE
+        )
         if len(merge_parents) < 2:
             return
         exclusive: dict[str, list[str]] = {}  # license → parents requiring the whole merge under it alone
@@ -316,6 +320,18 @@ def _forbids_commerce(terms: Terms) -> str | None:
     return None
 
 
+_NO_COMMERCE: Recent[dict[str, str]] = Recent()
+
+
+def _commerce_forbidden(ctx: RuleContext) -> dict[str, str]:
+    """Node → why its license rules out commercial use, for each node whose license does (cached per context)."""
+
+    def make() -> dict[str, str]:
+        return {k: r for k in ctx.graph.nodes if (r := _forbids_commerce(terms_of(k, ctx)))}
+
+    return _NO_COMMERCE.get(ctx, make, version=len(ctx.graph.nodes))
+
+
 class NoncommercialUpstream:
     id: ClassVar[str] = "MA203"
     name: ClassVar[str] = "noncommercial-upstream"
@@ -333,10 +349,8 @@ class NoncommercialUpstream:
         me = terms_of(node.key, ctx)
         if me.commercial_use not in (CommercialUse.YES, CommercialUse.CONDITIONAL) or _forbids_commerce(me):
             return
-        reasons = {
-            k: r for k in ctx.graph.nodes if k != node.key and (r := _forbids_commerce(terms_of(k, ctx)))
-        }
-        for up in upstream(ctx.graph, node.key, stop=set(reasons)):
+        reasons = _commerce_forbidden(ctx)  # never names this node: its own license permits commerce
+        for up in upstream(ctx.graph, node.key, stop=reasons.keys()):
             reason = reasons.get(up.key)
             if reason is None:
                 continue
