@@ -82,6 +82,14 @@ def _parse_url(text: str) -> RepoRef:
     return _ref(text, repo_id, kind, revision)
 
 
+def _exists(path: Path) -> bool:
+    """``path.exists()`` that treats names the OS refuses (too long, invalid) as absent instead of raising."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def parse_target(text: str, *, prefer_path: bool = True) -> RepoRef:
     """A RepoRef for ``text``; raises TargetError naming the input when it is neither repo nor folder."""
     if not text or not text.strip():
@@ -94,9 +102,10 @@ def parse_target(text: str, *, prefer_path: bool = True) -> RepoRef:
             text.startswith(("/", "./", "../", "~")) or text in (".", "..") or os.sep in text[:1]
         )
         path = Path(text).expanduser()
-        if path.exists() or looks_like_path:
-            if not path.exists():
-                raise TargetError(f"{text}: no such folder")
+        exists = _exists(path)
+        if exists or looks_like_path:
+            if not exists:
+                raise TargetError(f"{text[:200]}: no such folder")
             if not path.is_dir():
                 raise TargetError(
                     f"{text}: not a folder", hint="point at the model's folder, not a single file"

@@ -77,3 +77,11 @@ def test_file_is_not_a_folder(tmp_path: Path) -> None:
     f.write_bytes(b"x")
     with pytest.raises(TargetError, match="not a folder"):
         parse_target(str(f))
+
+
+def test_overlong_name_is_a_target_error_not_an_os_error() -> None:
+    # found by the property tests: Path.exists() raises ENAMETOOLONG for a 4000-character name
+    with pytest.raises(TargetError):
+        parse_target("x" * 4000)
+    with pytest.raises(TargetError):
+        parse_target("./" + "x" * 4000)
