@@ -8,14 +8,22 @@ see the same values.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from fakehub import FakeHub
+
+# CI runs the property tests with a fixed seed so a submission's result does not depend on luck;
+# local runs keep exploring new inputs (and hypothesis' database replays past failures).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 _real_connect = socket.socket.connect
