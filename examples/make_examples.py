@@ -3,6 +3,8 @@
 tiny-base           a small Llama-style base model, Apache-2.0, trained on tiny-corpus
 tiny-chat           a fine-tune of tiny-base (base weights + small noise), trained on tiny-instructions
 tiny-corpus, tiny-instructions   the datasets they name, with their own cards and licenses
+tiny-llama-base     a base model under the Llama 3.1 Community License
+relicensed-chat     a fine-tune of tiny-llama-base declared Apache-2.0: the audit fails (exit 1)
 """
 
 from __future__ import annotations
@@ -100,6 +102,32 @@ def main() -> None:
         },
     )
     save_file(tuned, str(chat_dir / "model.safetensors"), metadata={"format": "pt"})
+
+    # A failing pair: a fine-tune of a Llama-3.1-licensed base that re-licenses itself as Apache-2.0,
+    # dropping the Llama terms that must flow down (and the "Llama" name prefix).
+    llama_base = base_weights(np.random.default_rng(31))
+    llama_dir = write(
+        "tiny-llama-base",
+        {
+            "README.md": "---\nlicense: llama3.1\nlibrary_name: transformers\npipeline_tag: text-generation\n"
+            "tags: [llama, example]\n---\n\n# tiny-llama-base\n\nAn example base model under the Llama 3.1 "
+            "Community License (declared in the card; the agreement itself is not bundled).\n",
+            "config.json": json.dumps(CONFIG, indent=2, sort_keys=True) + "\n",
+        },
+    )
+    save_file(llama_base, str(llama_dir / "model.safetensors"), metadata={"format": "pt"})
+    relicensed = {k: (a + rng.normal(0, 0.001, a.shape)).astype(np.float32) for k, a in llama_base.items()}
+    bad_dir = write(
+        "relicensed-chat",
+        {
+            "README.md": "---\nlicense: apache-2.0\nlibrary_name: transformers\npipeline_tag: text-generation\n"
+            "base_model: tiny-llama-base\nbase_model_relation: finetune\ntags: [llama, example]\n---\n\n"
+            "# relicensed-chat\n\nAn example of what modelaudit catches: a fine-tune of tiny-llama-base "
+            "declared Apache-2.0.\n",
+            "config.json": json.dumps(CONFIG, indent=2, sort_keys=True) + "\n",
+        },
+    )
+    save_file(relicensed, str(bad_dir / "model.safetensors"), metadata={"format": "pt"})
 
 
 if __name__ == "__main__":

@@ -129,3 +129,18 @@ def test_python_api_validates_overrides(in_root: Path) -> None:
     assert {f.status.value for f in report.nodes[0].files} == {"not-checked"}
     with pytest.raises(ValidationError, match="no_such_option"):
         modelaudit.scan("examples/tiny-chat", no_such_option=True)
+
+
+def test_failing_example_names_the_dropped_terms(in_root: Path) -> None:
+    code, out, err = run("scan", "examples/relicensed-chat", "--offline", "-f", "json", "-q")
+    assert code == 1, err
+    data = json.loads(out)
+    assert data["verdict"] == "fail"
+    found = {(f["name"], f["severity"], f["node"]) for f in data["findings"]}
+    assert found == {
+        ("use-restrictions-dropped", "error", "examples/relicensed-chat"),
+        ("naming-duty", "warning", "examples/relicensed-chat"),
+    }
+    (edge,) = data["edges"]
+    assert (edge["parent"], edge["relation"]) == ("examples/tiny-llama-base", "finetune")
+    assert any(e["source"] == "fingerprint" and "same-lineage" in e["value"] for e in edge["evidence"])
