@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, 
 
 from modelaudit.errors import ConfigError, InputError, UsageError
 from modelaudit.models import Evidence, Finding, Waiver
+from modelaudit.policy.rules.base import make_finding
 from modelaudit.policy.rules.waiver_rules import WaiverExpired
 
 MAX_WAIVERS_FILE_BYTES = 1_000_000
@@ -183,26 +184,21 @@ def apply_waivers(
         nodes = sorted(expired_hits[i])
         for node in nodes:
             notes.append(
-                Finding(
-                    rule=WaiverExpired.id,
-                    name=WaiverExpired.name,
-                    severity=WaiverExpired.default_severity,
-                    node=node,
-                    message=f"{_describe(w)} expired on {w.expires}; the {w.rule} finding on {node} counts again",
-                    how_to_fix=WaiverExpired.how_to_fix,
-                    evidence=_evidence(w),
+                make_finding(
+                    WaiverExpired,
+                    node,
+                    f"{_describe(w)} expired on {w.expires}; the {w.rule} finding on {node} counts again",
+                    _evidence(w),
                 )
             )
         if not nodes:
             notes.append(
-                Finding(
-                    rule=WaiverExpired.id,
-                    name=WaiverExpired.name,
-                    severity=WaiverExpired.default_severity,
-                    node=target,
-                    message=f"{_describe(w)} expired on {w.expires} and matches no finding any more",
+                make_finding(
+                    WaiverExpired,
+                    target,
+                    f"{_describe(w)} expired on {w.expires} and matches no finding any more",
+                    _evidence(w),
                     how_to_fix="Remove the expired waiver from the waivers file.",
-                    evidence=_evidence(w),
                 )
             )
     return out, notes
