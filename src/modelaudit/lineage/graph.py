@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.models import Edge, Finding, NodeKind, RepoKind, RepoRecord, RepoRef
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 
 class GraphNode(BaseModel):
@@ -57,15 +52,6 @@ class LineageGraph(BaseModel):
             frontier = nxt
         return seen
 
-    def to_networkx(self) -> nx.MultiDiGraph:
-        import networkx as nx
-
-        g = nx.MultiDiGraph()
-        for key, node in self.nodes.items():
-            g.add_node(key, kind=node.kind.value, resolved=node.resolved)
-        for e in self.edges:
-            g.add_edge(e.child, e.parent, relation=e.relation.value)
-        return g
 
 
 def node_kind(record: RepoRecord | None, ref: RepoRef) -> NodeKind:
