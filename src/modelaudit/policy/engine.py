@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from modelaudit.models import Finding, Severity, Verdict
 from modelaudit.policy.model import Policy
-from modelaudit.policy.rules import RULES, RuleContext
+from modelaudit.policy.rules import RULES, RuleContext, make_finding
 
 
 def _enabled(rule_id: str, slug: str, policy: Policy) -> bool:
@@ -37,12 +37,11 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
                 findings.extend(rule_cls().check(node, ctx))
             except Exception as exc:  # fail closed: a broken rule must not turn into a silent pass
                 findings.append(
-                    Finding(
-                        rule=rule_cls.id,
-                        name=rule_cls.name,
+                    make_finding(
+                        rule_cls,
+                        key,
+                        f"rule {rule_cls.id} could not be evaluated: {type(exc).__name__}: {exc}",
                         severity=Severity.ERROR,
-                        node=key,
-                        message=f"rule {rule_cls.id} could not be evaluated: {type(exc).__name__}: {exc}",
                         how_to_fix="Report this as a modelaudit bug; the check did not run.",
                     )
                 )
