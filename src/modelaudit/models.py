@@ -1,6 +1,6 @@
 """Domain objects that cross pipeline stages or are written to disk.
 
-The JSON report is ``ScanReport.model_dump_json()``; its shape is a contract (schema_version "1") with
+The JSON report is ``ScanReport.to_json()`` (keys sorted at every level); its shape is a contract (schema_version "1") with
 CI scripts and other tools. ``schema/report.schema.json`` is generated from these models and a test
 guards it against drift. Add optional fields freely; rename or remove only with a version bump.
 """
@@ -401,4 +401,12 @@ class ScanReport(_Model):
                     key=lambda o: (o.license, o.kind, o.text),
                 ),
             }
+        )
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The JSON report: lists in canonical order (``sorted``) and object keys sorted at every level."""
+        import json
+
+        return json.dumps(
+            self.sorted().model_dump(mode="json"), indent=indent, sort_keys=True, ensure_ascii=False
         )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,15 +26,26 @@ def report_slug(report: ScanReport) -> str:
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a report behind."""
+    """Write via a temporary file and rename, so a crash never leaves half a report behind.
+
+    The file gets the mode any new file gets (0666 less the user's umask), like a shell redirect: reports
+    are read by legal teams and kept as CI artifacts (``tempfile.mkstemp`` would make them 0600).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:  # another writer's temporary name: draw again
+            continue
+        break
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

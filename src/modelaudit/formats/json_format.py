@@ -1,4 +1,4 @@
-"""The JSON report (the contract other tools read): the canonically sorted ScanReport."""
+"""The JSON report (the contract other tools read): the canonically sorted ScanReport, keys sorted."""
 
 from __future__ import annotations
 
@@ -12,4 +12,4 @@ class JsonFormatter:
     suffix: ClassVar[str] = ".json"
 
     def render(self, report: ScanReport) -> str:
-        return report.sorted().model_dump_json(indent=2) + "\n"
+        return report.to_json(indent=2) + "\n"
