@@ -49,7 +49,8 @@ def show_command(name: str, fmt: str) -> None:
     """Show policy NAME (a ready policy or a YAML file): its settings and every rule's effective severity."""
     import yaml
 
-    from modelaudit.policy.model import STAGE_SLUGS, load_policy
+    from modelaudit.policy.catalog import CATALOG, Stage
+    from modelaudit.policy.model import load_policy
     from modelaudit.policy.rules import RULES
 
     policy = load_policy(name)
@@ -67,7 +68,10 @@ def show_command(name: str, fmt: str) -> None:
                 "summary": cls.summary,
             }
         )
-    stage = {slug: policy.severity[slug].value for slug in sorted(STAGE_SLUGS) if slug in policy.severity}
+    stage_slugs = sorted(
+        s.slug for s in CATALOG.values() if s.stage in (Stage.LICENSE, Stage.VERIFY, Stage.SMOKE)
+    )
+    stage = {slug: policy.severity[slug].value for slug in stage_slugs if slug in policy.severity}
     settings = policy.model_dump(mode="json")
     if fmt == "json":
         click.echo(

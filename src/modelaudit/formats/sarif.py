@@ -1,7 +1,7 @@
 """SARIF 2.1.0, the format code-scanning services (GitHub, Azure DevOps, GitLab) read.
 
-One run per report. ``tool.driver.rules`` describes every rule the results reference: registry rules with
-their summary, help text and default level, and any id a pipeline stage reported that the registry lacks. Each finding is a result whose
+One run per report. ``tool.driver.rules`` describes every rule the results reference, from the rule catalog (summary,
+full description, how to fix, help URI, default level). Each finding is a result whose
 location is the node's card file for local folders (a URI relative to the checkout root, so that code
 scanning can annotate the pull request) and the node's Hub page otherwise. Waived findings carry a
 ``suppressions`` entry with the waiver's reason, approver and expiry; when a baseline was used every result
@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from modelaudit.models import Finding, Node, ScanReport, Severity, SourceKind
+from modelaudit.policy.catalog import CATALOG, RuleSpec
 
 SARIF_SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -93,52 +94,42 @@ def node_location(report: ScanReport, node_id: str) -> tuple[str, bool]:
 # --------------------------------------------------------------------------------------------- rules
 
 
-def _rule_descriptor(
-    rule_id: str, slug: str, summary: str, how_to_fix: str, level: str, *, from_registry: bool
-) -> dict[str, Any]:
+def _rule_descriptor(spec: RuleSpec) -> dict[str, Any]:
     return {
-        "id": rule_id,
-        "name": slug,
-        "shortDescription": {"text": summary},
-        "fullDescription": {"text": summary},
-        "help": {"text": how_to_fix, "markdown": f"**How to fix:** {how_to_fix}"},
-        "defaultConfiguration": {"level": level},
-        "properties": {"tags": ["license-compliance" if from_registry else "modelaudit"], "slug": slug},
+        "id": spec.id,
+        "name": spec.slug,
+        "shortDescription": {"text": spec.summary},
+        "fullDescription": {"text": spec.description},
+        "help": {"text": spec.how_to_fix, "markdown": f"**How to fix:** {spec.how_to_fix}"},
+        "helpUri": spec.help_uri,
+        "defaultConfiguration": {"level": _LEVEL[spec.default_severity]},
+        "properties": {"tags": ["modelaudit", spec.stage.value], "slug": spec.slug},
+    }
+
+
+def _unlisted_descriptor(f: Finding) -> dict[str, Any]:
+    """A finding whose id the catalog lacks (a report written by another modelaudit version)."""
+    return {
+        "id": f.rule,
+        "name": f.name,
+        "shortDescription": {"text": f"{f.name.replace('-', ' ').capitalize()}."},
+        "help": {"text": f.how_to_fix, "markdown": f"**How to fix:** {f.how_to_fix}"},
+        "defaultConfiguration": {"level": _LEVEL[f.severity]},
+        "properties": {"tags": ["modelaudit"], "slug": f.name},
     }
 
 
 def _rules(report: ScanReport) -> list[dict[str, Any]]:
-    """A descriptor for every rule the results reference, sorted by id.
+    """A descriptor, from the rule catalog, for every rule the results reference, sorted by id.
 
-    Registry rules carry their summary, how-to-fix text and default level; stage findings (licenses,
-    verification, smoke) may use ids the registry does not list, described from the finding itself.
     Listing only referenced rules keeps the file small and stable when rules are added.
     """
-    from modelaudit.policy.rules import RULES
-
     out: dict[str, dict[str, Any]] = {}
     for f in sorted(report.findings, key=lambda f: (f.rule, -f.severity.rank, f.message)):
         if f.rule in out:
             continue
-        cls = RULES.get(f.rule)
-        if cls is not None:
-            out[f.rule] = _rule_descriptor(
-                f.rule,
-                cls.name,
-                cls.summary,
-                cls.how_to_fix,
-                _LEVEL[cls.default_severity],
-                from_registry=True,
-            )
-        else:
-            out[f.rule] = _rule_descriptor(
-                f.rule,
-                f.name,
-                f"{f.name.replace('-', ' ').capitalize()} (reported by a modelaudit stage).",
-                f.how_to_fix,
-                _LEVEL[f.severity],
-                from_registry=False,
-            )
+        spec = CATALOG.get(f.rule)
+        out[f.rule] = _rule_descriptor(spec) if spec is not None else _unlisted_descriptor(f)
     return [out[k] for k in sorted(out)]
 
 

@@ -34,28 +34,11 @@ from modelaudit.models import (
     RepoRecord,
     Severity,
 )
+from modelaudit.policy.catalog import RuleSpec, make_finding, spec
 
-RULE_MISSING = ("MA101", "license-missing")
-RULE_UNKNOWN = ("MA102", "license-unknown")
-RULE_MISMATCH = ("MA103", "license-mismatch")
-
-HOW_TO_FIX = {
-    "license-missing": (
-        "Find the model's license (its card on the Hub, the publisher's site) and declare it: set `license:` in the "
-        "README front matter (use `other` + `license_name` / `license_link` for custom licenses) and add the "
-        "LICENSE file. Without a license there is no permission to use or redistribute the model."
-    ),
-    "license-unknown": (
-        "Declare a recognised license id (a Hub license id or SPDX id), or for a custom license set "
-        "`license: other` with a `license_name` and `license_link`; add a LICENSE file with the full text. "
-        "If the license is legitimate but new to modelaudit, add a record to license_db/."
-    ),
-    "license-mismatch": (
-        "Make the sources agree: fix the card's `license:` (and `license_name`), replace the LICENSE file, "
-        "or the weights' metadata, so that every source names the license the weights are really under. "
-        "If the repo's code and weights are under different licenses, name the code license file LICENSE-CODE."
-    ),
-}
+RULE_MISSING = spec("license-missing")
+RULE_UNKNOWN = spec("license-unknown")
+RULE_MISMATCH = spec("license-mismatch")
 
 _CATEGORY_RANK = {
     LicenseCategory.PERMISSIVE: 0,
@@ -361,16 +344,8 @@ def assess_record(record: RepoRecord, *, db: LicenseDB | None = None) -> tuple[L
     return info, findings
 
 
-def _finding(rule: tuple[str, str], sev: Severity, node: str, msg: str, ev: list[Evidence]) -> Finding:
-    return Finding(
-        rule=rule[0],
-        name=rule[1],
-        severity=sev,
-        node=node,
-        message=msg,
-        how_to_fix=HOW_TO_FIX[rule[1]],
-        evidence=ev,
-    )
+def _finding(rule: RuleSpec, sev: Severity, node: str, msg: str, ev: list[Evidence]) -> Finding:
+    return make_finding(rule, node, msg, ev, severity=sev)
 
 
 # --------------------------------------------------------------------------------------------- obligations
@@ -472,7 +447,6 @@ def obligations_for(
 
 
 __all__ = [
-    "HOW_TO_FIX",
     "RULE_MISMATCH",
     "RULE_MISSING",
     "RULE_UNKNOWN",

@@ -221,32 +221,13 @@ def load_policy(name_or_path: str) -> Policy:
     return policy
 
 
-# slugs produced by pipeline stages rather than by registered rules (DESIGN's report contract)
-STAGE_SLUGS = frozenset(
-    {
-        "license-missing",
-        "license-unknown",
-        "license-mismatch",
-        "hash-mismatch",
-        "file-unreadable",
-        "file-corrupt",
-        "unsafe-serialization",
-        "remote-code-required",
-        "smoke-failed",
-        "declared-base-unsupported",
-        "undeclared-base",
-    }
-)
-
-
 def unknown_rule_names(policy: Policy) -> list[str]:
     """Rule names in ``severity`` / ``disabled_rules`` that match nothing: a typo must not silently do nothing."""
-    from modelaudit.policy.rules import RULES
+    from modelaudit.policy.catalog import known
 
-    known = set(STAGE_SLUGS) | set(RULES) | {cls.name for cls in RULES.values()}
     problems = []
     for field, names in (("severity", sorted(policy.severity)), ("disabled_rules", policy.disabled_rules)):
         for name in names:
-            if name not in known and not re.fullmatch(r"MA\d{3}", name):
+            if not known(name):
                 problems.append(f"{field}.{name}: unknown rule id or slug")
     return problems

@@ -1,14 +1,19 @@
-"""The Rule protocol and the context every rule reads. Rules are pure: they yield findings, never raise."""
+"""The Rule protocol and the context every rule reads. Rules are pure: they yield findings, never raise.
+
+A rule's id, slug, words and default severity come from the rule catalog (``policy/catalog.py``): a rule
+class names its id (``class X(CatalogRule, rule_id="MA201")``) and gets the rest from there.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.lineage.graph import GraphNode, LineageGraph
-from modelaudit.models import Evidence, FileResult, Finding, LicenseInfo, Severity, SmokeResult
+from modelaudit.models import FileResult, Finding, LicenseInfo, Severity, SmokeResult
+from modelaudit.policy.catalog import CATALOG, RuleSpec, make_finding
 from modelaudit.policy.model import Policy
 
 
@@ -25,6 +30,7 @@ class RuleContext(BaseModel):
 
 
 class Rule(Protocol):
+    spec: ClassVar[RuleSpec]
     id: ClassVar[str]  # stable, e.g. "MA001"
     name: ClassVar[str]  # stable slug from DESIGN's contract, e.g. "lineage-unresolved"
     summary: ClassVar[str]
@@ -34,21 +40,25 @@ class Rule(Protocol):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]: ...
 
 
-def make_finding(
-    rule: type[Rule] | Rule,
-    node: str,
-    message: str,
-    evidence: list[Evidence] | None = None,
-    *,
-    severity: Severity | None = None,
-    how_to_fix: str | None = None,
-) -> Finding:
-    return Finding(
-        rule=rule.id,
-        name=rule.name,
-        severity=severity or rule.default_severity,
-        node=node,
-        message=message,
-        how_to_fix=how_to_fix or rule.how_to_fix,
-        evidence=evidence or [],
-    )
+class CatalogRule:
+    """Base of the registered rules: the class attributes are the catalog entry of ``rule_id``."""
+
+    spec: ClassVar[RuleSpec]
+    id: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    how_to_fix: ClassVar[str]
+    default_severity: ClassVar[Severity]
+
+    def __init_subclass__(cls, *, rule_id: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        spec = CATALOG[rule_id]
+        cls.spec = spec
+        cls.id = spec.id
+        cls.name = spec.slug
+        cls.summary = spec.summary
+        cls.how_to_fix = spec.how_to_fix
+        cls.default_severity = spec.default_severity
+
+
+__all__ = ["CatalogRule", "Rule", "RuleContext", "make_finding"]

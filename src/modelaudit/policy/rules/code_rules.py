@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import ClassVar
 
 from modelaudit.lineage.graph import GraphNode
-from modelaudit.models import Evidence, Finding, NodeKind, Severity
-from modelaudit.policy.rules.base import RuleContext, make_finding
-from modelaudit.smoke.findings import REMOTE_CODE_FIX, REMOTE_CODE_NAME, REMOTE_CODE_RULE, REMOTE_CODE_SUMMARY
+from modelaudit.models import Evidence, Finding, NodeKind
+from modelaudit.policy.rules.base import CatalogRule, RuleContext, make_finding
 from modelaudit.smoke.plan import remote_code_sources
 
 # transformers' conventions for repository code: modeling_x.py, configuration_x.py, tokenization_x.py, ...
@@ -18,14 +16,8 @@ _CODE_FILE = re.compile(
 )
 
 
-class RemoteCodeRequired:
+class RemoteCodeRequired(CatalogRule, rule_id="MA401"):
     """Same id and slug as the smoke stage's refusal: one finding, whether or not ``--smoke`` ran."""
-
-    id: ClassVar[str] = REMOTE_CODE_RULE
-    name: ClassVar[str] = REMOTE_CODE_NAME
-    summary: ClassVar[str] = REMOTE_CODE_SUMMARY.replace("; it was not run", "")
-    how_to_fix: ClassVar[str] = REMOTE_CODE_FIX
-    default_severity: ClassVar[Severity] = Severity.WARNING
 
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         record = node.record

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import ClassVar
 
 from modelaudit.licenses.db import load_db
 from modelaudit.licenses.schema import LicenseRecord, ShareAlike
@@ -29,7 +28,7 @@ from modelaudit.policy.rules._terms import (
     terms_of,
     upstream,
 )
-from modelaudit.policy.rules.base import Rule, RuleContext, make_finding
+from modelaudit.policy.rules.base import CatalogRule, Rule, RuleContext, make_finding
 
 # licenses that allow a derivative under other terms provided the use restrictions travel with it
 _RELICENSABLE_WITH_RESTRICTIONS = re.compile(r"rail|^deepseek$", re.IGNORECASE)
@@ -114,20 +113,7 @@ def _against_upstream(
     )
 
 
-class UseRestrictionsDropped:
-    id: ClassVar[str] = "MA201"
-    name: ClassVar[str] = "use-restrictions-dropped"
-    summary: ClassVar[str] = (
-        "A derivative declares a license that drops its upstream's use restrictions, which must flow down to "
-        "every derivative (Llama, Gemma, RAIL, DeepSeek, Falcon, Stability, ...)."
-    )
-    how_to_fix: ClassVar[str] = (
-        "Publish the derivative under the upstream's own agreement (alone, or combined with yours using AND), "
-        "ship the agreement and its use policy with the weights, and correct the card's license field. A "
-        "permissive license such as Apache-2.0 or MIT cannot replace terms that must flow down."
-    )
-    default_severity: ClassVar[Severity] = Severity.ERROR
-
+class UseRestrictionsDropped(CatalogRule, rule_id="MA201"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         me = terms_of(node.key, ctx)
         if not me.known:
@@ -153,20 +139,7 @@ class UseRestrictionsDropped:
             )
 
 
-class LicenseConflict:
-    id: ClassVar[str] = "MA202"
-    name: ClassVar[str] = "license-conflict"
-    summary: ClassVar[str] = (
-        "A node's license is incompatible with an upstream license: share-alike or no-derivatives terms, a "
-        "quantized copy that changed its source's license, or merge parents whose terms cannot all be met."
-    )
-    how_to_fix: ClassVar[str] = (
-        "License the derivative as the upstream requires (share-alike: the same license; a quantized copy: "
-        "exactly its source's license), or do not publish it (no-derivatives and no-redistribution terms); "
-        "for a merge, drop the parent whose terms cannot be combined with the others."
-    )
-    default_severity: ClassVar[Severity] = Severity.ERROR
-
+class LicenseConflict(CatalogRule, rule_id="MA202"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         me = terms_of(node.key, ctx)
         if not me.known:
@@ -332,19 +305,7 @@ def _commerce_forbidden(ctx: RuleContext) -> dict[str, str]:
     return _NO_COMMERCE.get(ctx, make, version=len(ctx.graph.nodes))
 
 
-class NoncommercialUpstream:
-    id: ClassVar[str] = "MA203"
-    name: ClassVar[str] = "noncommercial-upstream"
-    summary: ClassVar[str] = (
-        "A derivative whose license permits commercial use has a non-commercial or research-only ancestor "
-        "(model or training data)."
-    )
-    how_to_fix: ClassVar[str] = (
-        "Do not offer the derivative for commercial use: license it non-commercially like its ancestor, or "
-        "retrain it without the non-commercial model or data (or obtain a commercial license from its owner)."
-    )
-    default_severity: ClassVar[Severity] = Severity.ERROR
-
+class NoncommercialUpstream(CatalogRule, rule_id="MA203"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         me = terms_of(node.key, ctx)
         if me.commercial_use not in (CommercialUse.YES, CommercialUse.CONDITIONAL) or _forbids_commerce(me):
@@ -370,19 +331,7 @@ class NoncommercialUpstream:
             )
 
 
-class NamingDuty:
-    id: ClassVar[str] = "MA204"
-    name: ClassVar[str] = "naming-duty"
-    summary: ClassVar[str] = (
-        "A derivative's name breaks its upstream's naming duty (Llama 3.x / 4 derivatives must be named "
-        'beginning with "Llama").'
-    )
-    how_to_fix: ClassVar[str] = (
-        "Rename the repo (or set the card's model_name) so that the name begins with the required prefix, "
-        'e.g. "Llama-3.1-8B-MyTune", and display the upstream\'s "Built with" statement in the card.'
-    )
-    default_severity: ClassVar[Severity] = Severity.WARNING
-
+class NamingDuty(CatalogRule, rule_id="MA204"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         if node.kind is NodeKind.DATASET or node.record is None:
             return
@@ -423,18 +372,7 @@ def _matches(rec_ids: set[str], category: LicenseCategory, selector: LicenseSele
     return None
 
 
-class LicenseDenied:
-    id: ClassVar[str] = "MA205"
-    name: ClassVar[str] = "license-denied"
-    summary: ClassVar[str] = (
-        "A license in the lineage is denied by the policy (deny list, allow list, or require_osi)."
-    )
-    how_to_fix: ClassVar[str] = (
-        "Choose a model whose whole lineage is under licenses the policy accepts, ask the policy owner to "
-        "accept this license, or waive the finding with a reason and an expiry date."
-    )
-    default_severity: ClassVar[Severity] = Severity.ERROR
-
+class LicenseDenied(CatalogRule, rule_id="MA205"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         me = terms_of(node.key, ctx)
         if me.info is None or not me.info.id:

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
 
 from modelaudit.lineage.graph import GraphNode
-from modelaudit.models import Evidence, Finding, Severity
-from modelaudit.policy.rules.base import RuleContext, make_finding
+from modelaudit.models import Evidence, Finding
+from modelaudit.policy.rules.base import CatalogRule, RuleContext, make_finding
 
 
-class LineageUnresolved:
-    id: ClassVar[str] = "MA001"
-    name: ClassVar[str] = "lineage-unresolved"
-    summary: ClassVar[str] = (
-        "A declared parent model or dataset could not be resolved, so its license is unchecked."
-    )
-    how_to_fix: ClassVar[str] = (
-        "Make the parent readable (fix the id, set HF_TOKEN for gated or private repos, or populate the cache "
-        "for offline scans), or waive the finding with a reason if the parent is known to be gone."
-    )
-    default_severity: ClassVar[Severity] = Severity.WARNING
-
+class LineageUnresolved(CatalogRule, rule_id="MA001"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         if node.resolved:
             return
@@ -36,15 +24,7 @@ class LineageUnresolved:
         )
 
 
-class LineageCycle:
-    id: ClassVar[str] = "MA002"
-    name: ClassVar[str] = "lineage-cycle"
-    summary: ClassVar[str] = "Repos name each other as parents, so the lineage has no foundation."
-    how_to_fix: ClassVar[str] = (
-        "Correct the base_model fields so that derivation points one way, towards the base model."
-    )
-    default_severity: ClassVar[Severity] = Severity.ERROR
-
+class LineageCycle(CatalogRule, rule_id="MA002"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         for cycle in ctx.graph.cycles:
             if cycle and cycle[0] == node.key:
@@ -56,16 +36,7 @@ class LineageCycle:
                 )
 
 
-class GatedRepo:
-    id: ClassVar[str] = "MA003"
-    name: ClassVar[str] = "gated"
-    summary: ClassVar[str] = "The repo is gated: its terms must be accepted on the Hub before use."
-    how_to_fix: ClassVar[str] = (
-        "Have an authorised person accept the model's terms on the Hub, record the acceptance, and "
-        "audit with a token that has access so that weights can be verified."
-    )
-    default_severity: ClassVar[Severity] = Severity.NOTE
-
+class GatedRepo(CatalogRule, rule_id="MA003"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         if node.record is not None and node.record.gated:
             yield make_finding(
@@ -76,13 +47,7 @@ class GatedRepo:
             )
 
 
-class MetadataProblem:
-    id: ClassVar[str] = "MA004"
-    name: ClassVar[str] = "metadata-unreadable"
-    summary: ClassVar[str] = "Some of a repo's metadata could not be read, so facts may be missing."
-    how_to_fix: ClassVar[str] = "Fix or remove the malformed file named in the evidence."
-    default_severity: ClassVar[Severity] = Severity.WARNING
-
+class MetadataProblem(CatalogRule, rule_id="MA004"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         if node.record is not None and node.record.problems:
             yield make_finding(
@@ -112,20 +77,7 @@ def _is_file_base_evidence(source: str, prefixes: tuple[str, ...]) -> bool:
     return True
 
 
-class LineageMismatch:
-    id: ClassVar[str] = "MA005"
-    name: ClassVar[str] = "lineage-mismatch"
-    summary: ClassVar[str] = (
-        "The model card names one base model and the repo's files (adapter_config.json, GGUF metadata or "
-        "a mergekit config) name another, so the real base is uncertain."
-    )
-    how_to_fix: ClassVar[str] = (
-        "Make the card's base_model name the model the weights were actually derived from (the one in "
-        "adapter_config.json, the GGUF metadata or the mergekit config), or fix the file; both bases are "
-        "kept in the lineage until they agree."
-    )
-    default_severity: ClassVar[Severity] = Severity.WARNING
-
+class LineageMismatch(CatalogRule, rule_id="MA005"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         edges = ctx.graph.parents(node.key)
         card: dict[str, list[Evidence]] = {}

@@ -9,14 +9,13 @@ matched against it; a use its terms or its acceptable-use policy forbid, or a ca
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
 
 from modelaudit.licenses.schema import LicenseRecord, RestrictedUse
 from modelaudit.lineage.graph import GraphNode
 from modelaudit.models import CommercialUse, Finding, NodeKind, Relation, Severity
 from modelaudit.policy.model import FieldOfUse, IntendedUse
 from modelaudit.policy.rules._terms import Terms, license_evidence, terms_of
-from modelaudit.policy.rules.base import RuleContext, make_finding
+from modelaudit.policy.rules.base import CatalogRule, RuleContext, make_finding
 
 R = RestrictedUse
 
@@ -101,20 +100,7 @@ def multimodal(node: GraphNode, ctx: RuleContext, _seen: frozenset[str] = frozen
     return None
 
 
-class UseNotPermitted:
-    id: ClassVar[str] = "MA210"
-    name: ClassVar[str] = "use-not-permitted"
-    summary: ClassVar[str] = (
-        "The policy's intended use is forbidden by a license in the lineage or by its acceptable-use policy, "
-        "or would exceed a user or revenue cap."
-    )
-    how_to_fix: ClassVar[str] = (
-        "Do not use this model for the declared purpose: pick a model whose whole lineage permits it, obtain "
-        "a separate license from the licensor named in the message, or correct the policy's intended_use if "
-        "it overstates how the model will be used."
-    )
-    default_severity: ClassVar[Severity] = Severity.ERROR
-
+class UseNotPermitted(CatalogRule, rule_id="MA210"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         use = ctx.policy.intended_use
         me = terms_of(node.key, ctx)
@@ -228,19 +214,7 @@ class UseNotPermitted:
                 )
 
 
-class UseTermsUnreviewed:
-    id: ClassVar[str] = "MA211"
-    name: ClassVar[str] = "use-terms-unreviewed"
-    summary: ClassVar[str] = (
-        "The policy declares fields of use or regions, but a license's use policy has not been reviewed, so "
-        "whether the use is permitted is unverified."
-    )
-    how_to_fix: ClassVar[str] = (
-        "Read the use policy linked in the message against the declared use, record the outcome (add its "
-        "restricted_uses to license_db, or waive the finding with the reviewer as approver)."
-    )
-    default_severity: ClassVar[Severity] = Severity.WARNING
-
+class UseTermsUnreviewed(CatalogRule, rule_id="MA211"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         use = ctx.policy.intended_use
         asked = [f.value for f in use.fields_of_use] + (["deployment in the EU"] if use.in_eu else [])

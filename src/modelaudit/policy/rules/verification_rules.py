@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
 
 from modelaudit.lineage.graph import GraphNode
-from modelaudit.models import Evidence, FileStatus, Finding, Severity, SourceKind
-from modelaudit.policy.rules.base import RuleContext, make_finding
+from modelaudit.models import Evidence, FileStatus, Finding, SourceKind
+from modelaudit.policy.rules.base import CatalogRule, RuleContext, make_finding
 
 _UNPROVEN = (FileStatus.NOT_CHECKED, FileStatus.MISSING, FileStatus.ERROR)
 
 
-class FilesUnverified:
-    id: ClassVar[str] = "MA220"
-    name: ClassVar[str] = "files-unverified"
-    summary: ClassVar[str] = (
-        "Some of the target's files were not proven to be the bytes the repo recorded (not hashed, missing, "
-        "unreadable, or no recorded hash to compare with)."
-    )
-    how_to_fix: ClassVar[str] = (
-        "Scan with --verify full and with the files present (download them, or scan the HF cache), or pin a "
-        "revision whose files carry LFS hashes; waive the finding when the files come from a trusted folder."
-    )
-    default_severity: ClassVar[Severity] = Severity.NOTE
-
+class FilesUnverified(CatalogRule, rule_id="MA220"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         results = ctx.files.get(node.key)
         if not results or node.record is None:
