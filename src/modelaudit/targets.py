@@ -1,8 +1,10 @@
 """Parse what a user types as a target into a RepoRef.
 
 Accepted: ``org/name``, ``org/name@rev``, ``name``, ``hf://org/name[@rev]``, ``hf://datasets/org/name``,
-``https://huggingface.co/org/name[/tree/rev[/...]]`` (also ``/blob/`` and ``/resolve/`` URLs and
-``datasets/`` URLs), ``datasets/org/name[@rev]``, and filesystem paths (which win when they exist).
+``https://huggingface.co/org/name[/tree/rev[/...]]`` (also ``/blob/`` and ``/resolve/`` URLs,
+``datasets/`` URLs, and ``/discussions/N``: pull request N, i.e. revision ``refs/pr/N``),
+``datasets/org/name[@rev]``, and filesystem paths (which win when they exist). A pull request is
+``org/name@refs/pr/N`` (or ``@refs%2Fpr%2FN``).
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ def _parse_url(text: str) -> RepoRef:
     else:
         repo_id, rest = parts[0], parts[1:]
     revision = rest[1] if len(rest) >= 2 and rest[0] in markers else None
+    if len(rest) >= 2 and rest[0] == "discussions" and rest[1].isdigit():  # a pull request's page
+        revision = f"refs/pr/{int(rest[1])}"
     return _ref(text, repo_id, kind, revision)
 
 

@@ -22,10 +22,28 @@ Routes: ``/api/{models,datasets,spaces}/{id}[/revision/{rev}]`` (``blobs=true``,
 ``.../tree/{rev}[/{path}]`` (recursive, Link pagination), ``.../paths-info/{rev}`` (POST), ``.../refs``,
 ``/[datasets/]{id}/resolve/{rev}/{path}`` and ``/raw/`` (git files: 200/206/416 with ETag; LFS files:
 302 to the CDN server on another port with X-Linked-Etag/X-Linked-Size), errors with ``X-Error-Code``.
-Route names for faults and the log: info, tree, paths-info, refs, resolve, raw, cdn, unknown.
+Pull requests and discussions: ``fakehub.add_pull_request(repo_id, files)`` opens PR N (git ref
+``refs/pr/N``, reachable through every route above with the revision URL-encoded, and listed by
+``.../refs?include_prs=1``), ``update_pull_request`` pushes a new head, ``add_discussion`` adds a plain one,
+``add_user(token, name)`` makes a token the fake accepts. Routes: ``.../discussions`` (list, ``p`` pages),
+``.../discussions/{num}`` (details with comment events), POST ``.../discussions/{num}/comment`` and
+``.../comment/{id}/edit`` (author only), ``/api/whoami-v2``.
+Route names for faults and the log: info, tree, paths-info, refs, resolve, raw, cdn, discussions,
+discussion, comment, comment-edit, whoami, unknown.
 """
 
+from .discussions import FakeComment, FakeDiscussion
 from .repos import FakeFile, FakeRepo, git_blob_sha1, lfs_pointer
 from .server import FakeHub, Fault, LoggedRequest
 
-__all__ = ["FakeFile", "FakeHub", "FakeRepo", "Fault", "LoggedRequest", "git_blob_sha1", "lfs_pointer"]
+__all__ = [
+    "FakeComment",
+    "FakeDiscussion",
+    "FakeFile",
+    "FakeHub",
+    "FakeRepo",
+    "Fault",
+    "LoggedRequest",
+    "git_blob_sha1",
+    "lfs_pointer",
+]

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
+from . import discussions as _disc
+from .discussions import FakeDiscussion
 from .repos import Commit, FakeFile, FakeRepo, LfsSpec, is_lfs, lfs_pointer, load_files
 
 API_KINDS = {"models": "model", "datasets": "dataset", "spaces": "space"}
@@ -39,7 +41,8 @@ class LoggedRequest:
     raw_path: str  # URL path as sent
     query: dict[str, list[str]]
     headers: dict[str, str]
-    route: str  # info | tree | paths-info | refs | resolve | cdn | unknown
+    route: str  # info | tree | paths-info | refs | resolve | cdn | discussions | discussion | comment
+    #             | comment-edit | whoami | unknown
     repo_id: str | None
     file: str | None
     status: int
@@ -276,6 +279,8 @@ class FakeHub:
         self.anonymous_401 = False
         self.cache_dir: Path | None = None  # the HF cache the fixture set up
         self.offline_hook: Callable[[], None] | None = None  # set by the fixture
+        self.users: dict[str, str] = {}  # token → user name (whoami, discussion comments)
+        self._discussions: dict[tuple[str, str], dict[int, FakeDiscussion]] = {}
         self._hub = _Server(self, "hub")
         self._cdn = _Server(self, "cdn")
         self._threads = [
@@ -358,6 +363,104 @@ class FakeHub:
 
     def repo(self, repo_id: str, kind: str = "model") -> FakeRepo:
         return self._repos[(kind, repo_id)]
+
+    # ---------------------------------------------------------------- discussions and pull requests
+
+    def add_user(self, token: str, name: str) -> None:
+        """A token the fake accepts for ``whoami`` and for writing comments, acting as ``name``."""
+        with self._lock:
+            self.users[token] = name
+
+    def add_discussion(
+        self, repo_id: str, title: str, *, kind: str = "model", author: str = "contributor"
+    ) -> FakeDiscussion:
+        return self._new_discussion(repo_id, kind, title, author, is_pull_request=False)
+
+    def add_pull_request(
+        self,
+        repo_id: str,
+        files: Mapping[str, bytes | str] | str | Path,
+        *,
+        title: str = "Update model",
+        kind: str = "model",
+        author: str = "contributor",
+        lfs: LfsSpec = None,
+        base: str = "main",
+    ) -> FakeDiscussion:
+        """Open a pull request on an existing repo: a discussion plus the git ref ``refs/pr/<num>``
+        holding ``files`` (the PR head's whole tree)."""
+        discussion = self._new_discussion(repo_id, kind, title, author, is_pull_request=True)
+        discussion.base = f"refs/heads/{base}"
+        self.add_repo(repo_id, files, kind=kind, revision=discussion.ref, lfs=lfs, **self._keep(kind, repo_id))
+        return discussion
+
+    def update_pull_request(
+        self, repo_id: str, num: int, files: Mapping[str, bytes | str] | str | Path, *, kind: str = "model"
+    ) -> str:
+        """Push a new head to pull request ``num``; returns the new commit sha."""
+        discussion = self.discussion(repo_id, num, kind=kind)
+        repo = self.add_repo(repo_id, files, kind=kind, revision=discussion.ref, **self._keep(kind, repo_id))
+        return repo.refs[discussion.ref]
+
+    def discussion(self, repo_id: str, num: int, *, kind: str = "model") -> FakeDiscussion:
+        return self._discussions[(kind, repo_id)][num]
+
+    def _keep(self, kind: str, repo_id: str) -> dict[str, Any]:
+        repo = self._repos[(kind, repo_id)]
+        return {"gated": repo.gated, "private": repo.private}
+
+    def _new_discussion(
+        self, repo_id: str, kind: str, title: str, author: str, *, is_pull_request: bool
+    ) -> FakeDiscussion:
+        with self._lock:
+            if (kind, repo_id) not in self._repos:
+                raise KeyError(f"add the repo {repo_id} first")
+            table = self._discussions.setdefault((kind, repo_id), {})
+            num = max(table, default=0) + 1
+            table[num] = FakeDiscussion(
+                repo_id=repo_id, kind=kind, num=num, title=title, author=author, is_pull_request=is_pull_request
+            )
+            return table[num]
+
+    def _user(self, headers: Mapping[str, str]) -> str | None:
+        auth = headers.get("authorization", "")
+        token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+        return self.users.get(token)
+
+    def _discussion_answer(
+        self, repo: FakeRepo, p: Parsed, query: dict[str, list[str]], headers: Mapping[str, str], body: bytes
+    ) -> Reply:
+        with self._lock:
+            table = self._discussions.get((repo.kind, repo.repo_id), {})
+            if p.route == "discussions":
+                return _json_reply(200, _disc.page(list(table.values()), query))
+            discussion = table.get(int(p.file or 0))
+            if discussion is None:
+                return _error(404, None, "Discussion not found")
+            if p.route == "discussion":
+                return _json_reply(200, discussion.details())
+            user = self._user(headers)
+            if user is None:
+                return _error(401, None, "Invalid credentials in Authorization header")
+            try:
+                data = json.loads(body or b"{}")
+            except ValueError:
+                return _error(400, None, "body is not JSON")
+            if p.route == "comment":
+                text = data.get("comment") if isinstance(data, dict) else None
+                if not isinstance(text, str) or not text.strip():
+                    return _error(400, None, "comment is required")
+                return _json_reply(200, {"newMessage": discussion.add_comment(user, text).event()})
+            comment = discussion.comment(p.extra or "")
+            if comment is None:
+                return _error(404, None, "Comment not found")
+            if comment.author != user:
+                return _error(403, None, "You can only edit your own comments")
+            text = data.get("content") if isinstance(data, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                return _error(400, None, "content is required")
+            comment.content, comment.edits = text, comment.edits + 1
+            return _json_reply(200, {"updatedComment": comment.event()})
 
     # ---------------------------------------------------------------- faults and log
 
@@ -494,11 +597,17 @@ class FakeHub:
         segs = [unquote(s) for s in raw_path.split("/")[1:]]
         if segs and segs[-1] == "":
             segs = segs[:-1]
+        if segs[:2] == ["api", "whoami-v2"]:
+            return Parsed("whoami")
         if len(segs) >= 3 and segs[0] == "api" and segs[1] in API_KINDS:
             kind = API_KINDS[segs[1]]
-            repo_id, rest = self._split_id(kind, segs[2:], ("revision", "tree", "paths-info", "refs"))
+            repo_id, rest = self._split_id(
+                kind, segs[2:], ("revision", "tree", "paths-info", "refs", "discussions")
+            )
             if not rest:
                 return Parsed("info", kind, repo_id)
+            if rest[0] == "discussions":
+                return self._parse_discussion(kind, repo_id, rest[1:])
             if rest[0] == "revision" and len(rest) >= 2:
                 return Parsed("info", kind, repo_id, revision="/".join(rest[1:]), extra="revision")
             if rest[0] == "tree" and len(rest) >= 2:
@@ -514,6 +623,21 @@ class FakeHub:
         repo_id, rest = self._split_id(kind, segs, ("resolve", "raw"))
         if len(rest) >= 3 and rest[0] in ("resolve", "raw"):
             return Parsed(rest[0], kind, repo_id, revision=rest[1], file="/".join(rest[2:]))
+        return Parsed("unknown", kind, repo_id)
+
+    @staticmethod
+    def _parse_discussion(kind: str, repo_id: str, rest: list[str]) -> Parsed:
+        """``discussions``, ``discussions/{num}``, ``.../{num}/comment``, ``.../{num}/comment/{id}/edit``."""
+        if not rest:
+            return Parsed("discussions", kind, repo_id)
+        if not rest[0].isdigit():
+            return Parsed("unknown", kind, repo_id)
+        if len(rest) == 1:
+            return Parsed("discussion", kind, repo_id, file=rest[0])
+        if rest[1:] == ["comment"]:
+            return Parsed("comment", kind, repo_id, file=rest[0])
+        if len(rest) == 4 and rest[1] == "comment" and rest[3] == "edit":
+            return Parsed("comment-edit", kind, repo_id, file=rest[0], extra=rest[2])
         return Parsed("unknown", kind, repo_id)
 
     def _auth(self, repo: FakeRepo, headers: Mapping[str, str]) -> tuple[str | None, bool]:
@@ -534,6 +658,11 @@ class FakeHub:
             return self._cdn_answer(p, headers)
         if p.route == "unknown":
             return _error(404, None, "Sorry, we can't find the page you are looking for.")
+        if p.route == "whoami":
+            user = self._user(headers)
+            if user is None:
+                return _error(401, None, "Invalid credentials in Authorization header")
+            return _json_reply(200, {"type": "user", "name": user, "auth": {"type": "access_token"}})
         with self._lock:
             repo = self._repos.get((p.kind, p.repo_id or ""))
         token = (headers.get("authorization") or "")[7:].strip() or None
@@ -546,18 +675,27 @@ class FakeHub:
                     {"WWW-Authenticate": 'Bearer realm="Authentication required", charset="UTF-8"'},
                 )
             return _error(404, "RepoNotFound", "Repository not found")
+        if p.route in ("discussions", "discussion", "comment", "comment-edit"):
+            if method != ("GET" if p.route.startswith("discussion") else "POST"):
+                return _error(405, None, "Method not allowed")
+            return self._discussion_answer(repo, p, query, headers, body)
         if p.route == "refs":
-            return _json_reply(
-                200,
-                {
-                    "branches": [
-                        {"name": n, "ref": f"refs/heads/{n}", "targetCommit": s}
-                        for n, s in sorted(repo.refs.items())
-                    ],
-                    "converts": [],
-                    "tags": [],
-                },
-            )
+            refs = {
+                "branches": [
+                    {"name": n, "ref": f"refs/heads/{n}", "targetCommit": s}
+                    for n, s in sorted(repo.refs.items())
+                    if not n.startswith("refs/")
+                ],
+                "converts": [],
+                "tags": [],
+            }
+            if query.get("include_prs", ["0"])[0] in ("1", "true"):
+                refs["pullRequests"] = [
+                    {"name": n, "ref": n, "targetCommit": s}
+                    for n, s in sorted(repo.refs.items())
+                    if n.startswith("refs/pr/")
+                ]
+            return _json_reply(200, refs)
         commit = repo.resolve(p.revision)
         if commit is None:
             return _error(404, "RevisionNotFound", "Invalid rev id: " + str(p.revision))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +21,9 @@ from modelaudit.cli._options import (
 from modelaudit.cli._output import emit_reports, stderr_progress, summary_line
 from modelaudit.errors import ExitCode, UsageError
 from modelaudit.models import ScanReport, Verdict, VerifyMode
+
+if TYPE_CHECKING:
+    from modelaudit.pipeline import ScanOptions
 
 FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclonedx", "notice"]
 
@@ -59,6 +64,13 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
     type=click.Path(dir_okay=False),
     envvar="MODELAUDIT_BASELINE",
     help="An earlier JSON report: only findings new since then count toward failure.",
+)
+@click.option(
+    "--against",
+    metavar="REVISION",
+    help="Also scan the same Hub repo at REVISION (e.g. main) and report what TARGET changes (a pull "
+    "request such as org/name@refs/pr/3); only findings TARGET introduces count toward failure. "
+    "text and md show the comparison; other formats the target's report.",
 )
 @offline_option("Read only the Hugging Face cache and local folders (also: HF_HUB_OFFLINE=1).")
 @click.option(
@@ -114,6 +126,7 @@ def scan_command(
     policy: str,
     waivers: str | None,
     baseline: str | None,
+    against: str | None,
     offline: bool,
     verify_mode: str | None,
     fingerprint: bool | None,
@@ -135,6 +148,7 @@ def scan_command(
       modelaudit scan meta-llama/Llama-3.1-8B-Instruct
       modelaudit scan ./my-model --policy commercial -f sarif -o modelaudit.sarif
       modelaudit scan org/model -f html -f json -o reports/
+      modelaudit scan org/model@refs/pr/3 --against main -f md
     """
     from modelaudit.pipeline import ScanOptions, scan
 
@@ -159,6 +173,10 @@ def scan_command(
         no_cache=no_cache,
     )
     progress = None if quiet else stderr_progress()
+    if against is not None:
+        if len(targets) != 1:
+            raise UsageError("--against compares one target with another revision of it; give one TARGET")
+        return _scan_against(targets[0], against, options, fmts, output, progress, quiet)
     reports: list[ScanReport] = []
     for target in targets:
         report = scan(target, options, progress=progress)
@@ -175,3 +193,42 @@ def scan_command(
     failed = any(r.verdict is Verdict.FAIL for r in reports)
     sys.stdout.flush()
     return int(ExitCode.POLICY_FAILED if failed else ExitCode.OK)
+
+
+def _scan_against(
+    target: str,
+    against: str,
+    options: ScanOptions,
+    fmts: list[str],
+    output: str | None,
+    progress: Callable[[str], None] | None,
+    quiet: bool,
+) -> int:
+    """``scan TARGET --against REV``: text and md render the comparison, other formats the head report."""
+    from pathlib import Path
+
+    from modelaudit.cli._output import report_slug, write_atomic
+    from modelaudit.compare import compare_revisions, render_markdown, render_text
+
+    comparison, report = compare_revisions(target, against, options, progress=progress)
+    renderers = {"text": render_text, "md": render_markdown}
+    as_folder = output is not None and (
+        len(fmts) > 1 or output.endswith(("/", os.sep)) or Path(output).is_dir()
+    )
+    for name in fmts:
+        if name not in renderers:
+            emit_reports([report], [name], os.path.join(output, "") if output and as_folder else output)
+            continue
+        text = renderers[name](comparison)
+        if output is None:
+            sys.stdout.write(text)
+        elif as_folder:
+            path = Path(output) / f"{report_slug(report)}.{'txt' if name == 'text' else 'md'}"
+            write_atomic(path, text)
+            click.echo(f"wrote {path}", err=True)
+        else:
+            write_atomic(Path(output), text)
+    if not quiet:
+        click.echo(summary_line(report), err=True)
+    sys.stdout.flush()
+    return int(ExitCode.POLICY_FAILED if report.verdict is Verdict.FAIL else ExitCode.OK)

@@ -28,7 +28,7 @@ KEY_VERSION = "v1"
 _SHA256 = re.compile(r"\b[0-9a-fA-F]{64}\b")
 _COMMIT = re.compile(r"\b[0-9a-fA-F]{40}\b")
 _SPACE = re.compile(r"\s+")
-_NODE_REVISION = re.compile(r"@[^/@\s]+$")
+_NODE_REVISION = re.compile(r"@(?:refs/[^@\s]+|[^/@\s]+)$")  # a branch, tag, commit or refs/pr/N
 
 
 def normalize_node(node: str) -> str:
@@ -40,7 +40,7 @@ def normalize_message(message: str) -> str:
     """The message with hashes and commits replaced by placeholders, whitespace collapsed, case folded."""
     text = _SHA256.sub("<sha256>", message)
     text = _COMMIT.sub("<commit>", text)
-    text = re.sub(r"@(?:<commit>|[0-9a-fA-F]{7,40})\b", "@<rev>", text)
+    text = re.sub(r"@(?:<commit>|[0-9a-fA-F]{7,40}\b|refs/pr/\d+\b)", "@<rev>", text)
     return _SPACE.sub(" ", text).strip().casefold()
 
 
