@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from huggingface_hub import scan_cache_dir
-from pr_fixtures import REPO_ID, add_llama_family, main_files, relicensed_files
 
 from cli_run import run_cli as run
 from fakehub import FakeHub
+from hub_pr_fixtures import REPO_ID, add_llama_family, main_files, relicensed_files
 from modelaudit.models import RepoKind
 from modelaudit.policy.baseline import finding_key, normalize_message, normalize_node
 from modelaudit.targets import parse_target

@@ -63,6 +63,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "policy_command",
         "Policies: list the ready ones, show one's rule severities, validate a policy file.",
     ),
+    "serve-webhook": (
+        "modelaudit.cli.webhook",
+        "serve_webhook_command",
+        "Gate Hub pull requests: a webhook service that comments each PR's changes and verdict.",
+    ),
     "report": (
         "modelaudit.cli.report",
         "report_command",
