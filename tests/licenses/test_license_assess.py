@@ -142,9 +142,16 @@ def test_use_policy_and_notice_support_the_card(corpus: Path) -> None:
         record([("card:license", "llama3.1")], [("USE_POLICY.md", aup), ("NOTICE", notice)])
     )
     assert findings == [] and info.id == "llama3.1"
-    # the 3.2 card with a 3.1 use policy is flagged
-    _, findings = assess_record(record([("card:license", "llama3.2")], [("USE_POLICY.md", aup)]))
-    assert [f.name for f in findings] == ["license-mismatch"] and "use policy" in findings[0].message
+    # a use policy or NOTICE is evidence and obligation, never a conflicting license id: a 3.2 card with
+    # the 3.1 use policy keeps the card's license and records the policy it found
+    info, findings = assess_record(record([("card:license", "llama3.2")], [("USE_POLICY.md", aup)]))
+    assert findings == [] and info.id == "llama3.2"
+    assert any(e.source == "file:USE_POLICY.md" and "llama3.1" in e.value for e in info.evidence)
+    info, findings = assess_record(record([("card:license", "apache-2.0")], [("NOTICE", notice)]))
+    assert findings == [] and info.id == "Apache-2.0"
+    # a NOTICE alone still names the license when nothing else does
+    info, findings = assess_record(record([], [("NOTICE", notice)]))
+    assert findings == [] and info.id == "llama3.1"
 
 
 def test_family_and_same_text_variants_agree(corpus: Path) -> None:

@@ -64,28 +64,35 @@ def test_fetch_gives_record_with_license_parents_files_and_hashes(fakehub: FakeH
         and files["config.json"].lfs_sha256 is None
     )
     assert record.config == json.loads(CONFIG)
-    assert record.license_files == []  # the card names a license id: LICENSE is not fetched
+    # LICENSE is read even though the card names a license id: it is evidence to compare with the card
+    assert [(f.path, f.text) for f in record.license_files] == [("LICENSE", "Apache License 2.0")]
 
 
-def test_plain_model_costs_one_request_when_the_api_summarises_config(fakehub: FakeHub) -> None:
+def test_plain_model_costs_one_request_plus_its_license_file_when_the_api_summarises_config(
+    fakehub: FakeHub,
+) -> None:
     fakehub.add_repo("org/model", plain_model())
     record = hub(fakehub).fetch(REF)
-    assert [(r.method, r.route) for r in fakehub.requests] == [("GET", "info")]
+    assert [(r.method, r.route, r.file) for r in fakehub.requests] == [
+        ("GET", "info", None),
+        ("GET", "resolve", "LICENSE"),
+    ]
     assert record.config is not None and record.config.get("model_type") == json.loads(CONFIG).get(
         "model_type"
     )
 
 
-def test_plain_model_costs_two_requests_and_pins_the_commit(fakehub: FakeHub) -> None:
+def test_plain_model_costs_two_requests_plus_its_license_file_and_pins_the_commit(fakehub: FakeHub) -> None:
     repo = fakehub.add_repo("org/model", plain_model(), extra_info={"config": None})
     hub(fakehub).fetch(REF)
     reqs = fakehub.requests
-    assert [(r.method, r.route) for r in reqs] == [("GET", "info"), ("GET", "resolve")]
+    assert [(r.method, r.route) for r in reqs] == [("GET", "info"), ("GET", "resolve"), ("GET", "resolve")]
     assert reqs[0].query["blobs"] == ["true"]
     assert reqs[1].path == f"/org/model/resolve/{repo.sha}/config.json"  # pinned, not "main"
+    assert reqs[2].path == f"/org/model/resolve/{repo.sha}/LICENSE"
     assert reqs[1].headers["user-agent"].startswith("modelaudit/")
     fakehub.clear_log()
-    hub(fakehub).fetch(REF)  # config.json now comes from the HF cache
+    hub(fakehub).fetch(REF)  # config.json and LICENSE now come from the HF cache
     assert fakehub.count() == 1
 
 
@@ -104,7 +111,7 @@ def test_without_card_data_the_readme_is_read(fakehub: FakeHub) -> None:
     fakehub.add_repo("org/model", plain_model(), extra_info={"cardData": None, "config": None})
     record = hub(fakehub).fetch(REF)
     assert record.card_data["base_model"] == "org/base"
-    assert fakehub.count("resolve") == 2  # README.md + config.json
+    assert fakehub.count("resolve") == 3  # README.md + config.json + LICENSE
 
 
 def test_malformed_card_is_an_input_error_naming_it(fakehub: FakeHub) -> None:
@@ -283,7 +290,8 @@ def test_gated_target_scans_from_readable_metadata(fakehub: FakeHub) -> None:
     assert ("card:license", "apache-2.0") in {(e.source, e.value) for e in record.license_evidence}
     assert record.config is None
     assert [(p.source, p.value) for p in record.problems] == [
-        ("file:config.json", "gated: not readable without approved access")
+        ("file:config.json", "gated: not readable without approved access"),
+        ("file:LICENSE", "gated: not readable without approved access"),
     ]
     with pytest.raises(GatedRepoError) as anon:
         hub(fakehub).open_file(ref, "model.safetensors")
@@ -340,7 +348,7 @@ def test_429_forever_gives_up_bounded(fakehub: FakeHub) -> None:
 def test_5xx_is_retried_then_a_network_error(fakehub: FakeHub) -> None:
     fakehub.add_repo("org/model", plain_model())
     fakehub.inject("info", status=503)
-    assert hub(fakehub).fetch(REF).revision is not None  # one 503, then fine
+    assert hub(fakehub).resolve(REF).commit  # one 503, then fine
     fakehub.clear_log()
     fakehub.inject("resolve", path="LICENSE", status=500, times=None)
     source = hub(fakehub, retries=1)
@@ -350,16 +358,17 @@ def test_5xx_is_retried_then_a_network_error(fakehub: FakeHub) -> None:
     assert fakehub.count("resolve") == 2
 
 
-def test_truncated_body_is_retried(fakehub: FakeHub) -> None:
+def test_truncated_body_is_retried(fakehub: FakeHub, tmp_path: Path) -> None:
     fakehub.add_repo("org/model", plain_model(), extra_info={"config": None})
     fakehub.inject("info", truncate=True)
     fakehub.inject("resolve", path="config.json", length_delta=-3, method="GET")
     record = hub(fakehub).fetch(REF)
     assert record.config == json.loads(CONFIG)
-    assert [r.status for r in fakehub.requests] == [200, 200, 200, 200]  # info twice, config.json twice
+    # info twice, config.json twice, LICENSE once
+    assert [r.status for r in fakehub.requests] == [200, 200, 200, 200, 200]
     fakehub.inject("resolve", path="LICENSE", length_delta=-3, method="GET", times=None)
-    with pytest.raises(NetworkError) as err:
-        hub(fakehub, retries=1).read_small(REF, "LICENSE")
+    with pytest.raises(NetworkError) as err:  # an empty HF cache: LICENSE must come from the Hub again
+        hub(fakehub, retries=1, cache_dir=str(tmp_path / "empty")).read_small(REF, "LICENSE")
     assert "incomplete" in str(err.value)
 
 

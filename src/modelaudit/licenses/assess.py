@@ -6,7 +6,9 @@ Sources, strongest first (the first that resolves gives the node's license):
 2. Hub ``license:`` tags;
 3. LICENSE-like files (LICENSE, LICENSE.md, LICENSE-MODEL, NOTICE, USE_POLICY.md, ...) identified from
    their text; files whose name says they cover code (``LICENSE-CODE``) are reported but never stand in for
-   the weights' license and never cause a mismatch;
+   the weights' license and never cause a mismatch. A NOTICE or a use policy is evidence and obligation,
+   never a conflicting license: it supports the license it belongs to, and a NOTICE settles the license
+   only when nothing else does. A text that is not identified is kept as evidence, never a mismatch;
 4. GGUF ``general.license`` (with ``.name`` / ``.link``) and safetensors ``__metadata__`` license keys.
 
 Findings (stable rule ids): ``MA101 license-missing`` (no license anywhere), ``MA102 license-unknown``
@@ -88,6 +90,7 @@ class Claim:
     rank: int = 0  # lower = stronger source
     code_only: bool = False  # a code license file: reported, never decisive
     use_policy: bool = False  # an acceptable-use policy text: supports a license, never declares one
+    notice: bool = False  # a NOTICE file: decisive only when nothing else is, never a conflict
 
     def describe(self, db: LicenseDB) -> str:
         rec = db.get(self.license_id) if self.license_id else None
@@ -175,28 +178,25 @@ def _notice_match(text: str, db: LicenseDB) -> LicenseRecord | None:
 
 def _file_claim(lf: LicenseFile, db: LicenseDB) -> Claim:
     name = lf.path.rsplit("/", 1)[-1]
-    code_only = bool(_CODE_FILE.search(name.rsplit(".", 1)[0] if "." in name else name))
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    code_only = bool(_CODE_FILE.search(stem))
+    role = stem.upper().replace("-", "_")
+    notice = role == "NOTICE" or role.startswith("NOTICE_")
+    policy_name = role.startswith(("USE_POLICY", "ACCEPTABLE_USE_POLICY"))
     ident: Identification = identify_text(lf.text, db=db)
     src = f"file:{lf.path}"
     if ident.id is None:
         rec = _notice_match(lf.text, db)
         if rec is not None:
             ev = Evidence(source=src, value=f"notice line of {rec.id}")
-            return Claim(src, [ev], rec.id, [rec.id], 0.8, "notice line", 2, code_only)
+            return Claim(src, [ev], rec.id, [rec.id], 0.8, "notice line", 2, code_only, policy_name, notice)
         ev = Evidence(source=src, value="text not identified")
         return Claim(src, [ev], None, rank=2, detail="; ".join(ident.evidence[:1]), code_only=code_only)
-    kind = "use policy" if ident.document is DocumentKind.USE_POLICY else "text"
+    use_policy = policy_name or ident.document is DocumentKind.USE_POLICY
+    kind = "use policy" if use_policy else "text"
     ev = Evidence(source=src, value=f"{kind} identified as {ident.id} (confidence {ident.confidence:.2f})")
     return Claim(
-        src,
-        [ev],
-        ident.id,
-        [ident.id],
-        ident.confidence,
-        ident.method,
-        2,
-        code_only,
-        ident.document is DocumentKind.USE_POLICY,
+        src, [ev], ident.id, [ident.id], ident.confidence, ident.method, 2, code_only, use_policy, notice
     )
 
 
@@ -259,7 +259,7 @@ def assess_record(record: RepoRecord, *, db: LicenseDB | None = None) -> tuple[L
     )
     findings: list[Finding] = []
     decisive = [c for c in claims if c.license_id and not c.code_only and not c.use_policy]
-    decisive.sort(key=lambda c: (c.rank, -c.confidence, c.source))
+    decisive.sort(key=lambda c: (c.notice, c.rank, -c.confidence, c.source))
     if not decisive:
         policy_only = [c for c in claims if c.license_id and c.use_policy]
         if not claims:
@@ -310,8 +310,8 @@ def assess_record(record: RepoRecord, *, db: LicenseDB | None = None) -> tuple[L
     agreeing = [c for c in decisive if _compatible(top.license_id, c.license_id or "", top.ids, c.ids)]
     reported: set[tuple[str, str]] = set()
     for c in claims:
-        if c is top or c.license_id is None or c.code_only:
-            continue
+        if c is top or c.license_id is None or c.code_only or c.use_policy or c.notice:
+            continue  # code licenses, use policies and NOTICEs are evidence, never a conflicting license
         if _compatible(top.license_id, c.license_id, top.ids, c.ids):
             continue
         pair = (top.license_id, c.license_id)

@@ -33,6 +33,7 @@ from modelaudit.sources.base import (
     MAX_SAFETENSORS_HEADER_BYTES,
     MAX_SMALL_FILE_BYTES,
     is_license_file,
+    license_file_skip_reason,
 )
 
 ReadSmall = Callable[[str], bytes | None]  # path → bytes, or None when absent / not fetched
@@ -521,8 +522,15 @@ def extract_record(
 
     license_files: list[LicenseFile] = []
     for path in sorted(p for p in paths if is_license_file(p)):
+        why = license_file_skip_reason(path, sizes.get(path))
+        if why is not None:
+            problems.append(Evidence(source=f"file:{path}", value=f"license file not read: {why}"))
+            continue
         raw = read_capped(path)
         if raw is None:
+            continue
+        if b"\0" in raw[:8192]:
+            problems.append(Evidence(source=f"file:{path}", value="license file not read: not a text file"))
             continue
         text = _decode(raw, path)
         license_files.append(

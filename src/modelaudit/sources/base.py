@@ -15,6 +15,13 @@ MAX_LISTED_FILES = (
 )
 MAX_REPO_PATH_CHARS = 1024
 LICENSE_FILE_NAMES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "ACCEPTABLE_USE_POLICY")
+# License files are read from every model, adapter and dataset repo; only text files under this size are
+# (real license texts are a few KB to ~40 KB; a bigger "LICENSE" is not one text to identify).
+MAX_LICENSE_FILE_BYTES = 1024 * 1024
+# LICENSE.pdf and friends: documents we cannot read as text, reported instead of downloaded.
+NON_TEXT_SUFFIXES = frozenset(
+    {".pdf", ".doc", ".docx", ".odt", ".rtf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".zip", ".gz"}
+)
 
 
 @runtime_checkable
@@ -43,6 +50,16 @@ def is_license_file(path: str) -> bool:
     stem = path.rsplit(".", 1)[0] if "." in path else path
     upper = stem.upper().replace("-", "_")
     return any(upper == name or upper.startswith(name + "_") for name in LICENSE_FILE_NAMES)
+
+
+def license_file_skip_reason(path: str, size: int | None) -> str | None:
+    """Why a listed license file is not read as a license text (None: read it)."""
+    suffix = ("." + path.rsplit(".", 1)[1].lower()) if "." in path else ""
+    if suffix in NON_TEXT_SUFFIXES:
+        return f"not a plain-text file ({suffix})"
+    if size is not None and size > MAX_LICENSE_FILE_BYTES:
+        return f"{size} bytes, over the {MAX_LICENSE_FILE_BYTES}-byte cap for license texts"
+    return None
 
 
 def unsafe_repo_path(path: object) -> str | None:

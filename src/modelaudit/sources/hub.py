@@ -5,9 +5,12 @@ Request budget per repo (what :meth:`HubSource.fetch` sends):
 1. one ``model_info`` / ``dataset_info`` call with files metadata: commit sha, cardData, tags, gated,
    private, and every file's size, git blob id and LFS sha256;
 2. one plain GET per small file it needs, pinned to that commit: ``config.json`` only when the API
-   returned no ``config`` summary, ``adapter_config.json`` and mergekit configs only when listed; ``README.md`` only when the API gave no cardData;
-   LICENSE-like files only when the card's license is missing or ``other``, or ``license_link`` points at
-   a file in the repo. A plain model (card + config.json + weights) therefore costs two requests.
+   returned no ``config`` summary, ``adapter_config.json`` and mergekit configs only when listed;
+   ``README.md`` only when the API gave no cardData. A plain model (card + config.json + weights)
+   therefore costs at most two requests;
+3. one GET per LICENSE-like file (LICENSE*, LICENCE*, COPYING*, NOTICE*, USE_POLICY*) that is a text
+   file under ``MAX_LICENSE_FILE_BYTES``, always: a LICENSE file is evidence next to the card, and a card
+   that says one license beside a LICENSE file that says another is a ``license-mismatch``.
 
 Small files are checked against the recorded git blob id / sha256 and stored in the HF cache exactly
 where ``hf_hub_download`` would put them (``blobs/<etag>``, ``snapshots/<commit>/<path>``, ``refs/<rev>``),
@@ -98,18 +101,6 @@ class _Resolved:
 
 def _git_blob_sha1(data: bytes) -> str:
     return hashlib.sha1(b"blob " + str(len(data)).encode() + b"\0" + data).hexdigest()
-
-
-def _license_files_wanted(card: dict[str, Any]) -> bool:
-    """LICENSE-like files are fetched only when the card does not settle the license by id."""
-    values = card.get("license")
-    licenses = [
-        v for v in (values if isinstance(values, list) else [values]) if isinstance(v, str) and v.strip()
-    ]
-    if not licenses or any(v.strip().lower() == "other" for v in licenses):
-        return True
-    link = card.get("license_link")
-    return isinstance(link, str) and bool(link.strip()) and "://" not in link
 
 
 class HubSource:
@@ -497,8 +488,6 @@ class HubSource:
         api_config = getattr(info, "config", None)
 
         def read_small(path: str) -> bytes | None:
-            if is_license_file(path) and card is not None and not _license_files_wanted(card):
-                return None
             if path == "config.json" and isinstance(api_config, dict) and api_config:
                 # The API's config summary (model_type, architectures, quantization_config, peft) is what
                 # lineage needs; skipping the download keeps every node within two metadata requests.
