@@ -154,16 +154,16 @@ def verify_target(
 
 def fingerprint_lineage(
     graph: LineageGraph, sources: SourceSet, options: ScanOptions, progress: Progress
-) -> tuple[dict[str, FingerprintSummary], list[Finding]]:
+) -> tuple[LineageGraph, dict[str, FingerprintSummary], list[Finding]]:
     """Weight fingerprints of the target and its direct model parents, checked against the declared edges
-    and the fingerprint index (verify/lineage_check.py). Appends fingerprint evidence to ``graph.edges``."""
+    and the fingerprint index (verify/lineage_check.py). The graph returned carries the fingerprint evidence
+    on its edges."""
     from modelaudit.verify.index import load_index
     from modelaudit.verify.lineage_check import check_lineage
 
     index = load_index(options.fingerprint_index)
     result = check_lineage(graph, sources, index=index, say=progress)
-    graph.edges = result.edges
-    return result.fingerprints, result.findings
+    return graph.with_edges(result.edges), result.fingerprints, result.findings
 
 
 # Files in these states are never handed to the loader: the bytes are not what the repo recorded.
@@ -225,26 +225,11 @@ def build_nodes(
     smoke: dict[str, SmokeResult],
     fingerprints: dict[str, FingerprintSummary] | None = None,
 ) -> list[Node]:
-    nodes: list[Node] = []
-    for key, g in graph.nodes.items():
-        record = g.record
-        nodes.append(
-            Node(
-                id=key,
-                kind=g.kind,
-                revision=(record.revision if record else None) or g.ref.revision,
-                resolved=g.resolved,
-                unresolved_reason=g.unresolved_reason,
-                source=record.source if record else None,
-                gated=bool(record and record.gated),
-                depth=g.depth,
-                license=licenses.get(key),
-                files=files.get(key, []),
-                smoke=smoke.get(key),
-                fingerprint=(fingerprints or {}).get(key),
-            )
-        )
-    return nodes
+    prints = fingerprints or {}
+    return [
+        g.to_node(licenses.get(key), files.get(key), smoke.get(key), prints.get(key))
+        for key, g in graph.nodes.items()
+    ]
 
 
 # --------------------------------------------------------------------------------------------- scan
@@ -284,7 +269,7 @@ def scan(
     fingerprints: dict[str, FingerprintSummary] = {}
     if opts.fingerprint if opts.fingerprint is not None else mode is not VerifyMode.NONE:
         say("fingerprinting weights")
-        fingerprints, fingerprint_findings = fingerprint_lineage(graph, sources, opts, say)
+        graph, fingerprints, fingerprint_findings = fingerprint_lineage(graph, sources, opts, say)
         stage_findings += fingerprint_findings
 
     smoke: dict[str, SmokeResult] = {}

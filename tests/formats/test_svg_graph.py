@@ -19,18 +19,14 @@ def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
 
 def test_ancestors_are_left_of_their_descendants() -> None:
     r = sample_report()
-    lay = layout(
-        [n.id for n in r.nodes], {n.id: n.depth for n in r.nodes}, [(e.child, e.parent) for e in r.edges]
-    )
+    lay = layout([n.id for n in r.nodes], [(e.child, e.parent) for e in r.edges])
     for e in r.edges:
         assert lay.boxes[e.parent].x + NODE_W < lay.boxes[e.child].x
 
 
 def test_fifty_nodes_no_overlap_and_compact() -> None:
     r = big_report(50)
-    lay = layout(
-        [n.id for n in r.nodes], {n.id: n.depth for n in r.nodes}, [(e.child, e.parent) for e in r.edges]
-    )
+    lay = layout([n.id for n in r.nodes], [(e.child, e.parent) for e in r.edges])
     pos = [(b.x, b.y) for b in lay.boxes.values()]
     assert len(pos) == 50
     for i in range(len(pos)):
@@ -42,9 +38,7 @@ def test_fifty_nodes_no_overlap_and_compact() -> None:
 
 def test_edges_crossing_a_split_layer_pass_between_boxes() -> None:
     r = big_report(50)
-    lay = layout(
-        [n.id for n in r.nodes], {n.id: n.depth for n in r.nodes}, [(e.child, e.parent) for e in r.edges]
-    )
+    lay = layout([n.id for n in r.nodes], [(e.child, e.parent) for e in r.edges])
     for e in r.edges:
         p = lay.boxes[e.parent]
         y = p.y + NODE_H / 2

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from _lineage_support import MemorySource, card, edges_of, model_ref, nodes_of
+from pydantic import ValidationError
 
-from modelaudit.lineage.crawler import crawl, find_cycles
+from modelaudit.lineage.crawler import crawl
 from modelaudit.lineage.graph import LineageGraph
 from modelaudit.models import Edge, Relation, RepoRef
 from modelaudit.policy.engine import evaluate
@@ -222,15 +223,46 @@ def test_node_cap_stops_the_crawl_deterministically() -> None:
     assert node == "f/root" and "6 parent(s) not followed" in message
 
 
-def test_find_cycles_is_canonical() -> None:
-    graph = LineageGraph(root="b")
-    graph.edges = [
-        Edge(child="b", parent="c", relation=Relation.FINETUNE),
-        Edge(child="c", parent="a", relation=Relation.FINETUNE),
-        Edge(child="a", parent="b", relation=Relation.FINETUNE),
-        Edge(child="c", parent="d", relation=Relation.FINETUNE),
-    ]
-    assert find_cycles(graph) == [["a", "b", "c", "a"]]
+def test_cycles_are_canonical() -> None:
+    graph = LineageGraph(
+        root="b",
+        edges=[
+            Edge(child="b", parent="c", relation=Relation.FINETUNE),
+            Edge(child="c", parent="a", relation=Relation.FINETUNE),
+            Edge(child="a", parent="b", relation=Relation.FINETUNE),
+            Edge(child="c", parent="d", relation=Relation.FINETUNE),
+        ],
+    )
+    assert graph.cycles == [["a", "b", "c", "a"]]
+    assert not graph.acyclic
+
+
+def test_every_elementary_cycle_is_reported() -> None:
+    """Two cycles through one node: a depth-first walk sees one back edge per cycle only by luck."""
+    pairs = [("a", "b"), ("b", "a"), ("b", "c"), ("c", "a"), ("c", "d")]
+    graph = LineageGraph(
+        root="a", edges=[Edge(child=c, parent=p, relation=Relation.FINETUNE) for c, p in pairs]
+    )
+    assert graph.cycles == [["a", "b", "a"], ["a", "b", "c", "a"]]
+    # the condensation orders the cycle's component after its ancestor d
+    assert graph.components == [("d",), ("a", "b", "c")]
+
+
+def test_acyclic_components_are_single_nodes_parents_first() -> None:
+    pairs = [("t", "m"), ("m", "base"), ("t", "data"), ("m", "data")]
+    graph = LineageGraph(
+        root="t", edges=[Edge(child=c, parent=p, relation=Relation.FINETUNE) for c, p in pairs]
+    )
+    assert graph.acyclic and graph.cycles == []
+    order = [k for (k,) in graph.components]
+    for c, p in pairs:
+        assert order.index(p) < order.index(c)
+
+
+def test_graph_is_immutable() -> None:
+    graph = LineageGraph(root="a")
+    with pytest.raises(ValidationError):
+        graph.edges = []  # type: ignore[misc]
 
 
 def test_local_adapter_resolves_its_base_folder(tmp_path: Path) -> None:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from _lineage_support import MemorySource, card, model_ref
 
 from modelaudit.lineage.crawler import crawl
+from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.lineage.render import build_view, render
-from modelaudit.models import CommercialUse, LicenseCategory, LicenseInfo
+from modelaudit.models import (
+    CommercialUse,
+    Edge,
+    LicenseCategory,
+    LicenseInfo,
+    NodeKind,
+    Relation,
+    RepoRef,
+)
 
 
 def view():  # type: ignore[no-untyped-def]
@@ -41,8 +51,10 @@ def test_text_tree() -> None:
         "│   └── merge → org/root  [model]  (see above)",
         "└── trained_on → datasets/org/data  [dataset]  license: CC-BY-4.0 (permissive)",
         "",
-        "6 node(s), 7 edge(s), 1 unresolved, 1 cycle(s)",
+        "6 node(s), 7 edge(s), 1 unresolved, 2 cycle(s)",
+        # every elementary cycle is reported, not only the first one a depth-first walk meets
         "error: lineage-cycle [MA002] org/a: lineage cycle: org/a → org/root → org/top → org/a",
+        "error: lineage-cycle [MA002] org/b: lineage cycle: org/b → org/root → org/top → org/b",
         'warning: lineage-unresolved [MA001] org/"quoted": org/"quoted" (declared by org/b) could not be '
         "resolved: 'org/\"quoted\"' is neither a Hub id nor a folder next to the model",
     ]
@@ -60,7 +72,10 @@ def test_json_dot_mermaid() -> None:
         'org/"quoted"',
         "org/root",
     ]
-    assert data["cycles"] == [["org/a", "org/root", "org/top", "org/a"]]
+    assert data["cycles"] == [
+        ["org/a", "org/root", "org/top", "org/a"],
+        ["org/b", "org/root", "org/top", "org/b"],
+    ]
     assert next(n for n in data["nodes"] if n["id"] == "org/top")["license"]["id"] == "apache-2.0"
 
     dot = render(v, "dot")
@@ -77,3 +92,19 @@ def test_json_dot_mermaid() -> None:
     assert '  n4["org/#quot;quoted#quot;<br/>model · unresolved"]' in lines
     assert "  n0 -->|trained_on| n1" in lines
     assert lines[-1] == "  class n4 unresolved"
+
+
+def test_a_thousand_level_chain_renders_in_every_format() -> None:
+    """`modelaudit lineage` on a very deep lineage: no RecursionError, every level drawn."""
+    keys = [f"org/m{i}" for i in range(1001)]
+    nodes = {
+        k: GraphNode(key=k, ref=RepoRef(repo_id=k), kind=NodeKind.MODEL, depth=i, unresolved_reason="404")
+        for i, k in enumerate(keys)
+    }
+    edges = [Edge(child=c, parent=p, relation=Relation.FINETUNE) for c, p in itertools.pairwise(keys)]
+    v = build_view(LineageGraph(root=keys[0], nodes=nodes, edges=edges))
+    text = render(v, "text")
+    assert text.count("finetune →") == 1000
+    assert text.splitlines()[1000].startswith(" " * 4 * 999 + "└── finetune → org/m1000")
+    for fmt in ("json", "dot", "mermaid"):
+        assert "org/m1000" in render(v, fmt)

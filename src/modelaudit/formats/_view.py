@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from modelaudit.lineage.render import tree_lines
 from modelaudit.models import (
     CommercialUse,
     FileStatus,
@@ -335,8 +336,6 @@ def _tree(report: ScanReport) -> list[str]:
     for e in report.edges:
         parents[e.child].append((e.relation.value, e.parent))
     nodes = {n.id: n for n in report.nodes}
-    lines: list[str] = []
-    seen: set[str] = set()
 
     def label(nid: str) -> str:
         n = nodes.get(nid)
@@ -347,32 +346,22 @@ def _tree(report: ScanReport) -> list[str]:
         cat = n.license.category.value if n.license else "unknown"
         return f"{nid}  [{lic}, {cat}]"
 
-    def walk(nid: str, prefix: str, stack: tuple[str, ...]) -> None:
-        kids = sorted(parents.get(nid, []))
-        if kids and len(stack) > MAX_TREE_DEPTH:  # hostile or huge lineages: bounded recursion and width
-            lines.append(
-                f"{prefix}└─ … deeper ancestors not drawn (depth > {MAX_TREE_DEPTH}; see the JSON report)"
-            )
-            return
-        for i, (rel, p) in enumerate(kids):
-            last = i == len(kids) - 1
-            branch = "└─ " if last else "├─ "
-            words = RELATION_WORDS.get(rel, rel)
-            if p in stack:
-                lines.append(f"{prefix}{branch}{words} {p}  (cycle)")
-                continue
-            if p in seen and parents.get(p):
-                lines.append(f"{prefix}{branch}{words} {label(p)}  (see above)")
-                continue
-            seen.add(p)
-            lines.append(f"{prefix}{branch}{words} {label(p)}")
-            walk(p, prefix + ("   " if last else "│  "), (*stack, p))
+    def children(nid: str) -> list[tuple[str, str]]:
+        return [(RELATION_WORDS.get(rel, rel), p) for rel, p in sorted(parents.get(nid, []))]
 
     root = report.target.id if report.target.id in nodes else (report.nodes[0].id if report.nodes else "")
+    lines: list[str] = []
+    seen: set[str] = set()
     if root:
-        seen.add(root)
-        lines.append(label(root))
-        walk(root, "", (root,))
+        lines, seen = tree_lines(
+            root,
+            children,
+            label,
+            branches=("├─ ", "└─ "),
+            indents=("│  ", "   "),
+            max_depth=MAX_TREE_DEPTH,
+            too_deep=f"… deeper ancestors not drawn (depth > {MAX_TREE_DEPTH}; see the JSON report)",
+        )
     orphans = sorted(n for n in nodes if n not in seen)
     for o in orphans:
         lines.append(f"(not connected to the target) {label(o)}")

@@ -1,10 +1,11 @@
-"""The lineage graph as a self-contained inline SVG, laid out by our own layered algorithm.
+"""The lineage graph as a self-contained inline SVG, laid out in layers (Sugiyama style).
 
 Layout (a small Sugiyama-style pass, deterministic):
 
 1. **Layers**: a node's layer is the longest chain of "derived from" edges between it and a node nothing
-   derives from (the target). Ancestors are drawn to the left, the target on the right, so the picture
-   reads like the model's history: base → fine-tune → quantization. Nodes on a cycle keep their crawl depth.
+   derives from (the target): the topological generations of the graph's condensation (networkx), so
+   the members of a cycle share a layer. Ancestors are drawn to the left, the target on the right, so the
+   picture reads like the model's history: base → fine-tune → quantization.
 2. **Order** inside a layer: a few barycenter sweeps (mean position of neighbours in the adjacent layer),
    ties broken by id, which keeps crossings low on real lineages.
 3. **Columns**: a layer with more than ``MAX_PER_COLUMN`` nodes is split into several columns so 50-node
@@ -69,29 +70,20 @@ class Layout:
     height: float
 
 
-def _layers(node_ids: list[str], depth: dict[str, int], edges: list[tuple[str, str]]) -> dict[str, int]:
-    """Longest-path layering from the children side (Kahn's algorithm); cycle members keep their depth."""
-    children_left: dict[str, int] = dict.fromkeys(node_ids, 0)
-    parents: dict[str, list[str]] = defaultdict(list)
-    for child, parent in edges:
-        children_left[parent] += 1
-        parents[child].append(parent)
-    layer: dict[str, int] = dict.fromkeys(node_ids, 0)
-    ready = sorted(n for n in node_ids if children_left[n] == 0)
-    done: set[str] = set()
-    while ready:
-        n = ready.pop(0)
-        done.add(n)
-        for p in sorted(parents[n]):
-            layer[p] = max(layer[p], layer[n] + 1)
-            children_left[p] -= 1
-            if children_left[p] == 0:
-                ready.append(p)
-        ready.sort()
-    for n in node_ids:
-        if n not in done:  # part of (or above) a cycle
-            layer[n] = max(layer[n], depth.get(n, 0))
-    return layer
+def _layers(node_ids: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
+    """Longest-path layering from the children side: the topological generations of the condensation
+    (networkx), so the members of a cycle share one layer."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(node_ids)
+    g.add_edges_from(edges)
+    condensed = nx.condensation(g)
+    members = condensed.graph["mapping"]
+    generation = {
+        comp: i for i, comps in enumerate(nx.topological_generations(condensed)) for comp in comps
+    }
+    return {n: generation[members[n]] for n in node_ids}
 
 
 def _order(
@@ -119,12 +111,12 @@ def _order(
     return order
 
 
-def layout(node_ids: list[str], depth: dict[str, int], edges: list[tuple[str, str]]) -> Layout:
+def layout(node_ids: list[str], edges: list[tuple[str, str]]) -> Layout:
     """Positions for every node (top-left corners), ancestors left, the target right."""
     ids = sorted(set(node_ids))
     known = set(ids)
     edges = sorted({(c, p) for c, p in edges if c in known and p in known and c != p})
-    layer_of = _layers(ids, depth, edges)
+    layer_of = _layers(ids, edges)
     by_layer: dict[int, list[str]] = defaultdict(list)
     for n in ids:
         by_layer[layer_of[n]].append(n)
@@ -190,8 +182,7 @@ def render_svg(report: ScanReport, *, error_counts: dict[str, int] | None = None
     edges = [(e.child, e.parent, e.relation.value) for e in report.edges]
     # an edge to a node the report does not list still gets drawn, as an unresolved box
     ids = sorted(set(nodes) | {c for c, _, _ in edges} | {p for _, p, _ in edges})
-    depth = {n.id: n.depth for n in report.nodes}
-    lay = layout(ids, depth, [(c, p) for c, p, _ in edges])
+    lay = layout(ids, [(c, p) for c, p, _ in edges])
     errors = error_counts or {}
 
     out: list[str] = []

@@ -147,8 +147,10 @@ def crawl(
     """
     record = root_record or sources.fetch(target)
     root_key = target.display()
-    graph = LineageGraph(root=root_key)
-    graph.nodes[root_key] = GraphNode(
+    nodes: dict[str, GraphNode] = {}
+    edges: list[Edge] = []
+    truncated: str | None = None
+    nodes[root_key] = GraphNode(
         key=root_key, ref=target, kind=node_kind(record, target), depth=0, record=record
     )
     fetcher = _Prefetcher(sources, workers=workers, max_depth=max_depth, max_nodes=max_nodes)
@@ -160,7 +162,7 @@ def crawl(
         while frontier:
             pending: list[tuple[str, RepoRef, NodeKind, Future[Outcome]]] = []
             for key in frontier:
-                child = graph.nodes[key].record
+                child = nodes[key].record
                 if child is None:
                     continue
                 for parent_key, pref, claims in _group_claims(child):
@@ -168,7 +170,7 @@ def crawl(
                     if edge is not None:
                         _add_evidence(edge, claims)
                         continue
-                    if parent_key not in graph.nodes and len(graph.nodes) >= max_nodes:
+                    if parent_key not in nodes and len(nodes) >= max_nodes:
                         dropped.append(parent_key)
                         continue
                     edge = Edge(
@@ -178,12 +180,12 @@ def crawl(
                         evidence=_dedupe([c.evidence for c in claims]),
                     )
                     edge_index[(key, parent_key)] = edge
-                    graph.edges.append(edge)
-                    if parent_key in graph.nodes:
+                    edges.append(edge)
+                    if parent_key in nodes:
                         continue
                     kind_hint = NodeKind.DATASET if claims[0].kind is RepoKind.DATASET else NodeKind.MODEL
                     if pref is None:
-                        graph.nodes[parent_key] = GraphNode(
+                        nodes[parent_key] = GraphNode(
                             key=parent_key,
                             ref=RepoRef(repo_id=claims[0].target[:200] or "?", kind=claims[0].kind),
                             kind=kind_hint,
@@ -194,17 +196,17 @@ def crawl(
                         )
                         continue
                     if depth + 1 > max_depth:
-                        graph.nodes[parent_key] = GraphNode(
+                        nodes[parent_key] = GraphNode(
                             key=parent_key,
                             ref=pref,
                             kind=kind_hint,
                             depth=depth + 1,
                             unresolved_reason=f"not followed: beyond --max-depth {max_depth}",
                         )
-                        graph.truncated = f"max depth {max_depth} reached"
+                        truncated = f"max depth {max_depth} reached"
                         continue
                     # placeholder keeps the node count exact while the fetch is in flight
-                    graph.nodes[parent_key] = GraphNode(
+                    nodes[parent_key] = GraphNode(
                         key=parent_key, ref=pref, kind=kind_hint, depth=depth + 1
                     )
                     fut = fetcher.submit(parent_key, pref, depth + 1)
@@ -214,7 +216,7 @@ def crawl(
             for parent_key, pref, kind_hint, fut in pending:
                 outcome = fut.result()
                 if isinstance(outcome, ModelAuditError):
-                    graph.nodes[parent_key] = GraphNode(
+                    nodes[parent_key] = GraphNode(
                         key=parent_key,
                         ref=pref,
                         kind=kind_hint,
@@ -222,23 +224,23 @@ def crawl(
                         unresolved_reason=outcome.message,
                     )
                     continue
-                graph.nodes[parent_key] = GraphNode(
+                nodes[parent_key] = GraphNode(
                     key=parent_key, ref=pref, kind=node_kind(outcome, pref), depth=depth + 1, record=outcome
                 )
                 next_frontier.append(parent_key)
             if progress is not None:
-                progress(len(graph.nodes))
+                progress(len(nodes))
             frontier = next_frontier
             depth += 1
     except BaseException:  # Ctrl-C or a bug: do not sit waiting for requests nobody will read
         fetcher.close(wait=False)
         raise
     fetcher.close()
+    findings: list[Finding] = []
     if dropped:
-        graph.truncated = f"node cap of {max_nodes} reached"
-        graph.findings.append(_cap_finding(root_key, max_nodes, dropped))
-    graph.cycles = find_cycles(graph)
-    return graph
+        truncated = f"node cap of {max_nodes} reached"
+        findings.append(_cap_finding(root_key, max_nodes, dropped))
+    return LineageGraph(root=root_key, nodes=nodes, edges=edges, findings=findings, truncated=truncated)
 
 
 def _group_claims(child: RepoRecord) -> list[tuple[str, RepoRef | None, list[ParentClaim]]]:
@@ -263,52 +265,15 @@ def _add_evidence(edge: Edge, claims: list[ParentClaim]) -> None:
 
 
 def _cap_finding(root: str, max_nodes: int, dropped: list[str]) -> Finding:
-    from modelaudit.policy.rules.lineage_rules import LineageUnresolved
+    from modelaudit.policy.catalog import make_finding, spec
 
     names = sorted(set(dropped))
     shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-    return Finding(
-        rule=LineageUnresolved.id,
-        name=LineageUnresolved.name,
+    return make_finding(
+        spec("lineage-unresolved"),
+        root,
+        f"lineage crawl stopped at the node cap of {max_nodes}; {len(names)} parent(s) not followed: {shown}",
+        [Evidence(source="lineage:max_nodes", value=str(max_nodes))],
         severity=Severity.WARNING,
-        node=root,
-        message=f"lineage crawl stopped at the node cap of {max_nodes}; {len(names)} parent(s) not followed: {shown}",
         how_to_fix="Raise --max-nodes, or audit the unfollowed parents separately.",
-        evidence=[Evidence(source="lineage:max_nodes", value=str(max_nodes))],
     )
-
-
-def find_cycles(graph: LineageGraph) -> list[list[str]]:
-    """Every elementary cycle met by a depth-first walk from the root (each as a path back to its start).
-
-    Paths are rotated to start at their smallest key and deduplicated, so the result does not depend on
-    the order edges were found. Iterative: deep lineages cannot overflow the stack.
-    """
-    parents: dict[str, list[str]] = {}
-    for e in graph.edges:
-        parents.setdefault(e.child, []).append(e.parent)
-    for key in parents:
-        parents[key] = sorted(set(parents[key]))
-    found: set[tuple[str, ...]] = set()
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
-    for start in [graph.root, *sorted(graph.nodes)]:
-        if start in state:
-            continue
-        path: list[str] = [start]
-        iters = [iter(parents.get(start, []))]
-        state[start] = 1
-        while path:
-            nxt = next(iters[-1], None)
-            if nxt is None:
-                state[path.pop()] = 2
-                iters.pop()
-                continue
-            if state.get(nxt) == 1:
-                loop = path[path.index(nxt) :]
-                pivot = loop.index(min(loop))
-                found.add(tuple(loop[pivot:] + loop[:pivot]))
-            elif nxt not in state:
-                state[nxt] = 1
-                path.append(nxt)
-                iters.append(iter(parents.get(nxt, [])))
-    return [[*loop, loop[0]] for loop in sorted(found)]

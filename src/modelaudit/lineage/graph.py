@@ -1,10 +1,43 @@
-"""The lineage graph: repos as nodes, derivation claims as edges (child → parent)."""
+"""The lineage graph: repos as nodes, derivation claims as edges (child → parent).
+
+A ``LineageGraph`` is built once (by the crawler, or by tests) and not changed afterwards: it is a frozen
+model whose parent and child indexes are made at construction, so every query is a dictionary look-up.
+Graph algorithms come from libraries, not from hand-written walks:
+
+* acyclicity and the topological order of an acyclic lineage (nearly every real one) from the standard
+  library's ``graphlib``, which costs no import;
+* for a lineage with cycles, networkx (imported only then): every elementary cycle
+  (``simple_cycles``, bounded by ``MAX_CYCLES``) and the condensation, whose strongly connected
+  components are ordered topologically (``topological_generations``).
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from collections import deque
+from functools import cached_property
+from graphlib import CycleError, TopologicalSorter
+from typing import TYPE_CHECKING, Any
 
-from modelaudit.models import Edge, Finding, NodeKind, RepoKind, RepoRecord, RepoRef
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from modelaudit.models import (
+    Edge,
+    FileResult,
+    Finding,
+    FingerprintSummary,
+    LicenseInfo,
+    Node,
+    NodeKind,
+    RepoKind,
+    RepoRecord,
+    RepoRef,
+    SmokeResult,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+MAX_CYCLES = 100  # elementary cycles reported at most (a dense tangle has exponentially many)
 
 
 class GraphNode(BaseModel):
@@ -21,37 +54,142 @@ class GraphNode(BaseModel):
     def resolved(self) -> bool:
         return self.record is not None
 
+    def to_node(
+        self,
+        license: LicenseInfo | None = None,
+        files: list[FileResult] | None = None,
+        smoke: SmokeResult | None = None,
+        fingerprint: FingerprintSummary | None = None,
+    ) -> Node:
+        """The node as the report (and ``modelaudit lineage -f json``) shows it."""
+        record = self.record
+        return Node(
+            id=self.key,
+            kind=self.kind,
+            revision=(record.revision if record else None) or self.ref.revision,
+            resolved=self.resolved,
+            unresolved_reason=self.unresolved_reason,
+            source=record.source if record else None,
+            gated=bool(record and record.gated),
+            depth=self.depth,
+            license=license,
+            files=files or [],
+            smoke=smoke,
+            fingerprint=fingerprint,
+        )
+
 
 class LineageGraph(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     root: str
     nodes: dict[str, GraphNode] = Field(default_factory=dict)
     edges: list[Edge] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)  # facts the crawl itself established
-    cycles: list[list[str]] = Field(default_factory=list)  # each a path of keys that returns to its start
     truncated: str | None = None  # why the crawl stopped early (depth or node cap), if it did
 
+    _parents: dict[str, list[Edge]] = PrivateAttr(default_factory=dict)
+    _children: dict[str, list[Edge]] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        for edge in self.edges:
+            self._parents.setdefault(edge.child, []).append(edge)
+            self._children.setdefault(edge.parent, []).append(edge)
+
+    def with_edges(self, edges: list[Edge]) -> LineageGraph:
+        """The same graph with other edges (e.g. with fingerprint evidence added)."""
+        return LineageGraph(
+            root=self.root, nodes=self.nodes, edges=edges, findings=self.findings, truncated=self.truncated
+        )
+
+    # ----------------------------------------------------------------------------------------- queries
+
     def parents(self, key: str) -> list[Edge]:
-        return [e for e in self.edges if e.child == key]
+        """``key``'s edges to its parents, in the order they were declared."""
+        return list(self._parents.get(key, ()))
 
     def children(self, key: str) -> list[Edge]:
-        return [e for e in self.edges if e.parent == key]
+        return list(self._children.get(key, ()))
 
     def ancestors(self, key: str) -> list[str]:
         """Every node reachable upward from ``key`` (excluding it), breadth-first, cycle-safe."""
-        seen: list[str] = []
-        frontier = [key]
-        while frontier:
-            nxt: list[str] = []
-            for k in frontier:
-                for e in self.parents(k):
-                    if e.parent != key and e.parent not in seen:
-                        seen.append(e.parent)
-                        nxt.append(e.parent)
-            frontier = nxt
-        return seen
+        seen = {key}
+        out: list[str] = []
+        queue = deque([key])
+        while queue:
+            for e in self._parents.get(queue.popleft(), ()):
+                if e.parent not in seen:
+                    seen.add(e.parent)
+                    out.append(e.parent)
+                    queue.append(e.parent)
+        return out
 
+    def _keys(self) -> list[str]:
+        """Every node key, edge endpoints included, in a stable order."""
+        keys = dict.fromkeys(self.nodes)
+        for e in self.edges:
+            keys.setdefault(e.child)
+            keys.setdefault(e.parent)
+        return list(keys)
+
+    @cached_property
+    def acyclic(self) -> bool:
+        sorter = TopologicalSorter({k: [e.parent for e in self._parents.get(k, ())] for k in self._keys()})
+        try:
+            sorter.prepare()
+        except CycleError:
+            return False
+        return True
+
+    def digraph(self) -> nx.DiGraph[str]:
+        """The graph as a networkx ``DiGraph`` (child → parent), for the algorithms it offers."""
+        import networkx as nx
+
+        g: nx.DiGraph[str] = nx.DiGraph()
+        g.add_nodes_from(self._keys())
+        g.add_edges_from((e.child, e.parent) for e in self.edges)
+        return g
+
+    @cached_property
+    def cycles(self) -> list[list[str]]:
+        """Every elementary cycle (at most ``MAX_CYCLES``), each a path of keys back to its start.
+
+        Each starts at its smallest key; the list is sorted, so it does not depend on edge order.
+        """
+        if self.acyclic:
+            return []
+        import networkx as nx
+
+        found: set[tuple[str, ...]] = set()
+        for loop in nx.simple_cycles(self.digraph()):
+            pivot = loop.index(min(loop))
+            found.add(tuple(loop[pivot:] + loop[:pivot]))
+            if len(found) >= MAX_CYCLES:
+                break
+        return [[*loop, loop[0]] for loop in sorted(found)]
+
+    @cached_property
+    def components(self) -> list[tuple[str, ...]]:
+        """The strongly connected components (one key each when acyclic), ancestors before descendants.
+
+        The order is a topological order of the condensation: every parent's component comes before its
+        child's, so one pass in this order sees every node's ancestors first.
+        """
+        if self.acyclic:
+            sorter = TopologicalSorter({k: [e.parent for e in self._parents.get(k, ())] for k in self._keys()})
+            return [(k,) for k in sorter.static_order()]
+        import networkx as nx
+
+        condensed = nx.condensation(self.digraph())
+        members = condensed.graph["mapping"]
+        by_component: dict[int, list[str]] = {}
+        for key in self._keys():
+            by_component.setdefault(members[key], []).append(key)
+        out: list[tuple[str, ...]] = []
+        for generation in reversed(list(nx.topological_generations(condensed))):
+            for comp in sorted(generation, key=lambda c: min(by_component[c])):
+                out.append(tuple(sorted(by_component[comp])))
+        return out
 
 
 def node_kind(record: RepoRecord | None, ref: RepoRef) -> NodeKind:

@@ -6,7 +6,7 @@ Pure functions over a ``LineageView`` (no I/O, no clock): the same graph always 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,20 +43,7 @@ def build_view(graph: LineageGraph, licenses: dict[str, LicenseInfo] | None = No
     from modelaudit.policy.rules import RuleContext
 
     lic = licenses or {}
-    nodes = [
-        Node(
-            id=key,
-            kind=g.kind,
-            revision=(g.record.revision if g.record else None) or g.ref.revision,
-            resolved=g.resolved,
-            unresolved_reason=g.unresolved_reason,
-            source=g.record.source if g.record else None,
-            gated=bool(g.record and g.record.gated),
-            depth=g.depth,
-            license=lic.get(key),
-        )
-        for key, g in graph.nodes.items()
-    ]
+    nodes = [g.to_node(lic.get(key)) for key, g in graph.nodes.items()]
     ctx = RuleContext(graph=graph, policy=Policy(name="lineage"), licenses=lic)
     findings = [f for f in [*graph.findings, *evaluate(ctx)] if f.name in _LINEAGE_RULES]
     sev = {"error": 0, "warning": 1, "note": 2}
@@ -113,35 +100,74 @@ def _node_label(node: Node | None, key: str) -> str:
     return "  ".join(parts)
 
 
-def _parents(view: LineageView, key: str) -> list[Edge]:
-    return sorted(
-        (e for e in view.edges if e.child == key), key=lambda e: (_RELATION_ORDER[e.relation], e.parent)
-    )
+def tree_lines(
+    root: str,
+    children: Callable[[str], list[tuple[str, str]]],
+    label: Callable[[str], str],
+    *,
+    branches: tuple[str, str] = ("├── ", "└── "),
+    indents: tuple[str, str] = ("│   ", "    "),
+    max_depth: int | None = None,
+    too_deep: str = "",
+) -> tuple[list[str], set[str]]:
+    """An indented tree from ``root``, and the keys drawn in it (both text trees, terminal and reports).
+
+    ``children(key)`` gives ``(edge text, child key)`` pairs in drawing order. A key already drawn with its
+    own subtree is referenced ("see above"), a key on the current path is marked "(cycle)". Below
+    ``max_depth`` levels the ``too_deep`` line replaces the subtree. Iterative: a lineage of any depth
+    renders without touching the recursion limit.
+    """
+    lines = [label(root)]
+    drawn = {root}
+    path = [root]
+    on_path = {root}
+    frames: list[tuple[Iterator[tuple[int, tuple[str, str]]], int, str]] = []
+
+    def push(key: str, prefix: str) -> None:
+        kids = children(key)
+        frames.append((enumerate(kids), len(kids), prefix))
+
+    push(root, "")
+    while frames:
+        entries, count, prefix = frames[-1]
+        item = next(entries, None)
+        if item is None:
+            frames.pop()
+            on_path.discard(path.pop())
+            continue
+        i, (text, key) = item
+        last = int(i == count - 1)
+        branch = branches[last]
+        if key in on_path:
+            lines.append(f"{prefix}{branch}{text} {key}  (cycle)")
+            continue
+        if key in drawn and children(key):
+            lines.append(f"{prefix}{branch}{text} {label(key)}  (see above)")
+            continue
+        drawn.add(key)
+        lines.append(f"{prefix}{branch}{text} {label(key)}")
+        inner = prefix + indents[last]
+        if max_depth is not None and len(path) + 1 > max_depth and children(key):
+            lines.append(f"{inner}{branches[1]}{too_deep}")
+            continue
+        path.append(key)
+        on_path.add(key)
+        push(key, inner)
+    return lines, drawn
 
 
 def render_text(view: LineageView) -> str:
     """An indented tree from the target up to its foundations; shared ancestors are expanded once."""
     by_id = {n.id: n for n in view.nodes}
-    lines = [_node_label(by_id.get(view.root), view.root)]
-    expanded = {view.root}
+    parents: dict[str, list[Edge]] = {}
+    for e in view.edges:
+        parents.setdefault(e.child, []).append(e)
 
-    def walk(key: str, prefix: str, path: tuple[str, ...]) -> None:
-        edges = _parents(view, key)
-        for i, edge in enumerate(edges):
-            last = i == len(edges) - 1
-            branch, indent = ("└── ", "    ") if last else ("├── ", "│   ")
-            label = f"{edge.relation.value} → {_node_label(by_id.get(edge.parent), edge.parent)}"
-            if edge.parent in path:
-                lines.append(f"{prefix}{branch}{edge.relation.value} → {edge.parent}  (cycle)")
-                continue
-            if edge.parent in expanded and _parents(view, edge.parent):
-                lines.append(f"{prefix}{branch}{label}  (see above)")
-                continue
-            lines.append(f"{prefix}{branch}{label}")
-            expanded.add(edge.parent)
-            walk(edge.parent, prefix + indent, (*path, edge.parent))
+    def children(key: str) -> list[tuple[str, str]]:
+        edges = sorted(parents.get(key, ()), key=lambda e: (_RELATION_ORDER[e.relation], e.parent))
+        return [(f"{e.relation.value} →", e.parent) for e in edges]
 
-    walk(view.root, "", (view.root,))
+    lines, _drawn = tree_lines(view.root, children, lambda key: _node_label(by_id.get(key), key))
     unresolved = sum(1 for n in view.nodes if not n.resolved)
     lines.append("")
     lines.append(
