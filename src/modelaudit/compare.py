@@ -323,15 +323,16 @@ def render_markdown(c: Comparison, *, limit: int = COMMENT_LIMIT) -> str:
         blocks.append(
             ["**Declared bases and datasets**", ""] + [f"- {d.change}: {code(d.target)}" for d in c.parents]
         )
-    if c.new_findings:
+    others = [f for f in c.new_findings if f not in failing]  # the failing ones are listed above
+    if others:
         blocks.append(
             [
-                f"**New findings ({len(c.new_findings)})**",
+                f"**{'Other new' if failing else 'New'} findings ({len(others)})**",
                 "",
                 "| severity | rule | node | message |",
                 "|---|---|---|---|",
             ]
-            + [_finding_row(f) for f in c.new_findings]
+            + [_finding_row(f) for f in others]
         )
     if c.resolved_findings:
         blocks.append(

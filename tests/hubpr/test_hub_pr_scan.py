@@ -192,3 +192,35 @@ def test_finding_keys_match_across_revisions() -> None:
         == finding_key(f("org/name@0123abcd"))
         != finding_key(f("org/other"))
     )
+
+
+def test_comment_fits_one_discussion_comment_and_keeps_card_text_inert() -> None:
+    from modelaudit.compare import Comparison, Side, render_markdown
+    from modelaudit.models import Finding, Severity, Verdict
+
+    findings = [
+        Finding(
+            rule="MA201",
+            name="use-restrictions-dropped",
+            severity=Severity.ERROR,
+            node="org/m@refs/pr/1",
+            message=f"<script>alert({i})</script> @everyone | row {i} " + "x" * 200,
+            how_to_fix="",
+        )
+        for i in range(1000)
+    ]
+    side = Side(revision="refs/pr/1", commit="a" * 40, verdict=Verdict.FAIL)
+    comparison = Comparison(
+        repo="org/m@refs/pr/1",
+        head=side,
+        base=side.model_copy(update={"revision": "main"}),
+        policy="default",
+        fail_on=Severity.ERROR,
+        verdict=Verdict.FAIL,
+        new_findings=findings,
+    )
+    text = render_markdown(comparison, limit=20_000)
+    assert len(text) <= 20_000
+    assert "left out to fit one comment" in text and "**FAIL**" in text
+    assert "<script>" not in text and "@everyone" not in text
+    assert text.startswith("<!-- modelaudit:hub-pr-check -->")
