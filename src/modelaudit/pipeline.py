@@ -128,6 +128,11 @@ def assess_licenses(graph: LineageGraph) -> tuple[dict[str, LicenseInfo], list[F
     return licenses, findings, list(by_key.values())
 
 
+def target_source(record: RepoRecord, sources: SourceSet) -> SourceKind:
+    """Where this scan read the target: offline, a Hub record comes from the caches on this machine."""
+    return SourceKind.CACHE if sources.offline and record.source is SourceKind.HUB else record.source
+
+
 def default_verify_mode(source: SourceKind) -> VerifyMode:
     return VerifyMode.HEADERS if source is SourceKind.HUB else VerifyMode.FULL
 
@@ -298,7 +303,9 @@ def scan(
         tool=ToolInfo(version=__version__),
         generated_at=generated_at(),
         target=TargetInfo(
-            id=graph.root, revision=root_record.revision or ref.revision, source=root_record.source
+            id=graph.root,
+            revision=root_record.revision or ref.revision,
+            source=target_source(root_record, sources),
         ),
         policy=PolicyInfo(name=policy.name, fail_on=policy.fail_on),
         verdict=verdict(findings, policy.fail_on),

@@ -27,8 +27,11 @@ class SourceSet:
     evidence note says so); not-found and gated answers are final and never masked by the cache.
 
     With a ``metadata_cache`` (lineage/cache.py), Hub records are served from disk when fresh (pinned
-    commits always, branches within the TTL) and stored after each Hub read; offline or unreachable, a
-    stale entry is used after the HF cache. Safe to call from several threads (the lineage crawler does).
+    commits always, branches within the TTL) and stored after each Hub read. Offline or unreachable, the
+    metadata cache is read first, stale or not: it holds the whole record an online scan built (card data
+    from the API, config summary, tags, file records with hashes, license files), so an offline scan gives
+    the online answer; the HF cache (only what was downloaded) comes after it. Offline, the files of a Hub
+    record are read from the HF cache only. Safe to call from several threads (the lineage crawler does).
     """
 
     def __init__(
@@ -78,13 +81,7 @@ class SourceSet:
             return self.get(SourceKind.LOCAL).fetch(ref)
         cache = self.metadata_cache
         if self.offline:
-            try:
-                return self.get(SourceKind.CACHE).fetch(ref)
-            except SourceError:
-                stale = cache.get(ref, allow_stale=True) if cache is not None else None
-                if stale is None:
-                    raise
-                return stale
+            return self._from_disk(ref)
         if cache is not None:
             cached = cache.get(ref)
             if cached is not None:
@@ -93,17 +90,24 @@ class SourceSet:
             record = self.get(SourceKind.HUB).fetch(ref)
         except (NetworkError, OfflineError) as online_error:
             try:
-                return self.get(SourceKind.CACHE).fetch(ref)
+                return self._from_disk(ref)
             except SourceError:
-                stale = cache.get(ref, allow_stale=True) if cache is not None else None
-                if stale is None:
-                    raise online_error from None
-                return stale
+                raise online_error from None
         if cache is not None:
             cache.put(ref, record)
         return record
 
+    def _from_disk(self, ref: RepoRef) -> RepoRecord:
+        """What earlier scans and downloads left: the metadata cache (stale or not), then the HF cache."""
+        cache = self.metadata_cache
+        stale = cache.get(ref, allow_stale=True) if cache is not None else None
+        if stale is not None:
+            return stale
+        return self.get(SourceKind.CACHE).fetch(ref)
+
     def for_record(self, record: RepoRecord) -> Source:
+        if self.offline and record.source is SourceKind.HUB:  # a cached Hub record: files from the HF cache
+            return self.get(SourceKind.CACHE)
         return self.get(record.source)
 
     def open_file(self, record: RepoRecord, path: str) -> BinaryIO:
