@@ -29,7 +29,7 @@ import queue
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
@@ -53,7 +53,7 @@ class WebhookSettings(BaseModel):
     endpoint: str | None = None  # default HF_ENDPOINT or huggingface.co
     policy: str = "default"
     waivers: str | None = None
-    verify: str = "headers"  # none | headers: never downloads whole weights
+    verify: Literal["none", "headers"] = "headers"  # never downloads whole weights
     workers: int = Field(default=1, ge=1, le=32)
     queue_size: int = Field(default=32, ge=1, le=10_000)
     timeout: float = Field(default=10.0, gt=0)  # per Hub request

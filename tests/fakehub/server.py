@@ -391,7 +391,9 @@ class FakeHub:
         holding ``files`` (the PR head's whole tree)."""
         discussion = self._new_discussion(repo_id, kind, title, author, is_pull_request=True)
         discussion.base = f"refs/heads/{base}"
-        self.add_repo(repo_id, files, kind=kind, revision=discussion.ref, lfs=lfs, **self._keep(kind, repo_id))
+        self.add_repo(
+            repo_id, files, kind=kind, revision=discussion.ref, lfs=lfs, **self._keep(kind, repo_id)
+        )
         return discussion
 
     def update_pull_request(
@@ -418,7 +420,12 @@ class FakeHub:
             table = self._discussions.setdefault((kind, repo_id), {})
             num = max(table, default=0) + 1
             table[num] = FakeDiscussion(
-                repo_id=repo_id, kind=kind, num=num, title=title, author=author, is_pull_request=is_pull_request
+                repo_id=repo_id,
+                kind=kind,
+                num=num,
+                title=title,
+                author=author,
+                is_pull_request=is_pull_request,
             )
             return table[num]
 

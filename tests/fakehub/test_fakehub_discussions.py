@@ -55,3 +55,25 @@ def test_comments_are_created_listed_and_edited_only_by_their_author(hub: FakeHu
     assert len(hub.discussion("org/m", 1).comments) == 1
     with pytest.raises(hf_errors.HfHubHTTPError):
         bot.get_discussion_details("org/m", 7)
+
+
+def test_pr_ref_is_served_by_tree_paths_info_and_resolve_only_url_encoded(hub: FakeHub) -> None:
+    from huggingface_hub import hf_hub_download
+
+    pr = hub.add_pull_request("org/m", {"README.md": "---\nlicense: apache-2.0\n---\n", "extra.txt": "new"})
+    commit = hub.repo("org/m").refs[pr.ref]
+    api = HfApi(endpoint=hub.url)
+    assert sorted(api.list_repo_files("org/m", revision="refs/pr/1")) == ["README.md", "extra.txt"]
+    assert [p.path for p in api.get_paths_info("org/m", ["extra.txt"], revision="refs/pr/1")] == ["extra.txt"]
+    local = hf_hub_download("org/m", "extra.txt", revision="refs/pr/1", endpoint=hub.url)
+    with open(local) as fh:
+        assert fh.read() == "new"
+    # huggingface_hub's own cache layout for a PR ref: refs/refs/pr/1 holding the commit
+    assert (hub.cache_dir / "models--org--m" / "refs" / "refs" / "pr" / "1").read_text() == commit  # type: ignore[operator]
+    sent = [r.raw_path for r in hub.requests if r.route in ("tree", "paths-info", "resolve", "info")]
+    assert sent and all("refs/pr/1" not in p for p in sent)
+    assert all("refs%2Fpr%2F1" in p or commit in p for p in sent)
+    # unencoded, the ref does not resolve: the slash splits the path like on the real Hub
+    import httpx
+
+    assert httpx.get(f"{hub.url}/org/m/resolve/refs/pr/1/extra.txt").status_code == 404

@@ -267,3 +267,55 @@ def test_cli_needs_a_secret_and_valid_policy(monkeypatch: pytest.MonkeyPatch) ->
     assert code == 2 and "no-such-policy" in err
     code, out, _ = run_cli("serve-webhook", "--help")
     assert code == 0 and "--repo" in out and "/webhook" in out
+
+
+def test_serve_webhook_command_serves_and_never_prints_the_token(tmp_path: Any) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(SECRET + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env.update(HF_TOKEN=TOKEN, HF_ENDPOINT="http://127.0.0.1:9", HF_HOME=str(tmp_path / "hf"))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "modelaudit",
+            "serve-webhook",
+            "--repo",
+            "acme/*",
+            "--port",
+            str(port),
+            "--secret-file",
+            str(secret_file),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert time.monotonic() < deadline, "serve-webhook did not start"
+                time.sleep(0.1)
+        assert health.json() == {"status": "ok", "pending": 0}
+        assert deliver(f"http://127.0.0.1:{port}", payload(1), secret="wrong").status_code == 401
+        ignored = deliver(f"http://127.0.0.1:{port}", payload(1, repo="other/x"))
+        assert ignored.json()["status"] == "ignored"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=30)
+    text = output.decode("utf-8", "replace")
+    assert "listening on" in text and "rejected a delivery" in text
+    assert TOKEN not in text and SECRET not in text

@@ -79,7 +79,7 @@ def serve_webhook_command(
     \b
     Example:
       MODELAUDIT_WEBHOOK_SECRET=... HF_TOKEN=hf_... \\
-        modelaudit serve-webhook --repo acme/* --policy commercial --port 8080
+        modelaudit serve-webhook --repo 'acme/*' --policy commercial --port 8080
     """
     try:
         import uvicorn
@@ -124,7 +124,7 @@ def serve_webhook_command(
         token=SecretStr(token) if token else None,
         policy=policy,
         waivers=waivers,
-        verify=verify,
+        verify="none" if verify == "none" else "headers",
         workers=workers,
         queue_size=queue_size,
         timeout=timeout,
