@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,12 @@ import yaml
 from license_corpus import DATA, REPO
 
 from modelaudit.errors import ConfigError
-from modelaudit.licenses import _build_recognition
 from modelaudit.licenses.db import LicenseDB, db_dir, load_db, load_records
 from modelaudit.licenses.schema import LicenseRecord, RestrictedUse
 from modelaudit.models import CommercialUse, LicenseCategory
+
+sys.path.insert(0, str(REPO / "scripts"))
+import build_license_recognition as _build_recognition  # noqa: E402
 
 DB_DIR = REPO / "license_db"
 YAMLS = sorted(DB_DIR.glob("*.yaml"))

@@ -74,6 +74,9 @@ _SAME_TEXT = [
     {"AGPL-3.0-only", "AGPL-3.0-or-later"},
     {"LGPL-3.0-only", "LGPL-3.0-or-later"},
     {"LGPL-2.1-only", "LGPL-2.1-or-later"},
+    # CPython's LICENSE file (SPDX Python-2.0 / Python-2.0.1) is the PSF-2.0 agreement followed by the older
+    # BeOpen, CNRI and CWI ones: packages that declare PSF-2.0 ship it
+    {"PSF-2.0", "Python-2.0", "Python-2.0.1"},
 ]
 
 
@@ -190,13 +193,23 @@ def _file_claim(lf: LicenseFile, db: LicenseDB) -> Claim:
         if rec is not None:
             ev = Evidence(source=src, value=f"notice line of {rec.id}")
             return Claim(src, [ev], rec.id, [rec.id], 0.8, "notice line", 2, code_only, policy_name, notice)
-        ev = Evidence(source=src, value="text not identified")
+        best = f" (best candidate {ident.candidate}, score {ident.candidate_score:.2f})" if ident.candidate else ""
+        ev = Evidence(source=src, value=f"text not identified{best}")
         return Claim(src, [ev], None, rank=2, detail="; ".join(ident.evidence[:1]), code_only=code_only)
     use_policy = policy_name or ident.document is DocumentKind.USE_POLICY
     kind = "use policy" if use_policy else "text"
     ev = Evidence(source=src, value=f"{kind} identified as {ident.id} (confidence {ident.confidence:.2f})")
     return Claim(
-        src, [ev], ident.id, [ident.id], ident.confidence, ident.method, 2, code_only, use_policy, notice
+        src,
+        [ev],
+        ident.id,
+        ident.licenses or [ident.id],
+        ident.confidence,
+        ident.method,
+        2,
+        code_only,
+        use_policy,
+        notice,
     )
 
 

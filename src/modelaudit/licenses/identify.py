@@ -18,6 +18,15 @@ How it works
    candidate (its *distinguishing* shingles: version numbers, titles, extra clauses). The candidate with
    the most distinguishing shingles wins; when two candidates cannot be told apart the confidence is halved
    and both are reported.
+5. SPDX license texts are recognised by :mod:`modelaudit.licenses.spdx_text` (the whole SPDX list, by
+   pattern matching). When recognised SPDX texts cover at least :data:`SPDX_MIN_COVERAGE` of the words, they
+   are the answer: one license, or an ``A AND B`` expression when the file holds several (a project license
+   followed by bundled ones). Our fingerprints (above) answer for what SPDX does not list (Llama, Gemma,
+   OpenRAIL, Qwen, ... and use policies) and for altered or truncated copies; when the two disagree the answer
+   is unknown.
+6. An answer below :data:`HIGH_CONFIDENCE` is not given: the result is unknown (``id=None``) and carries the
+   best candidate and its score (``candidate``, ``candidate_score``) as evidence. A title line alone
+   (:data:`TITLE_CONFIDENCE`) therefore only names a candidate.
 """
 
 from __future__ import annotations
@@ -35,11 +44,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.licenses.db import LicenseDB, load_db, read_recognition_data
 from modelaudit.licenses.schema import DocumentKind
+from modelaudit.licenses.spdx_text import SpdxScan, scan_spdx
 
 SHINGLE = 5  # words per shingle
 MIN_CONTAINMENT = 0.5  # share of the file's shingles that must come from one reference text
 TWIN_MARGIN = 0.15  # references this close to the best containment are near-twin candidates
-TITLE_CONFIDENCE = 0.6  # confidence of an identification made from a title line alone
+TITLE_CONFIDENCE = 0.6  # score of a title line alone (below HIGH_CONFIDENCE: a candidate, not an answer)
+HIGH_CONFIDENCE = 0.75  # below this score the answer is unknown, with the best candidate as evidence
+SPDX_MIN_COVERAGE = 0.75  # share of the words recognised SPDX texts must cover (licensecheck's default)
+SPDX_CONFLICT = 0.5  # an SPDX text covering this much of a file vetoes a different fingerprint answer
 MIN_SHINGLES = 8  # fewer shingles than this: too short to identify from the body
 RECOGNITION_FORMAT = 1
 
@@ -119,7 +132,10 @@ class Identification(BaseModel):
     name: str | None = None
     document: DocumentKind | None = None  # license text, or its use policy
     confidence: float = 0.0
-    method: Literal["fingerprint", "title", "declared", "none"] = "none"
+    method: Literal["spdx", "fingerprint", "title", "declared", "none"] = "none"
+    licenses: list[str] = Field(default_factory=list)  # every license the text holds (id is their AND)
+    candidate: str | None = None  # when unknown: the best candidate ...
+    candidate_score: float = 0.0  # ... and its score (0..1)
     evidence: list[str] = Field(default_factory=list)
     alternatives: list[Candidate] = Field(default_factory=list)
 
@@ -208,8 +224,109 @@ def _by_declaration(text: str) -> Identification | None:
 
 
 def identify_text(text: str, *, db: LicenseDB | None = None) -> Identification:
-    """Identify the license a text is (or whose use policy it is). Never guesses: unknown is ``id=None``."""
+    """Identify the license a text is (or whose use policy it is). Never guesses: unknown is ``id=None``,
+    with the best candidate and its score in ``candidate`` / ``candidate_score``."""
     db = db or load_db()
+    return _settle(_combine(_identify_own(text, db), scan_spdx(text), db))
+
+
+def _spdx_db_id(spdx_id: str, db: LicenseDB) -> str:
+    """Our id for an id the SPDX matcher names (deprecated ``GPL-3.0`` → ``GPL-3.0-only``, ...)."""
+    rec = db.get(spdx_id) or db.get(f"{spdx_id}-only")
+    if rec is not None:
+        return rec.id
+    return spdx_id if spdx_id.startswith("LicenseRef-") else f"LicenseRef-{spdx_id}"
+
+
+def _spdx_part(ident: Identification, db: LicenseDB) -> str | None:
+    """The SPDX id of an identification of ours, when the license is on the SPDX list."""
+    rec = db.get(ident.id) if ident.id else None
+    return rec.spdx_id if rec is not None else None
+
+
+def _combine(own: Identification, spdx: SpdxScan, db: LicenseDB) -> Identification:
+    found = list(dict.fromkeys(_spdx_db_id(i, db) for i in spdx.ids()))
+    if found and spdx.coverage >= SPDX_MIN_COVERAGE:
+        where = "; ".join(
+            f"{_spdx_db_id(r.id, db)}{' (URL)' if r.url else ''} at characters {r.start}-{r.end}"
+            for r in spdx.regions
+        )
+        ev = [f"{spdx.coverage:.0%} of the text's words are SPDX license text: {where}"]
+        if own.id is not None and own.id not in found and own.method == "fingerprint" and _spdx_part(own, db) is None:
+            # our recognition names a license SPDX does not list, the SPDX matcher another: neither is sure
+            return Identification(
+                id=None,
+                evidence=[f"the text matches {own.id} ({own.confidence:.2f}) and SPDX texts of {', '.join(found)}"]
+                + ev
+                + own.evidence,
+                candidate=own.id if own.confidence >= spdx.coverage else found[0],
+                candidate_score=max(own.confidence, spdx.coverage),
+                alternatives=own.alternatives,
+            )
+        agree = own.id is not None and own.id in found
+        if len(found) == 1:
+            rec = db.get(found[0])
+            return Identification(
+                id=found[0],
+                name=rec.display_name if rec else None,
+                document=DocumentKind.LICENSE,
+                confidence=round(max(spdx.coverage, own.confidence if agree else 0.0), 3),
+                method="spdx",
+                licenses=found,
+                evidence=ev + (own.evidence if agree else []),
+                alternatives=own.alternatives,
+            )
+        ids = sorted(found)
+        return Identification(
+            id=" AND ".join(ids),
+            name="several licenses",
+            document=DocumentKind.LICENSE,
+            confidence=round(spdx.coverage, 3),
+            method="spdx",
+            licenses=ids,
+            evidence=[f"the text holds {len(ids)} licenses: {', '.join(ids)}", *ev],
+        )
+    best = spdx.best()
+    if best is not None:
+        best_id, share = _spdx_db_id(best[0], db), best[1]
+        note = f"SPDX license text of {best_id} covers {share:.0%} of the words"
+        if own.id is not None and share >= SPDX_CONFLICT and own.id != best_id:
+            return Identification(
+                id=None,
+                evidence=[f"the text resembles {own.id} ({own.confidence:.2f}) but holds {note}", *own.evidence],
+                candidate=best_id if share >= own.confidence else own.id,
+                candidate_score=round(max(share, own.confidence), 3),
+                alternatives=own.alternatives,
+            )
+        if own.id is None and share > own.candidate_score:
+            return own.model_copy(
+                update={"candidate": best_id, "candidate_score": round(share, 3), "evidence": [*own.evidence, note]}
+            )
+        return own.model_copy(update={"evidence": [*own.evidence, note]})
+    return own
+
+
+def _settle(ident: Identification) -> Identification:
+    """An answer below :data:`HIGH_CONFIDENCE` becomes unknown, keeping the answer as the best candidate."""
+    if ident.id is None or ident.confidence >= HIGH_CONFIDENCE:
+        if ident.id is not None and not ident.licenses:
+            return ident.model_copy(update={"licenses": [ident.id]})
+        return ident
+    return Identification(
+        id=None,
+        candidate=ident.id,
+        candidate_score=ident.confidence,
+        evidence=[
+            f"best candidate {ident.id} ({ident.method}) scores {ident.confidence:.2f}, below the "
+            f"{HIGH_CONFIDENCE:.2f} needed to name it",
+            *ident.evidence,
+        ],
+        alternatives=ident.alternatives,
+    )
+
+
+def _identify_own(text: str, db: LicenseDB) -> Identification:
+    """Our own recognition: fingerprints of the reference texts, title lines, a file naming a license."""
     refs = _references(db)
     words = tokens(text)
     q = shingles(words)
@@ -247,6 +364,8 @@ def identify_text(text: str, *, db: LicenseDB | None = None) -> Identification:
             evidence=[
                 f"no reference text contains at least {MIN_CONTAINMENT:.0%} of this text (best {best:.0%})"
             ],
+            candidate=scored[0].id if scored else None,
+            candidate_score=best,
             alternatives=scored[:3],
         )
     pool = [c for c in scored if c.containment >= best - TWIN_MARGIN]
@@ -292,7 +411,9 @@ def identify_text(text: str, *, db: LicenseDB | None = None) -> Identification:
 
 
 __all__ = [
+    "HIGH_CONFIDENCE",
     "MIN_CONTAINMENT",
+    "SPDX_MIN_COVERAGE",
     "SHINGLE",
     "TITLE_CONFIDENCE",
     "TWIN_MARGIN",

@@ -167,7 +167,7 @@ class Obligations(_Strict):
 class ReferenceText(_Strict):
     """A corpus text the recognition data was derived from (by ``scripts/build_license_recognition.py``)."""
 
-    file: str  # file name inside the license corpus (shared/corpus/licenses)
+    file: str  # file name inside the license corpus (tests/data/licenses/corpus)
     document: DocumentKind = DocumentKind.LICENSE
 
 

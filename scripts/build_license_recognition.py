@@ -1,12 +1,13 @@
 """Derive ``license_db/_recognition.json`` from the license corpus (reproducible; run after corpus changes).
 
-    python -m modelaudit.licenses._build_recognition [--corpus DIR] [--out FILE] [--check]
+    .venv/bin/python scripts/build_license_recognition.py [--corpus DIR] [--out FILE] [--check]
 
 Each license_db record lists its reference texts in ``recognition.texts`` (corpus file names). For each,
 this script stores the sorted CRC-32 hashes of the text's normalised word shingles (see
 :mod:`modelaudit.licenses.identify`) and the SHA-256 of the source file. Output is deterministic (sorted,
 no timestamps), so ``--check`` can verify that the shipped data matches the corpus. Only hashes are
-shipped: the package never reads the corpus at run time.
+shipped: the package never reads the corpus at run time. The corpus is the copy kept with the tests
+(tests/data/licenses/corpus, origins in its SOURCES.md).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from modelaudit.licenses.db import RECOGNITION_FILE, db_dir, load_records
 from modelaudit.licenses.identify import RECOGNITION_FORMAT, SHINGLE, encode_hashes, shingles, tokens
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "licenses"
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "licenses" / "corpus"
 
 
 def build(corpus: Path, db_folder: Path) -> dict[str, Any]:
@@ -49,7 +50,7 @@ def build(corpus: Path, db_folder: Path) -> dict[str, Any]:
     return {
         "format": RECOGNITION_FORMAT,
         "shingle": SHINGLE,
-        "generator": "python -m modelaudit.licenses._build_recognition",
+        "generator": "scripts/build_license_recognition.py",
         "documents": docs,
     }
 
