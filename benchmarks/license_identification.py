@@ -39,7 +39,9 @@ from modelaudit.licenses.identify import identify_text  # noqa: E402
 
 
 def packages(sites: list[Path], verbose: bool) -> tuple[list[PackageLicense], int]:
-    dists: list[Distribution] = list(distributions(path=[str(s) for s in sites]) if sites else distributions())
+    dists: list[Distribution] = list(
+        distributions(path=[str(s) for s in sites]) if sites else distributions()
+    )
     found, skipped = collect(dists)
     counts: Counter[str] = Counter()
     for pkg in found:
@@ -47,8 +49,13 @@ def packages(sites: list[Path], verbose: bool) -> tuple[list[PackageLicense], in
         v = verdict(result, pkg.truth)
         counts[v] += 1
         if verbose or v != "correct":
-            shown = result.id or f"unknown (best candidate {result.candidate}, score {result.candidate_score:.2f})"
-            print(f"  {v:<8} {pkg.package} {pkg.version}: declared {pkg.truth}, answer {shown}", file=sys.stderr)
+            shown = (
+                result.id
+                or f"unknown (best candidate {result.candidate}, score {result.candidate_score:.2f})"
+            )
+            print(
+                f"  {v:<8} {pkg.package} {pkg.version}: declared {pkg.truth}, answer {shown}", file=sys.stderr
+            )
         if v == "correct" and result.licenses and len(result.licenses) > 1:
             counts["correct-among-several"] += 1
     n = len(found)
@@ -71,7 +78,9 @@ def packages(sites: list[Path], verbose: bool) -> tuple[list[PackageLicense], in
 def corpus() -> int:
     db = load_db()
     expected = {
-        ref.file: (rec.id, ref.document.value) for rec in db.all(include_spdx=False) for ref in rec.recognition.texts
+        ref.file: (rec.id, ref.document.value)
+        for rec in db.all(include_spdx=False)
+        for ref in rec.recognition.texts
     }
     forms = {"original": lambda t: t, **VARIANTS}
     ok = total = 0
@@ -111,7 +120,9 @@ def export(found: list[PackageLicense], out: Path) -> None:
                 "sha256": digest,
             }
         )
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     print(f"exported {len(manifest)} distinct files to {out}", file=sys.stderr)
 
 

@@ -16,7 +16,7 @@ from modelaudit.licenses.schema import LicenseRecord, RestrictedUse
 from modelaudit.models import CommercialUse, LicenseCategory
 
 sys.path.insert(0, str(REPO / "scripts"))
-import build_license_recognition as _build_recognition  # noqa: E402
+import build_license_recognition as _build_recognition
 
 DB_DIR = REPO / "license_db"
 YAMLS = sorted(DB_DIR.glob("*.yaml"))

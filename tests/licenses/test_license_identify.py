@@ -143,3 +143,25 @@ def test_accuracy_over_all_variants(corpus: Path) -> None:
             correct += (r.id, r.document.value if r.document else None) == expected()[name]
     assert total == 6 * len(corpus_files())
     assert correct == total
+
+
+def test_spdx_matcher_loads_only_when_a_text_is_identified() -> None:
+    """A metadata scan with no license file never pays for the SPDX patterns (nor the fingerprints)."""
+    import subprocess
+    import sys
+
+    probe = """
+import sys
+from modelaudit.licenses.assess import assess_record
+from modelaudit.models import Evidence, RepoRecord, RepoRef, SourceKind
+rec = RepoRecord(ref=RepoRef(repo_id="o/m"), source=SourceKind.LOCAL,
+                 license_evidence=[Evidence(source="card:license", value="apache-2.0")])
+info, _ = assess_record(rec)
+assert info.id == "Apache-2.0", info
+assert "licenseclassifier" not in sys.modules, "loaded for a metadata-only assessment"
+from modelaudit.licenses.identify import identify_text
+assert identify_text("Permission is hereby granted, free of charge, to any person " * 3).id is None
+assert "licenseclassifier" in sys.modules
+"""
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr

@@ -58,3 +58,28 @@ def test_identify_unknown_and_stdin(tmp_path: Path) -> None:
     assert code == 0 and "unknown license" in out
     code, out = run("licenses", "identify", "-", input="MIT License\n")
     assert "MIT" in out
+
+
+def test_identify_unknown_names_the_best_candidate(tmp_path: Path, corpus: Path) -> None:
+    f = tmp_path / "LICENSE"
+    # the first fifth of the MIT text: too little to name it, enough to point at it
+    mit = (corpus / "mit.txt").read_text(encoding="utf-8")
+    f.write_text(" ".join(mit.split()[:40]) + "\n" + "Local terms of our own follow. " * 30)
+    code, out = run("licenses", "identify", str(f))
+    assert code == 0 and "unknown license (best candidate MIT, score 0." in out
+    code, out = run("licenses", "identify", str(f), "-f", "json")
+    data = json.loads(out)
+    assert data["id"] is None and data["candidate"] == "MIT" and 0 < data["candidate_score"] < 0.75
+
+
+def test_identify_a_file_with_several_licenses(tmp_path: Path, corpus: Path) -> None:
+    f = tmp_path / "LICENSE"
+    f.write_text(
+        (corpus / "mit.txt").read_text(encoding="utf-8")
+        + "\n\nBundled code:\n\n"
+        + (corpus / "apache-2.0.txt").read_text(encoding="utf-8")
+    )
+    code, out = run("licenses", "identify", str(f), "-f", "json")
+    data = json.loads(out)
+    assert code == 0 and data["id"] == "Apache-2.0 AND MIT" and data["licenses"] == ["Apache-2.0", "MIT"]
+    assert data["method"] == "spdx" and data["confidence"] >= 0.75

@@ -119,7 +119,11 @@ def show_command(license_id: str, fmt: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @format_option()
 def identify_command(file: Path, fmt: str) -> None:
-    """Identify the license of a LICENSE-like FILE ('-' reads stdin): id, confidence, evidence."""
+    """Identify the license of a LICENSE-like FILE ('-' reads stdin): id, confidence, evidence.
+
+    Knows every SPDX license text and the ML licenses of license_db. A file holding several licenses gets
+    an 'A AND B' answer; below a confidence of 0.75 the answer is 'unknown', with the best candidate.
+    """
     from modelaudit.licenses.identify import identify_text
 
     if str(file) == "-":
@@ -138,7 +142,10 @@ def identify_command(file: Path, fmt: str) -> None:
         click.echo(json.dumps(data, indent=2, sort_keys=True))
         return
     if result.id is None:
-        click.echo(f"{file}: unknown license")
+        best = (
+            f" (best candidate {result.candidate}, score {result.candidate_score:.2f})" if result.candidate else ""
+        )
+        click.echo(f"{file}: unknown license{best}")
     else:
         what = " (use policy)" if result.document and result.document.value == "use-policy" else ""
         click.echo(f"{file}: {result.id}{what}  {result.name or ''}  confidence {result.confidence:.2f}")

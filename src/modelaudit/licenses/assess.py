@@ -193,7 +193,11 @@ def _file_claim(lf: LicenseFile, db: LicenseDB) -> Claim:
         if rec is not None:
             ev = Evidence(source=src, value=f"notice line of {rec.id}")
             return Claim(src, [ev], rec.id, [rec.id], 0.8, "notice line", 2, code_only, policy_name, notice)
-        best = f" (best candidate {ident.candidate}, score {ident.candidate_score:.2f})" if ident.candidate else ""
+        best = (
+            f" (best candidate {ident.candidate}, score {ident.candidate_score:.2f})"
+            if ident.candidate
+            else ""
+        )
         ev = Evidence(source=src, value=f"text not identified{best}")
         return Claim(src, [ev], None, rank=2, detail="; ".join(ident.evidence[:1]), code_only=code_only)
     use_policy = policy_name or ident.document is DocumentKind.USE_POLICY

@@ -252,18 +252,29 @@ def _combine(own: Identification, spdx: SpdxScan, db: LicenseDB) -> Identificati
             for r in spdx.regions
         )
         ev = [f"{spdx.coverage:.0%} of the text's words are SPDX license text: {where}"]
-        if own.id is not None and own.id not in found and own.method == "fingerprint" and _spdx_part(own, db) is None:
+        if (
+            own.id is not None
+            and own.id not in found
+            and own.method == "fingerprint"
+            and _spdx_part(own, db) is None
+        ):
             # our recognition names a license SPDX does not list, the SPDX matcher another: neither is sure
             return Identification(
                 id=None,
-                evidence=[f"the text matches {own.id} ({own.confidence:.2f}) and SPDX texts of {', '.join(found)}"]
-                + ev
-                + own.evidence,
+                evidence=[
+                    f"the text matches {own.id} ({own.confidence:.2f}) and SPDX texts of {', '.join(found)}",
+                    *ev,
+                    *own.evidence,
+                ],
                 candidate=own.id if own.confidence >= spdx.coverage else found[0],
                 candidate_score=max(own.confidence, spdx.coverage),
                 alternatives=own.alternatives,
             )
         agree = own.id is not None and own.id in found
+        if own.id is not None and not agree:
+            ev.append(
+                f"word fingerprints alone suggested {own.id} ({own.confidence:.2f}); the SPDX text match is exact"
+            )
         if len(found) == 1:
             rec = db.get(found[0])
             return Identification(
@@ -293,14 +304,21 @@ def _combine(own: Identification, spdx: SpdxScan, db: LicenseDB) -> Identificati
         if own.id is not None and share >= SPDX_CONFLICT and own.id != best_id:
             return Identification(
                 id=None,
-                evidence=[f"the text resembles {own.id} ({own.confidence:.2f}) but holds {note}", *own.evidence],
+                evidence=[
+                    f"the text resembles {own.id} ({own.confidence:.2f}) but holds {note}",
+                    *own.evidence,
+                ],
                 candidate=best_id if share >= own.confidence else own.id,
                 candidate_score=round(max(share, own.confidence), 3),
                 alternatives=own.alternatives,
             )
         if own.id is None and share > own.candidate_score:
             return own.model_copy(
-                update={"candidate": best_id, "candidate_score": round(share, 3), "evidence": [*own.evidence, note]}
+                update={
+                    "candidate": best_id,
+                    "candidate_score": round(share, 3),
+                    "evidence": [*own.evidence, note],
+                }
             )
         return own.model_copy(update={"evidence": [*own.evidence, note]})
     return own
@@ -413,8 +431,8 @@ def _identify_own(text: str, db: LicenseDB) -> Identification:
 __all__ = [
     "HIGH_CONFIDENCE",
     "MIN_CONTAINMENT",
-    "SPDX_MIN_COVERAGE",
     "SHINGLE",
+    "SPDX_MIN_COVERAGE",
     "TITLE_CONFIDENCE",
     "TWIN_MARGIN",
     "Candidate",

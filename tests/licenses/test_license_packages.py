@@ -1,0 +1,98 @@
+"""Identification of real license files no one here wrote: LICENSE files of Python packages (copied, with their
+package, version and declared license, into tests/data/licenses/packages by benchmarks/license_identification.py
+--export). A confident wrong id is the one failure that must never happen."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from typing import Any
+
+import pytest
+from license_corpus import PACKAGES
+from package_licenses import SAME_TEXT, accepted, verdict
+
+from modelaudit.licenses.identify import HIGH_CONFIDENCE, Identification, identify_text
+
+
+@cache
+def manifest() -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads((PACKAGES / "manifest.json").read_text(encoding="utf-8"))
+    return data
+
+
+def entry(package: str) -> dict[str, Any]:
+    return next(e for e in manifest() if e["package"] == package)
+
+
+@cache
+def identified(file: str) -> Identification:
+    return identify_text((PACKAGES / file).read_text(encoding="utf-8", errors="replace"))
+
+
+def test_manifest_describes_every_file_and_names_its_truth() -> None:
+    files = {e["file"] for e in manifest()}
+    assert files == {p.name for p in PACKAGES.iterdir() if p.name != "manifest.json"}
+    assert len(files) >= 50
+    for e in manifest():
+        assert e["package"] and e["version"] and e["truth"] and e["truth_from"]
+        assert hashlib.sha256((PACKAGES / e["file"]).read_bytes()).hexdigest() == e["sha256"]
+    # several license families, not 50 copies of MIT
+    assert len({e["truth"] for e in manifest()}) >= 6
+
+
+@pytest.mark.parametrize("file", [e["file"] for e in manifest()])
+def test_no_confident_wrong_answer(file: str) -> None:
+    e = next(x for x in manifest() if x["file"] == file)
+    result = identified(file)
+    assert verdict(result, e["truth"]) != "wrong", (e["package"], e["truth"], result.id, result.evidence)
+    if result.id is None:
+        assert result.confidence == 0.0 and result.evidence
+    else:
+        assert result.confidence >= HIGH_CONFIDENCE and result.licenses
+
+
+def test_accuracy_on_real_package_files() -> None:
+    verdicts = [verdict(identified(e["file"]), e["truth"]) for e in manifest()]
+    assert verdicts.count("wrong") == 0
+    assert verdicts.count("correct") / len(verdicts) >= 0.95
+
+
+def test_typing_extensions_psf_file_is_the_python_license_not_cc_by() -> None:
+    result = identified(entry("typing_extensions")["file"])
+    assert entry("typing_extensions")["truth"] == "PSF-2.0"
+    assert "CC-BY-4.0" not in (result.id or "") and result.candidate != "CC-BY-4.0"
+    # CPython's LICENSE: the PSF/BeOpen/CNRI/CWI stack, plus the 0BSD terms for code in the documentation
+    assert result.method == "spdx" and "Python-2.0.1" in result.licenses
+    assert result.id == "0BSD AND Python-2.0.1"
+
+
+def test_pygments_bsd_2_clause_is_not_bsd_3_clause() -> None:
+    result = identified(entry("Pygments")["file"])
+    assert (result.id, result.method, result.licenses) == ("BSD-2-Clause", "spdx", ["BSD-2-Clause"])
+    # the BSD-3-Clause reference text contains every sentence of BSD-2-Clause: fingerprints alone were fooled
+    assert any("suggested BSD-3-Clause" in e for e in result.evidence)
+
+
+def test_a_file_with_several_licenses_names_them_all() -> None:
+    result = identified(entry("python-dateutil")["file"])
+    assert result.id == "Apache-2.0 AND BSD-3-Clause" and result.licenses == ["Apache-2.0", "BSD-3-Clause"]
+    assert verdict(result, "BSD-3-Clause") == "correct" and verdict(result, "MIT") == "wrong"
+
+
+def test_partial_license_notice_is_unknown_with_its_best_candidate() -> None:
+    # certifi ships only the MPL-2.0 notice paragraph after its own prose, not the license text
+    result = identified(entry("certifi")["file"])
+    assert result.id is None and result.candidate == "MPL-2.0"
+    assert 0 < result.candidate_score < HIGH_CONFIDENCE
+
+
+def test_verdict_rules() -> None:
+    assert accepted("GPL-3.0-only") == {"GPL-3.0-only", "GPL-3.0-or-later"}
+    assert {"PSF-2.0", "Python-2.0.1"} <= accepted("PSF-2.0")
+    assert all(len(group) > 1 for group in SAME_TEXT)
+    unknown = Identification(id=None)
+    assert verdict(unknown, "MIT") == "unknown"
+    assert verdict(Identification(id="MIT", licenses=["MIT"]), "MIT") == "correct"
+    assert verdict(Identification(id="BSD-3-Clause", licenses=["BSD-3-Clause"]), "BSD-2-Clause") == "wrong"
