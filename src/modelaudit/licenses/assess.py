@@ -131,7 +131,7 @@ def _values(items: list[Evidence], suffixes: tuple[str, ...]) -> list[str]:
 
 def _declared_claim(group: str, items: list[Evidence], db: LicenseDB, rank: int) -> Claim:
     if group == "card":
-        main = _values(items, ("card:license",))
+        main = _values(items, ("card:license", "card:licenses"))
         names = _values(items, ("card:license_name",))
         links = _values(items, ("card:license_link",))
     elif group.startswith("gguf:"):
@@ -264,7 +264,8 @@ def assess_record(record: RepoRecord, *, db: LicenseDB | None = None) -> tuple[L
     claims: list[Claim] = []
     rank_of = {"card": 0, "tag:license": 1}
     for group, items in sorted(_group(record.license_evidence).items()):
-        if group == "card" and not _values(items, ("card:license", "card:license_name", "card:license_link")):
+        declaring = ("card:license", "card:licenses", "card:license_name", "card:license_link")
+        if group == "card" and not _values(items, declaring):
             continue  # only license_details: informative, not a declaration
         claims.append(_declared_claim(group, items, db, rank_of.get(group, 3)))
     for lf in sorted(record.license_files, key=lambda f: f.path):

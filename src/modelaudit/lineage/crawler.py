@@ -12,7 +12,9 @@ How it stays fast and deterministic at once:
   crawl would produce.
 
 Unresolvable parents (not found, gated, offline, malformed, any error) become unresolved nodes carrying
-the reason; the crawl never aborts because of a parent. Only the target itself must resolve.
+the reason; the crawl never aborts because of a parent. Only the target itself must resolve. A base named
+by a path on the machine that made the model (``/content/llama``, ``./output``) is no repo at all: it gets
+no node or edge, only a note that the base is unknown.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from modelaudit.models import (
     RepoRef,
     Severity,
 )
-from modelaudit.sources._card import hub_id_from
+from modelaudit.sources._card import hub_id_from, is_local_path
 
 DEFAULT_MAX_DEPTH = 10
 DEFAULT_MAX_NODES = 500
@@ -166,6 +168,9 @@ def crawl(
                 if child is None:
                     continue
                 for parent_key, pref, claims in _group_claims(child):
+                    if pref is None and is_local_path(claims[0].target):
+                        graph.findings.append(_local_base_finding(key, claims))
+                        continue
                     edge = edge_index.get((key, parent_key))
                     if edge is not None:
                         _add_evidence(edge, claims)
@@ -262,6 +267,23 @@ def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
 
 def _add_evidence(edge: Edge, claims: list[ParentClaim]) -> None:
     edge.evidence = _dedupe([*edge.evidence, *(c.evidence for c in claims)])
+
+
+def _local_base_finding(child: str, claims: list[ParentClaim]) -> Finding:
+    from modelaudit.policy.rules.base import make_finding
+    from modelaudit.policy.rules.lineage_rules import LineageUnresolved
+
+    where = ", ".join(dict.fromkeys(c.evidence.source for c in claims))
+    return make_finding(
+        LineageUnresolved,
+        child,
+        f"{child}: its base is named by a local path, {claims[0].target!r} ({where}), not by a Hub id; "
+        "that base was not followed and its license is unchecked",
+        _dedupe([c.evidence for c in claims]),
+        severity=Severity.NOTE,
+        how_to_fix="Name the base model by its Hub id (card base_model, or base_model_name_or_path in "
+        "adapter_config.json) so that its license can be checked.",
+    )
 
 
 def _cap_finding(root: str, max_nodes: int, dropped: list[str]) -> Finding:

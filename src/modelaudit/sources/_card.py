@@ -50,6 +50,7 @@ RELATIONS_DECLARABLE = {"adapter", "merge", "quantized", "finetune"}
 # Front matter as huggingface_hub finds it: a leading '---' line, YAML, then a closing '---' line.
 _FRONT_MATTER = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$))")
 _HUB_ID = re.compile(r"^(?!.*(--|\.\.))[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,95})?$")
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _HUB_URL = re.compile(
     r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<datasets>datasets/)?(?P<id>[^/\s?#]+(?:/[^/\s?#]+)?)"
 )
@@ -160,9 +161,26 @@ def hub_id_from(value: str) -> tuple[str, RepoKind] | None:
     if value.startswith("datasets/"):
         rest = value[len("datasets/") :]
         return (rest, RepoKind.DATASET) if _HUB_ID.match(rest.split("@", 1)[0]) else None
-    if value.startswith(("/", "./", "../", "~")) or "\\" in value:
+    if is_local_path(value):
         return None
     return (value, RepoKind.MODEL) if _HUB_ID.match(value.split("@", 1)[0]) else None
+
+
+def is_local_path(value: str) -> bool:
+    """Whether a base named in metadata is a path on the machine that made the model, not a Hub id.
+
+    Training scripts record whatever ``from_pretrained`` was given: ``/content/llama``, ``./output``,
+    ``../base``, ``~/models/x``, ``C:\\Users\\...`` or ``C:/models/x``. Such a value can never be looked up on
+    the Hub. (A relative path without a leading ``./``, such as ``models/base``, reads like an ``org/name``
+    id and cannot be told apart from one.)
+    """
+    value = value.strip()
+    return (
+        value in (".", "..")
+        or value.startswith(("/", "./", "../", "~"))
+        or "\\" in value
+        or bool(_WINDOWS_DRIVE.match(value))
+    )
 
 
 # --------------------------------------------------------------------------------------------- extractors
@@ -170,6 +188,8 @@ def hub_id_from(value: str) -> tuple[str, RepoKind] | None:
 
 def _license_evidence_from_card(card: dict[str, Any]) -> list[Evidence]:
     out = [Evidence(source="card:license", value=clip(v)) for v in as_list(card.get("license")) if v]
+    if not out:  # dataset cards written before the Hub renamed the key (2022) still say ``licenses:``
+        out = [Evidence(source="card:licenses", value=clip(v)) for v in as_list(card.get("licenses")) if v]
     for key in ("license_name", "license_link", "license_details"):
         for v in as_list(card.get(key)):
             if v:
