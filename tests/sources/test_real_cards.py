@@ -1,0 +1,255 @@
+"""Real-world metadata files written by others, read as a scan reads them.
+
+``tests/data/real/`` holds model and dataset cards, adapter_config.json files and merge configs collected
+from public repositories (``SOURCES.tsv`` says where each came from). ``MANIFEST.yaml`` records, written by
+hand from each file's text, which license it declares and which base models it names. Every file goes
+through the card reader (``extract_record``) and the license assessment (``assess_record``), and the lineage
+decision of which named bases are Hub repos to crawl (``parent_ref``); the answers must match the manifest.
+
+``python tests/sources/test_real_cards.py`` prints the agreement figures.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from modelaudit.errors import InputError, RepoNotFoundError
+from modelaudit.licenses.assess import assess_record
+from modelaudit.lineage.crawler import crawl, parent_ref
+from modelaudit.models import FileEntry, Relation, RepoKind, RepoRecord, RepoRef, Severity, SourceKind
+from modelaudit.sources._card import extract_record, hub_id_from, is_local_path
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+KINDS = {  # folder → (path the file has inside a repo, repo kind)
+    "model_cards": ("README.md", RepoKind.MODEL),
+    "dataset_cards": ("README.md", RepoKind.DATASET),
+    "adapter_configs": ("adapter_config.json", RepoKind.MODEL),
+    "mergekit": ("mergekit_config.yml", RepoKind.MODEL),
+}
+LICENSE_TARGET = 0.99
+BASES_TARGET = 0.99
+
+
+def _manifest() -> dict[str, dict[str, Any]]:
+    data = yaml.safe_load((REAL / "MANIFEST.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+MANIFEST = _manifest()
+FILES = sorted(MANIFEST)
+
+
+def read(rel: str) -> RepoRecord:
+    """The record a source builds for a repo holding just this file."""
+    folder, name = rel.split("/", 1)
+    repo_path, kind = KINDS[folder]
+    raw = (REAL / rel).read_bytes()
+    ref = RepoRef(repo_id=f"real/{name.replace('__', '-')[:90]}", kind=kind)
+    return extract_record(
+        ref,
+        SourceKind.HUB,
+        files=[FileEntry(path=repo_path, size=len(raw))],
+        read_small=lambda path: raw if path == repo_path else None,
+    )
+
+
+@dataclass
+class Reading:
+    license: str | None
+    bases: set[str]
+    local_bases: set[str]
+    derived: set[str]
+
+
+def reading(record: RepoRecord) -> Reading:
+    info, _ = assess_record(record)
+    bases: set[str] = set()
+    local: set[str] = set()
+    derived: set[str] = set()
+    for claim in record.parents:
+        if claim.weak:
+            continue
+        if claim.relation is Relation.DERIVED:
+            derived.add(claim.target)
+            continue
+        if claim.kind is not RepoKind.MODEL:
+            continue
+        ref = parent_ref(claim, record)
+        (bases if ref is not None else local).add(ref.key if ref is not None else claim.target)
+    return Reading(info.id, bases, local, derived)
+
+
+def expected(entry: dict[str, Any]) -> Reading:
+    return Reading(
+        entry.get("license"),
+        set(entry.get("bases") or []),
+        set(entry.get("local_bases") or []),
+        set(entry.get("derived") or []),
+    )
+
+
+def test_the_collection_is_large_and_documented() -> None:
+    on_disk = {f"{p.parent.name}/{p.name}" for d in KINDS for p in (REAL / d).iterdir()}
+    assert on_disk == set(MANIFEST)
+    sources = (REAL / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()
+    assert sources[0].split("\t")[:5] == ["file", "repository", "path", "commit", "id"]
+    listed = {line.split("\t")[0] for line in sources[1:]}
+    assert listed == on_disk
+    assert len(on_disk) >= 150
+
+
+@pytest.mark.parametrize("rel", [f for f in FILES if MANIFEST[f].get("error")])
+def test_an_invalid_file_is_refused_with_an_error_naming_it(rel: str) -> None:
+    with pytest.raises(InputError) as err:
+        read(rel)
+    assert KINDS[rel.split("/")[0]][0] in str(err.value)
+
+
+@pytest.mark.parametrize("rel", [f for f in FILES if not MANIFEST[f].get("error")])
+def test_a_real_file_reads_as_a_person_reads_it(rel: str) -> None:
+    record = read(rel)
+    assert record.problems == []  # a valid file leaves no metadata problem behind
+    got, want = reading(record), expected(MANIFEST[rel])
+    if "license" in MANIFEST[rel]:
+        assert got.license == want.license
+    assert (got.bases, got.local_bases) == (want.bases, want.local_bases)
+    if "derived" in MANIFEST[rel]:
+        assert got.derived == want.derived
+
+
+def _card_record(front: str) -> RepoRecord:
+    raw = f"---\n{front}---\n".encode()
+    return extract_record(
+        RepoRef(repo_id="org/data", kind=RepoKind.DATASET),
+        SourceKind.HUB,
+        files=[FileEntry(path="README.md", size=len(raw))],
+        read_small=lambda path: raw,
+    )
+
+
+def test_the_old_licenses_key_counts_only_when_license_is_absent() -> None:
+    old = _card_record("licenses:\n- cc-by-4.0\n")
+    assert [(e.source, e.value) for e in old.license_evidence] == [("card:licenses", "cc-by-4.0")]
+    assert assess_record(old)[0].id == "CC-BY-4.0"
+    both = _card_record("license: mit\nlicenses:\n- cc-by-4.0\n")
+    assert [e.source for e in both.license_evidence] == ["card:license"]
+    assert assess_record(both)[0].id == "MIT"
+
+
+class OnlyTheTarget:
+    """A source that knows the target's record and nothing else (every parent is not found)."""
+
+    def __init__(self, record: RepoRecord) -> None:
+        self.record = record
+        self.fetched: list[str] = []
+
+    def fetch(self, ref: RepoRef) -> RepoRecord:
+        self.fetched.append(ref.key)
+        if ref == self.record.ref:
+            return self.record
+        raise RepoNotFoundError(ref.repo_id)
+
+
+@pytest.mark.parametrize("rel", [f for f in FILES if MANIFEST[f].get("local_bases")])
+def test_a_local_path_base_is_never_crawled_and_is_reported_as_a_note(rel: str) -> None:
+    record = read(rel)
+    source = OnlyTheTarget(record)
+    graph = crawl(record.ref, source, workers=1)
+    local = set(MANIFEST[rel]["local_bases"])
+    assert not local & set(graph.nodes) and not local & {e.parent for e in graph.edges}
+    assert not any(path in key for key in source.fetched for path in local)
+    notes = [f for f in graph.findings if f.name == "lineage-unresolved"]
+    assert {f.severity for f in notes} == {Severity.NOTE}
+    assert len(notes) == len(local)
+    for path in local:
+        [note] = [f for f in notes if repr(path) in f.message]
+        assert note.node == record.ref.key and "local path" in note.message
+        assert {e.value for e in note.evidence} >= {path}
+    # the Hub bases the file also names are still crawled (and unresolved here: the source knows none)
+    assert {e.parent for e in graph.edges} == set(MANIFEST[rel].get("bases") or [])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "/content/drive/MyDrive/base",
+        "./output",
+        "../base",
+        "~/models/llama",
+        "C:\\Users\\me\\llama",
+        "C:/models/llama",
+        "D:\\",
+        ".",
+        "..",
+    ],
+)
+def test_paths_are_local(value: str) -> None:
+    assert is_local_path(value) and hub_id_from(value) is None
+
+
+@pytest.mark.parametrize(
+    "value", ["meta-llama/Llama-3.1-8B", "gpt2", "models/tinyllama_chat", "org/name@main"]
+)
+def test_ids_are_not_local(value: str) -> None:
+    assert not is_local_path(value) and hub_id_from(value) is not None
+
+
+def figures() -> dict[str, Any]:
+    """Files by kind, and how often the reading agrees with the manifest."""
+    by_kind = Counter(rel.split("/")[0] for rel in FILES)
+    lic_total = lic_ok = base_total = base_ok = errors_ok = 0
+    misses: list[str] = []
+    for rel in FILES:
+        entry = MANIFEST[rel]
+        if entry.get("error"):
+            try:
+                read(rel)
+            except InputError:
+                errors_ok += 1
+            else:
+                misses.append(f"{rel}: read without an error")
+            continue
+        got, want = reading(read(rel)), expected(entry)
+        if "license" in entry:
+            lic_total += 1
+            lic_ok += got.license == want.license
+            if got.license != want.license:
+                misses.append(f"{rel}: license {got.license!r} != {want.license!r}")
+        base_total += 1
+        same = (got.bases, got.local_bases) == (want.bases, want.local_bases)
+        base_ok += same
+        if not same:
+            misses.append(f"{rel}: bases {sorted(got.bases)}/{sorted(got.local_bases)}")
+    return {
+        "files": dict(sorted(by_kind.items())),
+        "license_agreement": (lic_ok, lic_total),
+        "bases_agreement": (base_ok, base_total),
+        "refused_as_expected": errors_ok,
+        "misses": misses,
+    }
+
+
+def test_agreement_reaches_the_targets() -> None:
+    fig = figures()
+    ok, total = fig["license_agreement"]
+    assert total >= 120 and ok / total >= LICENSE_TARGET, fig["misses"]
+    ok, total = fig["bases_agreement"]
+    assert total >= 145 and ok / total >= BASES_TARGET, fig["misses"]
+
+
+if __name__ == "__main__":
+    fig = figures()
+    print("files by kind:", ", ".join(f"{k} {v}" for k, v in fig["files"].items()), f"(total {len(FILES)})")
+    for name in ("license_agreement", "bases_agreement"):
+        ok, total = fig[name]
+        print(f"{name.replace('_', ' ')}: {ok}/{total} = {100 * ok / total:.1f} %")
+    print("invalid files refused:", fig["refused_as_expected"])
+    for miss in fig["misses"]:
+        print("  miss:", miss)
