@@ -23,6 +23,7 @@ from modelaudit.errors import InputError, RepoNotFoundError
 from modelaudit.licenses.assess import assess_record
 from modelaudit.lineage.crawler import crawl, parent_ref
 from modelaudit.models import FileEntry, Relation, RepoKind, RepoRecord, RepoRef, Severity, SourceKind
+from modelaudit.sources import SourceSet
 from modelaudit.sources._card import extract_record, hub_id_from, is_local_path
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
@@ -174,6 +175,22 @@ def test_a_local_path_base_is_never_crawled_and_is_reported_as_a_note(rel: str) 
         assert {e.value for e in note.evidence} >= {path}
     # the Hub bases the file also names are still crawled (and unresolved here: the source knows none)
     assert {e.parent for e in graph.edges} == set(MANIFEST[rel].get("bases") or [])
+
+
+def test_in_a_local_checkout_a_trainer_path_is_a_note_and_a_missing_sibling_stays_unresolved(
+    tmp_path: Path,
+) -> None:
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    real = REAL / "adapter_configs" / "Aakashkuragayala__AIT-st125050-Master-Research.json"
+    (adapter / "adapter_config.json").write_bytes(real.read_bytes())
+    (adapter / "README.md").write_text(
+        "---\nlicense: apache-2.0\nbase_model: ../gone\n---\n", encoding="utf-8"
+    )
+    graph = crawl(RepoRef(repo_id="adapter", local_path=str(adapter)), SourceSet(offline=True), workers=1)
+    assert [(k, n.resolved) for k, n in graph.nodes.items() if k != graph.root] == [("../gone", False)]
+    [note] = graph.findings
+    assert note.severity is Severity.NOTE and "/content/llama3_model/" in note.message
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ How it stays fast and deterministic at once:
 
 Unresolvable parents (not found, gated, offline, malformed, any error) become unresolved nodes carrying
 the reason; the crawl never aborts because of a parent. Only the target itself must resolve. A base named
-by a path on the machine that made the model (``/content/llama``, ``./output``) is no repo at all: it gets
-no node or edge, only a note that the base is unknown.
+by a path on the machine that made the model (``/content/llama``; ``./output`` in a Hub repo) is no repo at
+all: it gets no node or edge, only a note that the base is unknown.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def crawl(
                 if child is None:
                     continue
                 for parent_key, pref, claims in _group_claims(child):
-                    if pref is None and is_local_path(claims[0].target):
+                    if pref is None and _machine_path(claims[0].target, child):
                         graph.findings.append(_local_base_finding(key, claims))
                         continue
                     edge = edge_index.get((key, parent_key))
@@ -267,6 +267,19 @@ def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
 
 def _add_evidence(edge: Edge, claims: list[ParentClaim]) -> None:
     edge.evidence = _dedupe([*edge.evidence, *(c.evidence for c in claims)])
+
+
+def _machine_path(target: str, child: RepoRecord) -> bool:
+    """A base path that names a folder on the machine that made the model, so no repo to look for.
+
+    In a local checkout a relative path (``../base``) means a folder of that checkout: when it is missing,
+    the parent stays an unresolved node like any other. Anywhere else (a Hub or cache repo), and for
+    absolute, home or drive paths everywhere, the path can only be the trainer's.
+    """
+    if not is_local_path(target):
+        return False
+    relative = target.strip().startswith(".")  # ./x, ../x, .\\x
+    return not (child.ref.local_path and relative)
 
 
 def _local_base_finding(child: str, claims: list[ParentClaim]) -> Finding:
