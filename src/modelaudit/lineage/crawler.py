@@ -158,6 +158,7 @@ def crawl(
     fetcher = _Prefetcher(sources, workers=workers, max_depth=max_depth, max_nodes=max_nodes)
     edge_index: dict[tuple[str, str], Edge] = {}
     dropped: list[str] = []
+    local_bases: list[Finding] = []
     try:
         frontier = [root_key]
         depth = 0
@@ -169,7 +170,7 @@ def crawl(
                     continue
                 for parent_key, pref, claims in _group_claims(child):
                     if pref is None and _machine_path(claims[0].target, child):
-                        graph.findings.append(_local_base_finding(key, claims))
+                        local_bases.append(_local_base_finding(key, claims))
                         continue
                     edge = edge_index.get((key, parent_key))
                     if edge is not None:
@@ -241,7 +242,7 @@ def crawl(
         fetcher.close(wait=False)
         raise
     fetcher.close()
-    findings: list[Finding] = []
+    findings: list[Finding] = local_bases
     if dropped:
         truncated = f"node cap of {max_nodes} reached"
         findings.append(_cap_finding(root_key, max_nodes, dropped))
