@@ -60,7 +60,7 @@ def packages(sites: list[Path], verbose: bool) -> tuple[list[PackageLicense], in
             counts["correct-among-several"] += 1
     n = len(found)
     n_skipped = sum(len(v) for v in skipped.values())
-    print(f"installed packages with license metadata examined: {len(dists)}")
+    print(f"installed distributions examined: {len(dists)}")
     print(f"skipped (ambiguous truth or not one license file): {n_skipped}")
     for reason, names in sorted(skipped.items()):
         print(f"  {reason}: {len(names)} ({', '.join(sorted(names))})")

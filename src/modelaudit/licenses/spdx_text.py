@@ -13,6 +13,9 @@ The result is the *coverage*: the share of the text's words that lie inside a re
 license URL), and the recognised regions in text order. A file can hold several licenses (a project license
 followed by bundled third-party licenses); each region keeps its own id.
 
+We call the package's scanner (``licenseclassifier._engine``) rather than its ``identify_license`` wrapper,
+which drops the coverage figure we report as the score; pyproject.toml bounds the version for that reason.
+
 The pattern set is loaded on the first call (~0.2 s) and kept: a metadata scan that reads no license file
 never pays for it.
 """
