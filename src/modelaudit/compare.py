@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +23,7 @@ from modelaudit.errors import UsageError
 from modelaudit.models import (
     FileEntry,
     Finding,
+    RepoKind,
     RepoRecord,
     ScanReport,
     Severity,
@@ -31,6 +32,9 @@ from modelaudit.models import (
 from modelaudit.policy.baseline import apply_baseline, finding_key
 from modelaudit.policy.engine import verdict as policy_verdict
 from modelaudit.sources.base import is_license_file
+
+if TYPE_CHECKING:
+    from modelaudit.pipeline import ScanOptions
 
 Progress = Callable[[str], None]
 
@@ -132,8 +136,6 @@ def _file_deltas(base: RepoRecord, head: RepoRecord) -> list[FileDelta]:
 
 
 def _parents(record: RepoRecord) -> set[str]:
-    from modelaudit.models import RepoKind
-
     return {
         (f"datasets/{p.target}" if p.kind is RepoKind.DATASET else p.target)
         for p in record.parents
@@ -163,9 +165,16 @@ def _rekey(report: ScanReport, old: str, new: str) -> ScanReport:
 
 
 def compare_records(
-    base: RepoRecord, head: RepoRecord, base_report: ScanReport, head_report: ScanReport, *, repo: str
+    base: RepoRecord,
+    head: RepoRecord,
+    base_report: ScanReport,
+    head_report: ScanReport,
+    *,
+    repo: str,
+    head_alone: Verdict,
 ) -> Comparison:
-    """The comparison of two already scanned revisions (reports keyed alike, head baseline-marked)."""
+    """The comparison of two already scanned revisions: reports keyed alike, the head's baseline-marked
+    with the base's findings; ``head_alone`` is the head's verdict before that."""
     fail_on = head_report.policy.fail_on
     head_keys = {finding_key(f) for f in head_report.findings}
     files = _file_deltas(base, head)
@@ -174,8 +183,10 @@ def compare_records(
     old_parents, new_parents = _parents(base), _parents(head)
     return Comparison(
         repo=repo,
-        head=Side(revision=head.ref.revision or "main", commit=head.revision or "", verdict=Verdict.PASS),
-        base=Side(revision=base.ref.revision or "main", commit=base.revision or "", verdict=Verdict.PASS),
+        head=Side(revision=head.ref.revision or "main", commit=head.revision or "", verdict=head_alone),
+        base=Side(
+            revision=base.ref.revision or "main", commit=base.revision or "", verdict=base_report.verdict
+        ),
         policy=head_report.policy.name,
         fail_on=fail_on,
         verdict=head_report.verdict,
@@ -199,7 +210,7 @@ def compare_records(
 
 
 def compare_revisions(
-    target: str, against: str, options: Any = None, progress: Progress | None = None
+    target: str, against: str, options: ScanOptions | None = None, progress: Progress | None = None
 ) -> tuple[Comparison, ScanReport]:
     """Scan ``target`` (a Hub repo at a revision, typically ``refs/pr/N``) and the same repo at ``against``.
 
@@ -210,7 +221,7 @@ def compare_revisions(
     from modelaudit.pipeline import ScanOptions, open_sources, scan
     from modelaudit.targets import parse_target
 
-    opts: ScanOptions = options or ScanOptions()
+    opts = options or ScanOptions()
     if opts.baseline:
         raise UsageError(
             "--against and --baseline cannot be combined: the --against revision is the baseline"
@@ -237,9 +248,7 @@ def compare_revisions(
         raise UsageError(f"{target}: --against needs revisions that resolve to commits")
 
     def pinned(record: RepoRecord) -> str:
-        pin = record.ref.model_copy(update={"revision": record.revision})
-        prefix = "datasets/" if pin.kind.value == "dataset" else ""
-        return f"{prefix}{pin.repo_id}@{pin.revision}"
+        return record.ref.model_copy(update={"revision": record.revision}).key
 
     say(f"scanning {base_ref.display()} ({base_record.revision[:12]})")
     base_report = _rekey(scan(pinned(base_record), opts, progress=progress), pinned(base_record), name)
@@ -256,9 +265,8 @@ def compare_revisions(
         base_report,
         head_report,
         repo=name,
+        head_alone=own_verdict,
     )
-    comparison.head.verdict = own_verdict
-    comparison.base.verdict = base_report.verdict
     return comparison, head_report
 
 
