@@ -11,6 +11,7 @@ from license_variants import VARIANTS
 
 from modelaudit.licenses.db import load_db
 from modelaudit.licenses.identify import (
+    FINGERPRINT_MIN,
     HIGH_CONFIDENCE,
     MIN_CONTAINMENT,
     TITLE_CONFIDENCE,
@@ -165,3 +166,18 @@ assert "licenseclassifier" in sys.modules
 """
     res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
+
+
+def test_a_license_built_from_a_known_one_is_only_a_candidate(corpus: Path) -> None:
+    """Another license reusing most of a known one's wording (as AI Pubs Open RAIL-M reuses BigScience Open
+    RAIL-M's) must not be named as the known one: its own clauses are what differ."""
+    words = text_of("bigscience-openrail-m.txt").split()
+    kept = " ".join(words[: int(len(words) * 0.72)])
+    own_terms = " ".join(
+        f"Clause {i}: the licensee of this derived agreement shall keep record number {i} of every deployment."
+        for i in range(int(len(words) * 0.28 / 16))
+    )
+    result = identify_text(kept + "\n\n" + own_terms)
+    assert result.id is None and result.candidate == "bigscience-openrail-m"
+    assert MIN_CONTAINMENT < result.candidate_score < FINGERPRINT_MIN
+    assert f"{FINGERPRINT_MIN:.0%} are needed" in result.evidence[0]

@@ -10,8 +10,10 @@ How it works
    were reduced the same way by ``scripts/build_license_recognition.py`` into ``license_db/_recognition.json``
    (hashes only; the package never reads the corpus).
 3. *Containment*: the share of the file's shingles found in a reference text. The best reference must
-   reach :data:`MIN_CONTAINMENT`; below it the text is not identified from its body (a title-line match
-   can still identify it with a lower confidence, see :data:`TITLE_CONFIDENCE`).
+   reach :data:`MIN_CONTAINMENT` to be compared, and :data:`FINGERPRINT_MIN` to be named (between the two it
+   is only the best candidate: a modified copy, or another license built from the same wording); below
+   :data:`MIN_CONTAINMENT` the text is not identified from its body (a title line can still name a
+   candidate, see :data:`TITLE_CONFIDENCE`).
 4. Near-twins (Llama 3.1 / 3.2 / 3.3 / 4, CreativeML OpenRAIL-M / OpenRAIL++-M, Qwen / Qwen Research,
    CC BY-NC / BY-NC-SA, ...) share most shingles. Every reference within :data:`TWIN_MARGIN` of the best
    is a candidate; each candidate is scored by the shingles of the file that occur in it and in no other
@@ -47,7 +49,8 @@ from modelaudit.licenses.schema import DocumentKind
 from modelaudit.licenses.spdx_text import SpdxScan, scan_spdx
 
 SHINGLE = 5  # words per shingle
-MIN_CONTAINMENT = 0.5  # share of the file's shingles that must come from one reference text
+MIN_CONTAINMENT = 0.5  # share of the file's shingles that must come from one reference text to compare
+FINGERPRINT_MIN = 0.9  # ... and to name it (every corpus text in all six forms: >= 0.95)
 TWIN_MARGIN = 0.15  # references this close to the best containment are near-twin candidates
 TITLE_CONFIDENCE = 0.6  # score of a title line alone (below HIGH_CONFIDENCE: a candidate, not an answer)
 HIGH_CONFIDENCE = 0.75  # below this score the answer is unknown, with the best candidate as evidence
@@ -417,6 +420,20 @@ def _identify_own(text: str, db: LicenseDB) -> Identification:
     if rec:
         evidence += [f"title line: {t!r}" for t in rec.recognition.titles if phrase_in(t, joined)]
         evidence += [f"distinctive phrase: {t!r}" for t in rec.recognition.phrases if phrase_in(t, joined)]
+    if win.containment < FINGERPRINT_MIN:
+        # a quarter of the text is not in the reference: a modified copy or another license built from it
+        # (e.g. AI Pubs Open RAIL-M shares 75 % of its wording with BigScience Open RAIL-M)
+        return Identification(
+            id=None,
+            candidate=win.id,
+            candidate_score=round(min(1.0, conf), 3),
+            evidence=[
+                f"best candidate {win.id}: only {win.containment:.0%} of the text's shingles occur in its reference"
+                f" text, {FINGERPRINT_MIN:.0%} are needed to name it (a modified copy, or another license)",
+                *evidence,
+            ],
+            alternatives=ranked[1:] + [c for c in scored if c not in pool][:2],
+        )
     return Identification(
         id=win.id,
         name=rec.display_name if rec else None,
@@ -429,6 +446,7 @@ def _identify_own(text: str, db: LicenseDB) -> Identification:
 
 
 __all__ = [
+    "FINGERPRINT_MIN",
     "HIGH_CONFIDENCE",
     "MIN_CONTAINMENT",
     "SHINGLE",
