@@ -9,19 +9,14 @@ stay silent on it (the license stage already reports unknown and missing license
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Generic, TypeVar
 
 from modelaudit.licenses.db import load_db
 from modelaudit.licenses.schema import LicenseRecord, ShareAlike
-from modelaudit.lineage.graph import GraphNode, LineageGraph
+from modelaudit.lineage.graph import GraphNode
 from modelaudit.models import (
     CommercialUse,
-    Edge,
     Evidence,
     LicenseCategory,
     LicenseInfo,
@@ -162,35 +157,9 @@ def record_for(license_id: str) -> LicenseRecord | None:
     return load_db().get(license_id)
 
 
-# Rules ask for the same node's terms and the same ancestors many times per scan; both are cached for the
-# few most recent contexts / graphs / nodes.
-_CACHE_SIZE = 4
-T = TypeVar("T")
-
-
-class Recent(Generic[T]):
-    """Data made for each of the few most recent owners (contexts, graphs), remade when the owner's version
-    changes. References are strong, so an id is never reused while cached."""
-
-    def __init__(self) -> None:
-        self._entries: OrderedDict[int, tuple[object, object, T]] = OrderedDict()
-
-    def get(self, owner: object, make: Callable[[], T], version: object = None) -> T:
-        entry = self._entries.get(id(owner))
-        if entry is None or entry[0] is not owner or entry[1] != version:
-            entry = (owner, version, make())
-            self._entries[id(owner)] = entry
-            while len(self._entries) > _CACHE_SIZE:
-                self._entries.popitem(last=False)
-        return entry[2]
-
-
-_TERMS: Recent[dict[str, Terms]] = Recent()
-
-
 def terms_of(key: str, ctx: RuleContext) -> Terms:
-    """The license terms binding ``key`` (cached per rule context)."""
-    cache = _TERMS.get(ctx, dict)
+    """The license terms binding ``key`` (made once per rule context)."""
+    cache = ctx.terms_cache
     cached = cache.get(key)
     if cached is None:
         cached = cache[key] = _terms_of(key, ctx)
@@ -220,56 +189,57 @@ def _terms_of(key: str, ctx: RuleContext) -> Terms:
 # --------------------------------------------------------------------------------------------- lineage
 
 
-@dataclass(frozen=True, eq=False)
-class Upstream:
-    """An ancestor as seen from a node: the shortest path to it and the relations on the way.
+_DESCRIBE = {
+    Relation.FINETUNE: "base model",
+    Relation.ADAPTER: "base model",
+    Relation.MERGE: "merge parent",
+    Relation.QUANTIZED: "source model",
+    Relation.TRAINED_ON: "training dataset",
+    Relation.DERIVED: "source",
+}
 
-    Each ancestor links to the one before it on its path (``via``), so a walk shares path prefixes instead
-    of copying them per ancestor; ``path`` and ``relations`` are spelled out only when a rule reads them.
+
+@dataclass(frozen=True)
+class Upstream:
+    """An ancestor as seen from a node: one path to it and what lies on that path.
+
+    ``order`` sorts the paths of a node the way a breadth-first walk over parents sorted by key would
+    meet them: shorter first, then by the position of each hop among its node's sorted parents.
     """
 
-    key: str
+    path: tuple[str, ...]  # node ... ancestor
+    relations: tuple[Relation, ...]  # one per hop, nearest the node first
+    seq: tuple[int, ...]  # position of each hop among the parents of the node it leaves
     via_data: bool  # a dataset is on the path (training data, or data derived from data)
-    relation: Relation | None = None  # of the last hop (None for the node the walk starts from)
-    via: Upstream | None = field(default=None, repr=False)  # the previous step on the path
-    hops: int = 0
+    quantized: bool  # every hop is a quantization (a format change, not an adaptation)
+
+    @property
+    def key(self) -> str:
+        return self.path[-1]
 
     @property
     def direct(self) -> bool:
-        return self.hops == 1
+        return len(self.relations) == 1
 
-    def _steps(self) -> list[Upstream]:
-        """The steps of the path, node first."""
-        steps: list[Upstream] = []
-        here: Upstream | None = self
-        while here is not None:
-            steps.append(here)
-            here = here.via
-        return steps[::-1]
+    @property
+    def order(self) -> tuple[int, tuple[int, ...]]:
+        return (len(self.seq), self.seq)
 
-    @cached_property
-    def path(self) -> tuple[str, ...]:
-        """node ... ancestor"""
-        return tuple(step.key for step in self._steps())
-
-    @cached_property
-    def relations(self) -> tuple[Relation, ...]:
-        """One per hop, nearest the node first."""
-        return tuple(step.relation for step in self._steps() if step.relation is not None)
+    def behind(self, node: str, relation: Relation, index: int, data_hop: bool) -> Upstream:
+        """This path seen from ``node``, a child of its first node."""
+        return Upstream(
+            path=(node, *self.path),
+            relations=(relation, *self.relations),
+            seq=(index, *self.seq),
+            via_data=data_hop or self.via_data,
+            quantized=relation is Relation.QUANTIZED and self.quantized,
+        )
 
     def describe(self) -> str:
         """``its base X (adapter)`` / ``its ancestor X (via A → B)`` / ``its training data X``."""
         first = self.relations[0]
         if self.direct:
-            what = {
-                Relation.FINETUNE: "base model",
-                Relation.ADAPTER: "base model",
-                Relation.MERGE: "merge parent",
-                Relation.QUANTIZED: "source model",
-                Relation.TRAINED_ON: "training dataset",
-                Relation.DERIVED: "source",
-            }[first]
-            return f"its {what} {self.key} ({first.value})"
+            return f"its {_DESCRIBE[first]} {self.key} ({first.value})"
         kind = "upstream dataset" if self.via_data else "ancestor"
         return f"its {kind} {self.key} (via {' → '.join(self.path)})"
 
@@ -277,76 +247,207 @@ class Upstream:
         return Evidence(source="lineage", value=" -> ".join(self.path))
 
 
-@dataclass
-class _GraphMemo:
-    parents: dict[str, list[Edge]]  # child → its edges to parents, in a stable order
-    walks: OrderedDict[str, tuple[Upstream, ...]] = field(default_factory=OrderedDict)  # recent full walks
+@dataclass(frozen=True)
+class NodeFacts:
+    """What a node's ancestors bring, computed for every node in one pass over the graph.
 
-
-_GRAPHS: Recent[_GraphMemo] = Recent()
-
-
-def _graph_memo(graph: LineageGraph) -> _GraphMemo:
-    def make() -> _GraphMemo:
-        index: dict[str, list[Edge]] = {}
-        for edge in graph.edges:
-            index.setdefault(edge.child, []).append(edge)
-        for edges in index.values():
-            edges.sort(key=lambda e: (e.parent, e.relation.value))
-        return _GraphMemo(parents=index)
-
-    return _GRAPHS.get(graph, make, version=(len(graph.edges), len(graph.nodes)))
-
-
-def parents_of(graph: LineageGraph, key: str) -> list[Edge]:
-    """``key``'s edges to its parents, sorted (``graph.parents`` scans every edge per call)."""
-    return _graph_memo(graph).parents.get(key, [])
-
-
-def upstream(graph: LineageGraph, key: str, stop: AbstractSet[str] | None = None) -> Iterator[Upstream]:
-    """Every ancestor of ``key``, nearest first, with its shortest path (breadth-first, cycle-safe).
-
-    Nodes in ``stop`` are yielded but not walked past (a rule that reports the nearest offending
-    ancestor does not also report what lies behind it). The full walk (no ``stop``) of the few most
-    recent nodes is kept, since every lineage rule asks for it.
+    ``records``: per license record id found up the lineage, the nearest paths to an ancestor under it,
+    nearest first; for each kind of path (through data or not, all quantizations or not) the nearest
+    paths to ancestors of two different organisations are kept, which is all a rule needs to find the
+    first path that it counts. ``noncommercial``: each non-commercial ancestor not hidden behind another
+    one, with its nearest path (and its nearest path not through data, when that differs).
     """
-    if stop:
-        return _walk(graph, key, stop)
-    memo = _graph_memo(graph)
-    walk = memo.walks.get(key)
-    if walk is None:
-        walk = memo.walks[key] = tuple(_walk(graph, key, None))
-        while len(memo.walks) > _CACHE_SIZE:
-            memo.walks.popitem(last=False)
-    return iter(walk)
+
+    records: dict[str, tuple[Upstream, ...]] = field(default_factory=dict)
+    noncommercial: dict[str, tuple[Upstream, ...]] = field(default_factory=dict)
+    multimodal: bool | None = None
 
 
-def _walk(graph: LineageGraph, key: str, stop: AbstractSet[str] | None) -> Iterator[Upstream]:
-    parents = _graph_memo(graph).parents
-    seen = {key}
-    frontier = [Upstream(key=key, via_data=False)]
-    while frontier:
-        nxt: list[Upstream] = []
-        for here in frontier:
-            if stop and here.key in stop:
-                continue
-            for edge in parents.get(here.key, ()):
-                if edge.parent in seen or edge.parent not in graph.nodes:
-                    continue
-                seen.add(edge.parent)
-                parent = graph.nodes[edge.parent]
-                up = Upstream(
-                    key=edge.parent,
-                    via_data=here.via_data
-                    or edge.relation is Relation.TRAINED_ON
-                    or parent.kind is NodeKind.DATASET,
-                    relation=edge.relation,
-                    via=here,
-                    hops=here.hops + 1,
-                )
-                nxt.append(up)
-                yield up
-        frontier = nxt
+def _trim_records(routes: list[Upstream], org: Callable[[str], str | None]) -> tuple[Upstream, ...]:
+    kept: list[Upstream] = []
+    orgs: dict[tuple[bool, bool], list[str | None]] = {}
+    for up in sorted(routes, key=lambda u: u.order):
+        seen = orgs.setdefault((up.via_data, up.quantized), [])
+        o = org(up.key)
+        if o in seen:
+            continue
+        if len(seen) < 2:
+            seen.append(o)
+            kept.append(up)
+    return tuple(kept)
+
+
+def _trim_frontier(routes: list[Upstream]) -> tuple[Upstream, ...]:
+    best = sorted(routes, key=lambda u: u.order)[:1]
+    direct = next((u for u in sorted(routes, key=lambda u: u.order) if not u.via_data), None)
+    if direct is not None and best and direct is not best[0]:
+        best.append(direct)
+    return tuple(best)
+
+
+def _own_multimodal(node: GraphNode) -> bool | None:
+    """Whether a node's own metadata says it is a multimodal (vision) model; None when nothing says."""
+    record = node.record
+    if record is None:
+        return None
+    config = record.config or {}
+    model_type = str(config.get("model_type", "")).lower()
+    archs = " ".join(str(a) for a in config.get("architectures") or [] if isinstance(a, str))
+    task = record.card_data.get("pipeline_tag")
+    tags = {t.lower() for t in record.tags}
+    if (
+        model_type in _MULTIMODAL_TYPES
+        or "vision_config" in config
+        or "Vision" in archs
+        or "Mllama" in archs
+        or (isinstance(task, str) and task in _MULTIMODAL_TASKS)
+        or tags & (_MULTIMODAL_TASKS | {"multimodal", "vision"})
+    ):
+        return True
+    if config or isinstance(task, str):
+        return False
+    return None
+
+
+_MULTIMODAL_TYPES = frozenset(
+    {"mllama", "llama4", "llava", "llava_next", "idefics2", "idefics3", "paligemma", "gemma3"}
+)
+_MULTIMODAL_TASKS = frozenset(
+    {"image-text-to-text", "visual-question-answering", "image-to-text", "any-to-any", "video-text-to-text"}
+)
+# an adapter, a quantized copy or a fine-tune is as multimodal as the model it comes from
+_SAME_MODALITY = (Relation.ADAPTER, Relation.QUANTIZED, Relation.FINETUNE)
+
+
+def forbids_commerce(terms: Terms) -> str | None:
+    """Why a node's license rules out commercial use, or None when it does not."""
+    for rec in terms.records:
+        if rec.obligations.research_only:
+            return f"the {display_name(rec)} permits research use only"
+        if rec.commercial_use is CommercialUse.NO:
+            note = rec.commercial_condition or ""
+            return f"the {display_name(rec)} forbids commercial use" + (f" ({note})" if note else "")
+    if not terms.records and terms.commercial_use is CommercialUse.NO:
+        return f"{terms.label} forbids commercial use"
+    return None
+
+
+def display_name(rec: LicenseRecord) -> str:
+    return rec.display_name if rec.display_name == rec.id else f"{rec.display_name} ({rec.id})"
+
+
+def namespace(node: GraphNode) -> str | None:
+    """The Hub organisation of a node (``org/name`` → ``org``); None for local folders and bare names."""
+    if node.ref.local_path:
+        return None
+    parts = node.ref.repo_id.split("/")
+    return parts[0] if len(parts) == 2 else None
+
+
+def upstream_facts(ctx: RuleContext) -> dict[str, NodeFacts]:
+    """Every node's ``NodeFacts``, in one pass over the graph's components, ancestors first.
+
+    A node's facts are its parents' facts, each path extended by one hop: linear in the size of the graph
+    for the lineages met in practice (the paths kept per node are bounded). The members of a cycle are
+    relaxed together until nothing changes.
+    """
+    graph = ctx.graph
+    nodes = graph.nodes
+    reasons = {k: r for k in nodes if (r := forbids_commerce(terms_of(k, ctx)))}
+    orgs = {k: namespace(n) for k, n in nodes.items()}
+    facts: dict[str, NodeFacts] = {}
+
+    def org(key: str) -> str | None:
+        return orgs.get(key)
+
+    def compute(key: str) -> NodeFacts:
+        records: dict[str, list[Upstream]] = {}
+        frontier: dict[str, list[Upstream]] = {}
+        multimodal = _own_multimodal(nodes[key])
+        edges = sorted(
+            (e for e in graph.parents(key) if e.parent in nodes), key=lambda e: (e.parent, e.relation.value)
+        )
+        for index, edge in enumerate(edges):
+            parent = nodes[edge.parent]
+            data_hop = edge.relation is Relation.TRAINED_ON or parent.kind is NodeKind.DATASET
+            hop = Upstream(
+                path=(key, edge.parent),
+                relations=(edge.relation,),
+                seq=(index,),
+                via_data=data_hop,
+                quantized=edge.relation is Relation.QUANTIZED,
+            )
+            theirs = facts.get(edge.parent, NodeFacts())
+            if edge.parent != key:
+                for rec in terms_of(edge.parent, ctx).records:
+                    records.setdefault(rec.id, []).append(hop)
+            for rec_id, ups in theirs.records.items():
+                for up in ups:
+                    if up.key != key:
+                        records.setdefault(rec_id, []).append(up.behind(key, edge.relation, index, data_hop))
+            if edge.parent in reasons:
+                if edge.parent != key:
+                    frontier.setdefault(edge.parent, []).append(hop)
+            else:
+                for anc, ups in theirs.noncommercial.items():
+                    for up in ups:
+                        if anc != key:
+                            frontier.setdefault(anc, []).append(up.behind(key, edge.relation, index, data_hop))
+        if multimodal is None:
+            for edge in graph.parents(key):  # declaration order: the first base that says decides
+                parent_facts = facts.get(edge.parent)
+                if (
+                    edge.relation in _SAME_MODALITY
+                    and parent_facts is not None
+                    and parent_facts.multimodal is not None
+                ):
+                    multimodal = parent_facts.multimodal
+                    break
+        return NodeFacts(
+            records={k: _trim_records(v, org) for k, v in records.items()},
+            noncommercial={k: _trim_frontier(v) for k, v in frontier.items()},
+            multimodal=multimodal,
+        )
+
+    for component in graph.components:
+        members = [k for k in component if k in nodes]
+        if len(component) == 1 and not any(e.parent == component[0] for e in graph.parents(component[0])):
+            for key in members:
+                facts[key] = compute(key)
+            continue
+        for _ in range(len(members) + 1):  # a cycle: relax until stable
+            changed = False
+            for key in members:
+                new = compute(key)
+                if facts.get(key) != new:
+                    facts[key] = new
+                    changed = True
+            if not changed:
+                break
+    return facts
+
+
+def direct_routes(key: str, ctx: RuleContext) -> list[Upstream]:
+    """The one-hop paths from ``key`` to each of its parents, parents sorted by key."""
+    nodes = ctx.graph.nodes
+    edges = sorted(
+        (e for e in ctx.graph.parents(key) if e.parent in nodes and e.parent != key),
+        key=lambda e: (e.parent, e.relation.value),
+    )
+    return [
+        Upstream(
+            path=(key, e.parent),
+            relations=(e.relation,),
+            seq=(i,),
+            via_data=e.relation is Relation.TRAINED_ON or nodes[e.parent].kind is NodeKind.DATASET,
+            quantized=e.relation is Relation.QUANTIZED,
+        )
+        for i, e in enumerate(edges)
+    ]
+
+
+def facts_of(key: str, ctx: RuleContext) -> NodeFacts:
+    return ctx.upstream_facts.get(key, NodeFacts())
 
 
 def data_severity(policy: Policy, default: Severity, via_data: bool) -> Severity | None:
@@ -373,19 +474,6 @@ def node_names(node: GraphNode) -> list[str]:
             if isinstance(value, str) and value.strip():
                 names.append(value.strip())
     return list(dict.fromkeys(names))
-
-
-@dataclass
-class Once:
-    """Remembers keys already reported, so that a rule reports each problem once per node."""
-
-    seen: set[tuple[str, ...]] = field(default_factory=set)
-
-    def first(self, *key: str) -> bool:
-        if key in self.seen:
-            return False
-        self.seen.add(key)
-        return True
 
 
 def license_evidence(terms: Terms) -> Evidence:

@@ -7,14 +7,18 @@ class names its id (``class X(CatalogRule, rule_id="MA201")``) and gets the rest
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar, Protocol
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.models import FileResult, Finding, LicenseInfo, Severity, SmokeResult
 from modelaudit.policy.catalog import CATALOG, RuleSpec, make_finding
 from modelaudit.policy.model import Policy
+
+if TYPE_CHECKING:
+    from modelaudit.policy.rules._terms import NodeFacts, Terms
 
 
 class RuleContext(BaseModel):
@@ -27,6 +31,20 @@ class RuleContext(BaseModel):
     licenses: dict[str, LicenseInfo] = Field(default_factory=dict)
     files: dict[str, list[FileResult]] = Field(default_factory=dict)
     smoke: dict[str, SmokeResult] = Field(default_factory=dict)
+
+    _terms: dict[str, Terms] = PrivateAttr(default_factory=dict)
+
+    @property
+    def terms_cache(self) -> dict[str, Terms]:
+        """Each node's license terms, made on first use (``_terms.terms_of``)."""
+        return self._terms
+
+    @cached_property
+    def upstream_facts(self) -> dict[str, NodeFacts]:
+        """What each node's ancestors bring, computed once for the whole graph (``_terms.upstream_facts``)."""
+        from modelaudit.policy.rules._terms import upstream_facts
+
+        return upstream_facts(self)
 
 
 class Rule(Protocol):

@@ -9,7 +9,7 @@ own license is unknown or missing is left to the license stage's findings; a rul
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from modelaudit.licenses.db import load_db
 from modelaudit.licenses.schema import LicenseRecord, ShareAlike
@@ -17,16 +17,17 @@ from modelaudit.lineage.graph import GraphNode
 from modelaudit.models import CommercialUse, Evidence, Finding, LicenseCategory, NodeKind, Relation, Severity
 from modelaudit.policy.model import LicenseSelector
 from modelaudit.policy.rules._terms import (
-    Once,
-    Recent,
     Terms,
     Upstream,
     data_severity,
+    direct_routes,
+    display_name,
+    facts_of,
+    forbids_commerce,
     license_evidence,
+    namespace,
     node_names,
-    parents_of,
     terms_of,
-    upstream,
 )
 from modelaudit.policy.rules.base import CatalogRule, Rule, RuleContext, make_finding
 
@@ -39,16 +40,8 @@ _DATA_NOTE = (
 )
 
 
-def _name(rec: LicenseRecord) -> str:
-    return rec.display_name if rec.display_name == rec.id else f"{rec.display_name} ({rec.id})"
-
-
-def _namespace(node: GraphNode) -> str | None:
-    """The Hub organisation of a node (``org/name`` → ``org``); None for local folders and bare names."""
-    if node.ref.local_path:
-        return None
-    parts = node.ref.repo_id.split("/")
-    return parts[0] if len(parts) == 2 else None
+_name = display_name
+_namespace = namespace
 
 
 def _stem(license_id: str) -> str:
@@ -80,23 +73,27 @@ def _evidence(me: Terms, theirs: Terms, up: Upstream) -> list[Evidence]:
     return [license_evidence(me), license_evidence(theirs), up.evidence()]
 
 
-def _upstream_records(node: GraphNode, ctx: RuleContext) -> Iterator[tuple[Upstream, Terms, LicenseRecord]]:
-    """Every license record of every ancestor of ``node``, nearest ancestor first."""
-    for up in upstream(ctx.graph, node.key):
-        theirs = terms_of(up.key, ctx)
-        for rec in theirs.records:
-            yield up, theirs, rec
+def _first(
+    ctx: RuleContext, ups: tuple[Upstream, ...], default: Severity, counts: Callable[[Upstream], bool] = bool
+) -> tuple[Upstream, Severity] | None:
+    """The nearest path a rule counts, with the severity of its finding: paths through training data take the
+    policy's ``datasets`` severity, and are passed over when the policy ignores them."""
+    for up in ups:
+        if not counts(up):
+            continue
+        severity = data_severity(ctx.policy, default, up.via_data)
+        if severity is not None:
+            return up, severity
+    return None
 
 
-def _path_severity(
-    ctx: RuleContext, default: Severity, up: Upstream, once: Once | None = None, *key: str
-) -> Severity | None:
-    """The severity of a finding reached through ``up``: None when the policy ignores that path (training
-    data), or when ``once`` has already seen ``key`` (checked, and remembered, only otherwise)."""
-    severity = data_severity(ctx.policy, default, up.via_data)
-    if severity is None or (once is not None and not once.first(*key)):
-        return None
-    return severity
+def _records_up(node: GraphNode, ctx: RuleContext) -> Iterator[tuple[LicenseRecord, tuple[Upstream, ...]]]:
+    """Every license record found up the lineage of ``node``, with the nearest paths to it."""
+    db = load_db()
+    for rec_id, ups in sorted(facts_of(node.key, ctx).records.items()):
+        rec = db.get(rec_id)
+        if rec is not None:
+            yield rec, ups
 
 
 def _against_upstream(
@@ -118,13 +115,13 @@ class UseRestrictionsDropped(CatalogRule, rule_id="MA201"):
         me = terms_of(node.key, ctx)
         if not me.known:
             return
-        once = Once()
-        for up, theirs, rec in _upstream_records(node, ctx):
+        for rec, ups in _records_up(node, ctx):
             if not rec.obligations.flow_down_use_restrictions or carries_use_restrictions(me, rec):
                 continue
-            severity = _path_severity(ctx, self.default_severity, up, once, rec.id)
-            if severity is None:
+            found = _first(ctx, ups, self.default_severity)
+            if found is None:
                 continue
+            up, severity = found
             policy_url = rec.obligations.use_policy_url
             where = f" (use policy: {policy_url})" if policy_url else ""
             yield _against_upstream(
@@ -133,7 +130,7 @@ class UseRestrictionsDropped(CatalogRule, rule_id="MA201"):
                 f"{node.key} declares {me.label}, but {up.describe()} is under the {_name(rec)}, whose use "
                 f"restrictions{where} must be passed on to every derivative; {me.label} does not carry them.",
                 me,
-                theirs,
+                terms_of(up.key, ctx),
                 up,
                 severity,
             )
@@ -144,14 +141,13 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
         me = terms_of(node.key, ctx)
         if not me.known:
             return
-        once = Once()
-        for up in upstream(ctx.graph, node.key):
-            theirs = terms_of(up.key, ctx)
-            for rec in theirs.records:
-                yield from self._share_alike(node, ctx, me, theirs, rec, up, once)
-                yield from self._no_derivatives(node, ctx, me, theirs, rec, up, once)
-            if up.direct and up.relations[0] is Relation.QUANTIZED:
-                yield from self._quantized(node, me, theirs, up)
+        direct = direct_routes(node.key, ctx)
+        for rec, ups in _records_up(node, ctx):
+            yield from self._share_alike(node, ctx, me, rec, ups, direct)
+            yield from self._no_derivatives(node, ctx, me, rec, ups)
+        for up in direct:
+            if up.relations[0] is Relation.QUANTIZED:
+                yield from self._quantized(node, me, terms_of(up.key, ctx), up)
         yield from self._merge(node, ctx)
 
     def _share_alike(
@@ -159,10 +155,9 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
         node: GraphNode,
         ctx: RuleContext,
         me: Terms,
-        theirs: Terms,
         rec: LicenseRecord,
-        up: Upstream,
-        once: Once,
+        ups: tuple[Upstream, ...],
+        direct: list[Upstream],
     ) -> Iterator[Finding]:
         kind = rec.obligations.share_alike
         if (
@@ -171,14 +166,22 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
             return
         if kind is ShareAlike.DATABASE and node.kind is not NodeKind.DATASET:
             return  # a model is a produced work of a database, not a derivative database (notice duty only)
-        if kind in (ShareAlike.FILE, ShareAlike.LIBRARY) and (
-            up.via_data or not up.direct or up.relations[0] in (Relation.ADAPTER, Relation.TRAINED_ON)
-        ):
-            return  # file-level copyleft covers modified files only (an adapter ships new files)
-        if keeps_share_alike(me, rec) or not once.first("sa", rec.id):
-            return
         weak = kind in (ShareAlike.FILE, ShareAlike.LIBRARY)
-        severity = _path_severity(ctx, Severity.WARNING if weak else self.default_severity, up)
+        if weak:
+            # file-level copyleft covers modified files only (an adapter ships new files)
+            candidates = [
+                u
+                for u in direct
+                if not u.via_data
+                and u.relations[0] not in (Relation.ADAPTER, Relation.TRAINED_ON)
+                and terms_of(u.key, ctx).has(rec.id)
+            ]
+            up = candidates[0] if candidates else None
+        else:
+            up = ups[0] if ups else None
+        if up is None or keeps_share_alike(me, rec):
+            return
+        severity = data_severity(ctx.policy, Severity.WARNING if weak else self.default_severity, up.via_data)
         if severity is None:
             return
         scope = {
@@ -195,40 +198,34 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
             f"{node.key} declares {me.label}, but {up.describe()} is under the share-alike {_name(rec)}: "
             f"{scope}, and {me.label} is not.",
             me,
-            theirs,
+            terms_of(up.key, ctx),
             up,
             severity,
         )
 
     def _no_derivatives(
-        self,
-        node: GraphNode,
-        ctx: RuleContext,
-        me: Terms,
-        theirs: Terms,
-        rec: LicenseRecord,
-        up: Upstream,
-        once: Once,
+        self, node: GraphNode, ctx: RuleContext, me: Terms, rec: LicenseRecord, ups: tuple[Upstream, ...]
     ) -> Iterator[Finding]:
         o = rec.obligations
         if o.no_derivatives:
-            if all(r is Relation.QUANTIZED for r in up.relations):
-                return  # a format change is a technical modification, not an adaptation
+            # a format change is a technical modification, not an adaptation
+            found = _first(ctx, ups, self.default_severity, lambda u: not u.quantized)
             what = f"forbids sharing adapted material, so {node.key} may not be published as its derivative"
-        elif o.no_redistribution and not up.via_data:
+        elif o.no_redistribution:
+            found = _first(ctx, ups, self.default_severity, lambda u: not u.via_data)
             what = f"grants no right to redistribute, so {node.key} may not be published as its derivative"
         else:
             return
-        severity = _path_severity(ctx, self.default_severity, up, once, "nd", rec.id)
-        if severity is None:
+        if found is None:
             return
+        up, severity = found
         yield _against_upstream(
             self,
             node,
             f"{node.key} ({me.label}) derives from {up.describe().removeprefix('its ')}, which is under the "
             f"{_name(rec)}; that license {what}.",
             me,
-            theirs,
+            terms_of(up.key, ctx),
             up,
             severity,
         )
@@ -252,7 +249,7 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
     def _merge(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         """Merge parents whose terms each demand the whole work stays under them cannot be combined."""
         merge_parents = sorted(
-            e.parent for e in parents_of(ctx.graph, node.key) if e.relation is Relation.MERGE
+            e.parent for e in ctx.graph.parents(node.key) if e.relation is Relation.MERGE
         )
         if len(merge_parents) < 2:
             return
@@ -280,50 +277,23 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
         )
 
 
-def _forbids_commerce(terms: Terms) -> str | None:
-    """Why a node's license rules out commercial use, or None when it does not."""
-    for rec in terms.records:
-        if rec.obligations.research_only:
-            return f"the {_name(rec)} permits research use only"
-        if rec.commercial_use is CommercialUse.NO:
-            note = rec.commercial_condition or ""
-            return f"the {_name(rec)} forbids commercial use" + (f" ({note})" if note else "")
-    if not terms.records and terms.commercial_use is CommercialUse.NO:
-        return f"{terms.label} forbids commercial use"
-    return None
-
-
-_NO_COMMERCE: Recent[dict[str, str]] = Recent()
-
-
-def _commerce_forbidden(ctx: RuleContext) -> dict[str, str]:
-    """Node → why its license rules out commercial use, for each node whose license does (cached per context)."""
-
-    def make() -> dict[str, str]:
-        return {k: r for k in ctx.graph.nodes if (r := _forbids_commerce(terms_of(k, ctx)))}
-
-    return _NO_COMMERCE.get(ctx, make, version=len(ctx.graph.nodes))
-
-
 class NoncommercialUpstream(CatalogRule, rule_id="MA203"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         me = terms_of(node.key, ctx)
-        if me.commercial_use not in (CommercialUse.YES, CommercialUse.CONDITIONAL) or _forbids_commerce(me):
+        if me.commercial_use not in (CommercialUse.YES, CommercialUse.CONDITIONAL) or forbids_commerce(me):
             return
-        reasons = _commerce_forbidden(ctx)  # never names this node: its own license permits commerce
-        for up in upstream(ctx.graph, node.key, stop=reasons.keys()):
-            reason = reasons.get(up.key)
-            if reason is None:
+        # each non-commercial ancestor not hidden behind another one (what lies behind it is not repeated)
+        for ancestor, ups in sorted(facts_of(node.key, ctx).noncommercial.items()):
+            found = _first(ctx, ups, self.default_severity)
+            if found is None:
                 continue
-            severity = _path_severity(ctx, self.default_severity, up)
-            if severity is None:
-                continue
-            theirs = terms_of(up.key, ctx)
+            up, severity = found
+            theirs = terms_of(ancestor, ctx)
             yield _against_upstream(
                 self,
                 node,
                 f"{node.key} declares {me.label}, which permits commercial use, but {up.describe()} is under "
-                f"{theirs.label}: {reason}.",
+                f"{theirs.label}: {forbids_commerce(theirs)}.",
                 me,
                 theirs,
                 up,
@@ -337,24 +307,29 @@ class NamingDuty(CatalogRule, rule_id="MA204"):
             return
         names = node_names(node)
         me = terms_of(node.key, ctx)
-        once = Once()
-        for up, theirs, rec in _upstream_records(node, ctx):
+        org = _namespace(node)
+        nearest: dict[str, tuple[Upstream, Severity, LicenseRecord]] = {}  # naming prefix → nearest path
+        for rec, ups in _records_up(node, ctx):
             prefix = rec.obligations.naming_prefix
             if not prefix or any(n.lower().startswith(prefix.lower()) for n in names):
                 continue
-            org = _namespace(node)
-            if org and me.has(rec.id) and org == _namespace(ctx.graph.nodes[up.key]):
-                continue  # the licensor's own releases (e.g. an Instruct model from its base)
-            severity = _path_severity(ctx, self.default_severity, up, once, prefix)
-            if severity is None:
-                continue
+
+            def counts(up: Upstream, rec: LicenseRecord = rec) -> bool:
+                # the licensor's own releases (e.g. an Instruct model from its base) are exempt
+                return not (org and me.has(rec.id) and org == _namespace(ctx.graph.nodes[up.key]))
+
+            found = _first(ctx, ups, self.default_severity, counts)
+            if found is not None and (prefix not in nearest or found[0].order < nearest[prefix][0].order):
+                nearest[prefix] = (*found, rec)
+        for prefix, (up, severity, rec) in sorted(nearest.items()):
             yield make_finding(
                 self,
                 node.key,
                 f"{node.key} derives from {up.describe().removeprefix('its ')} under the {_name(rec)}, which "
                 f'requires any distributed model built with it to have a name beginning with "{prefix}"; '
                 f"its name {' / '.join(repr(n) for n in names)} does not.",
-                [Evidence(source="name", value=n) for n in names] + [license_evidence(theirs), up.evidence()],
+                [Evidence(source="name", value=n) for n in names]
+                + [license_evidence(terms_of(up.key, ctx)), up.evidence()],
                 severity=severity,
             )
 

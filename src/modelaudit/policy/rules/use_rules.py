@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 from modelaudit.licenses.schema import LicenseRecord, RestrictedUse
 from modelaudit.lineage.graph import GraphNode
-from modelaudit.models import CommercialUse, Finding, NodeKind, Relation, Severity
+from modelaudit.models import CommercialUse, Finding, NodeKind, Severity
 from modelaudit.policy.model import FieldOfUse, IntendedUse
-from modelaudit.policy.rules._terms import Terms, license_evidence, terms_of
+from modelaudit.policy.rules._terms import Terms, facts_of, license_evidence, terms_of
 from modelaudit.policy.rules.base import CatalogRule, RuleContext, make_finding
 
 R = RestrictedUse
@@ -48,14 +48,6 @@ QUALIFIED_TAGS = frozenset(
     }
 )
 
-_MULTIMODAL_TYPES = frozenset(
-    {"mllama", "llama4", "llava", "llava_next", "idefics2", "idefics3", "paligemma", "gemma3"}
-)
-_MULTIMODAL_TASKS = frozenset(
-    {"image-text-to-text", "visual-question-answering", "image-to-text", "any-to-any", "video-text-to-text"}
-)
-
-
 def _clause(rec: LicenseRecord) -> str:
     """Where a license's use restrictions are written."""
     if rec.obligations.use_policy_url:
@@ -66,38 +58,12 @@ def _clause(rec: LicenseRecord) -> str:
     return "its use restrictions"
 
 
-def multimodal(node: GraphNode, ctx: RuleContext, _seen: frozenset[str] = frozenset()) -> bool | None:
-    """Whether a node is a multimodal (vision) model: True / False, or None when nothing says."""
-    record = node.record
-    if record is not None:
-        config = record.config or {}
-        model_type = str(config.get("model_type", "")).lower()
-        archs = " ".join(str(a) for a in config.get("architectures") or [] if isinstance(a, str))
-        task = record.card_data.get("pipeline_tag")
-        tags = {t.lower() for t in record.tags}
-        if (
-            model_type in _MULTIMODAL_TYPES
-            or "vision_config" in config
-            or "Vision" in archs
-            or "Mllama" in archs
-            or (isinstance(task, str) and task in _MULTIMODAL_TASKS)
-            or tags & (_MULTIMODAL_TASKS | {"multimodal", "vision"})
-        ):
-            return True
-        if config or isinstance(task, str):
-            return False
-    # an adapter, a quantized copy or a fine-tune is as multimodal as the model it comes from
-    for edge in ctx.graph.parents(node.key):
-        if (
-            edge.relation in (Relation.ADAPTER, Relation.QUANTIZED, Relation.FINETUNE)
-            and edge.parent not in _seen
-        ):
-            parent = ctx.graph.nodes.get(edge.parent)
-            if parent is not None:
-                found = multimodal(parent, ctx, _seen | {node.key})
-                if found is not None:
-                    return found
-    return None
+def multimodal(node: GraphNode, ctx: RuleContext) -> bool | None:
+    """Whether a node is a multimodal (vision) model: True / False, or None when nothing says.
+
+    A node whose own metadata is silent is as multimodal as the model it is an adapter, a quantization or a
+    fine-tune of (``_terms.upstream_facts``)."""
+    return facts_of(node.key, ctx).multimodal
 
 
 class UseNotPermitted(CatalogRule, rule_id="MA210"):
