@@ -24,7 +24,7 @@ from modelaudit.licenses.assess import assess_record
 from modelaudit.lineage.crawler import crawl, parent_ref
 from modelaudit.models import FileEntry, Relation, RepoKind, RepoRecord, RepoRef, Severity, SourceKind
 from modelaudit.sources import SourceSet
-from modelaudit.sources._card import extract_record, hub_id_from, is_local_path
+from modelaudit.sources._card import extract_record, hub_id_from, hub_id_from_cache_path, is_local_path
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 KINDS = {  # folder → (path the file has inside a repo, repo kind)
@@ -182,7 +182,7 @@ def test_in_a_local_checkout_a_trainer_path_is_a_note_and_a_missing_sibling_stay
 ) -> None:
     adapter = tmp_path / "adapter"
     adapter.mkdir()
-    real = REAL / "adapter_configs" / "Aakashkuragayala__AIT-st125050-Master-Research.json"
+    real = REAL / "adapter_configs" / "AnHuanAo__qwythos-9b-math-sft.json"
     (adapter / "adapter_config.json").write_bytes(real.read_bytes())
     (adapter / "README.md").write_text(
         "---\nlicense: apache-2.0\nbase_model: ../gone\n---\n", encoding="utf-8"
@@ -190,7 +190,7 @@ def test_in_a_local_checkout_a_trainer_path_is_a_note_and_a_missing_sibling_stay
     graph = crawl(RepoRef(repo_id="adapter", local_path=str(adapter)), SourceSet(offline=True), workers=1)
     assert [(k, n.resolved) for k, n in graph.nodes.items() if k != graph.root] == [("../gone", False)]
     [note] = graph.findings
-    assert note.severity is Severity.NOTE and "/content/llama3_model/" in note.message
+    assert note.severity is Severity.NOTE and "/root/autodl-tmp/models/qwythos-9b" in note.message
 
 
 @pytest.mark.parametrize(
@@ -216,6 +216,29 @@ def test_paths_are_local(value: str) -> None:
 )
 def test_ids_are_not_local(value: str) -> None:
     assert not is_local_path(value) and hub_id_from(value) is not None
+
+
+SHA = "7683fea62db869066ddaff6a41d032262c490d4f"
+
+
+@pytest.mark.parametrize(
+    ("path", "want"),
+    [
+        (
+            f"/root/.cache/huggingface/hub/models--org--name/snapshots/{SHA}",
+            ("org/name@" + SHA, RepoKind.MODEL),
+        ),
+        (f"C:\\Users\\me\\hub\\models--org--name\\snapshots\\{SHA}\\", ("org/name@" + SHA, RepoKind.MODEL)),
+        ("/data/hub/models--gpt2/snapshots/not-a-commit", ("gpt2", RepoKind.MODEL)),
+        ("~/hub/datasets--org--data", ("org/data", RepoKind.DATASET)),
+        ("/content/models--a--b--c/snapshots", None),  # Hub ids cannot hold "--": not a cache folder
+        ("/content/models--org--bad name/snapshots", None),
+        ("/content/llama3_model", None),
+    ],
+)
+def test_a_path_into_a_hub_cache_names_its_repo(path: str, want: tuple[str, RepoKind] | None) -> None:
+    assert hub_id_from_cache_path(path) == want
+    assert hub_id_from(path) == want
 
 
 def figures() -> dict[str, Any]:

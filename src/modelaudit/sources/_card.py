@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import yaml
+from huggingface_hub.constants import REPO_ID_SEPARATOR
 
 from modelaudit.errors import InputError
 from modelaudit.gguf_kv import Cursor, GGUFFormatError, iter_kv
@@ -51,6 +52,7 @@ RELATIONS_DECLARABLE = {"adapter", "merge", "quantized", "finetune"}
 _FRONT_MATTER = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$))")
 _HUB_ID = re.compile(r"^(?!.*(--|\.\.))[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,95})?$")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_REVISION = re.compile(r"^[0-9a-f]{40}$")  # cache snapshot folders are named by commit
 _HUB_URL = re.compile(
     r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<datasets>datasets/)?(?P<id>[^/\s?#]+(?:/[^/\s?#]+)?)"
 )
@@ -162,8 +164,32 @@ def hub_id_from(value: str) -> tuple[str, RepoKind] | None:
         rest = value[len("datasets/") :]
         return (rest, RepoKind.DATASET) if _HUB_ID.match(rest.split("@", 1)[0]) else None
     if is_local_path(value):
-        return None
+        return hub_id_from_cache_path(value)
     return (value, RepoKind.MODEL) if _HUB_ID.match(value.split("@", 1)[0]) else None
+
+
+def hub_id_from_cache_path(value: str) -> tuple[str, RepoKind] | None:
+    """The Hub repo (``org/name@revision``) a path into a Hugging Face cache names, or None.
+
+    Training scripts often record the snapshot folder they loaded, e.g.
+    ``/home/me/.cache/huggingface/hub/models--deepseek-ai--deepseek-llm-7b-base/snapshots/7683fea...``.
+    huggingface_hub names those folders ``{type}s--{org}--{name}`` (``repo_folder_name``); Hub ids cannot
+    contain ``--``, so the folder name decodes to one repo, and the snapshot folder is its commit.
+    """
+    parts = [part for part in re.split(r"[\\/]", value) if part]
+    kinds = {"models": RepoKind.MODEL, "datasets": RepoKind.DATASET}
+    for i in range(len(parts) - 1, -1, -1):
+        pieces = parts[i].split(REPO_ID_SEPARATOR)
+        if len(pieces) not in (2, 3) or pieces[0] not in kinds:
+            continue
+        repo_id = "/".join(pieces[1:])
+        if not _HUB_ID.match(repo_id):
+            return None
+        rest = parts[i + 1 :]
+        if len(rest) >= 2 and rest[0] == "snapshots" and _REVISION.match(rest[1]):
+            repo_id += f"@{rest[1]}"
+        return repo_id, kinds[pieces[0]]
+    return None
 
 
 def is_local_path(value: str) -> bool:
