@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modelaudit.errors import InputError, RepoNotFoundError
 from modelaudit.licenses.assess import assess_record
@@ -239,6 +241,30 @@ SHA = "7683fea62db869066ddaff6a41d032262c490d4f"
 def test_a_path_into_a_hub_cache_names_its_repo(path: str, want: tuple[str, RepoKind] | None) -> None:
     assert hub_id_from_cache_path(path) == want
     assert hub_id_from(path) == want
+
+
+_NAME = st.from_regex(r"[A-Za-z0-9](?:[A-Za-z0-9_.]|-(?!-)){0,20}", fullmatch=True).filter(
+    lambda n: not n.endswith("-") and ".." not in n
+)
+
+
+@settings(max_examples=80, database=None, deadline=None)
+@given(org=_NAME, name=_NAME, sha=st.from_regex(r"[0-9a-f]{40}", fullmatch=True), prefix=st.text(max_size=30))
+def test_cache_paths_round_trip(org: str, name: str, sha: str, prefix: str) -> None:
+    prefix = prefix.replace("\\", "/")
+    path = f"/{prefix}/models--{org}--{name}/snapshots/{sha}"
+    found = hub_id_from_cache_path(path)
+    assert found is None or found == (f"{org}/{name}@{sha}", RepoKind.MODEL)
+    if "--" not in prefix and "models" not in prefix and "datasets" not in prefix:
+        assert found == (f"{org}/{name}@{sha}", RepoKind.MODEL)
+
+
+@settings(max_examples=150, database=None, deadline=None)
+@given(value=st.text(max_size=200))
+def test_path_helpers_take_any_text(value: str) -> None:
+    found = hub_id_from_cache_path(value)
+    assert found is None or "--" not in found[0]
+    assert isinstance(is_local_path(value), bool)
 
 
 def figures() -> dict[str, Any]:
