@@ -18,6 +18,7 @@ from modelaudit.licenses.identify import (
     Identification,
     identify_text,
 )
+from modelaudit.licenses.schema import DocumentKind
 
 FORMS = ["original", *VARIANTS]
 NEAR_TWINS = [
@@ -112,6 +113,10 @@ def test_empty_and_tiny_texts() -> None:
     assert identify_text("").id is None
     declared = identify_text("Apache-2.0\n")
     assert declared.id == "Apache-2.0" and declared.method == "declared" and declared.confidence < 1
+    choice = identify_text("Apache-2.0 OR MIT\n")
+    assert choice.method == "declared" and sorted(choice.licenses) == ["Apache-2.0", "MIT"]
+    # a license URL alone, or the Apache notice, is an SPDX match
+    assert identify_text("https://www.apache.org/licenses/LICENSE-2.0\n").id == "Apache-2.0"
     assert identify_text("hello world\n").id is None
 
 
@@ -181,3 +186,27 @@ def test_a_license_built_from_a_known_one_is_only_a_candidate(corpus: Path) -> N
     assert result.id is None and result.candidate == "bigscience-openrail-m"
     assert MIN_CONTAINMENT < result.candidate_score < FINGERPRINT_MIN
     assert f"{FINGERPRINT_MIN:.0%} are needed" in result.evidence[0]
+
+
+LICENSE_AND_POLICY = [
+    ("llama2.txt", "llama2-acceptable-use-policy.txt"),
+    ("llama3.1.txt", "llama3.1-acceptable-use-policy.txt"),
+    ("llama3.2.txt", "llama3.2-acceptable-use-policy.txt"),
+    ("llama3.3.txt", "llama3.3-acceptable-use-policy.txt"),
+    ("llama4.txt", "llama4-acceptable-use-policy.txt"),
+    ("gemma.txt", "gemma-prohibited-use-policy.txt"),
+]
+
+
+@pytest.mark.parametrize(("lic", "policy"), LICENSE_AND_POLICY, ids=lambda x: x)
+@pytest.mark.parametrize("which", ["original", "reflow", "markdown"])
+def test_license_with_its_use_policy_appended_is_the_license(
+    corpus: Path, lic: str, policy: str, which: str
+) -> None:
+    """LICENSE files (and the Hub's gated prompts) often hold the agreement followed by its use policy."""
+    combined = text_of(lic) + "\n\n" + text_of(policy)
+    text = combined if which == "original" else VARIANTS[which](combined)
+    result = identify_text(text)
+    assert (result.id, result.document) == (expected()[lic][0], DocumentKind.LICENSE), result.evidence
+    assert result.method == "fingerprint" and result.confidence >= 0.9
+    assert "+" in result.evidence[0]  # matched against the license and its policy together

@@ -8,7 +8,8 @@ How it works
    copyright holder do not change the result.
 2. Every run of :data:`SHINGLE` consecutive words is hashed (CRC-32). The reference texts of the corpus
    were reduced the same way by ``scripts/build_license_recognition.py`` into ``license_db/_recognition.json``
-   (hashes only; the package never reads the corpus).
+   (hashes only; the package never reads the corpus). A license that has a use policy is also compared as
+   the two texts together, since LICENSE files often hold the agreement with its policy appended.
 3. *Containment*: the share of the file's shingles found in a reference text. The best reference must
    reach :data:`MIN_CONTAINMENT` to be compared, and :data:`FINGERPRINT_MIN` to be named (between the two it
    is only the best candidate: a modified copy, or another license built from the same wording); below
@@ -169,10 +170,24 @@ def _references_from(data: dict[str, Any]) -> tuple[_Reference, ...]:
         return ()
     if data.get("format") != RECOGNITION_FORMAT or data.get("shingle") != SHINGLE:
         return ()
-    return tuple(
+    refs = [
         _Reference(d["id"], DocumentKind(d["document"]), d["file"], decode_hashes(d["hashes"]))
         for d in data.get("documents", [])
-    )
+    ]
+    # a license with its use policy appended (as many LICENSE files and the Hub's gated prompts hold them)
+    # is one more reference: the union of the two texts, so neither half alone has to carry the file
+    combined = []
+    for lic in refs:
+        if lic.document is not DocumentKind.LICENSE:
+            continue
+        for pol in refs:
+            if pol.id == lic.id and pol.document is DocumentKind.USE_POLICY:
+                combined.append(
+                    _Reference(
+                        lic.id, DocumentKind.LICENSE, f"{lic.file} + {pol.file}", lic.hashes | pol.hashes
+                    )
+                )
+    return (*refs, *combined)
 
 
 def _title_matches(db: LicenseDB, joined: str) -> list[tuple[str, str]]:
@@ -222,6 +237,7 @@ def _by_declaration(text: str) -> Identification | None:
         document=DocumentKind.LICENSE,
         confidence=round(n.confidence * 0.9, 3),
         method="declared",
+        licenses=list(n.ids) or [n.id],
         evidence=[f"the file only names a license: {line!r} ({n.method})"],
     )
 
@@ -396,12 +412,14 @@ def _identify_own(text: str, db: LicenseDB) -> Identification:
         own = by_ref[(c.id, c.document, c.reference)]
         others: set[int] = set()
         for o in pool:
-            if o is not c:
+            if o.id != c.id:  # a license's own texts (alone, with its policy) are no rivals of each other
                 others |= by_ref[(o.id, o.document, o.reference)]
         ranked.append(c.model_copy(update={"distinguishing": len((q & own) - others)}))
-    ranked.sort(key=lambda c: (-c.distinguishing, -c.containment, c.id))
+    # the smallest reference that explains the text wins among a license's own (higher coverage)
+    ranked.sort(key=lambda c: (-c.distinguishing, -c.containment, -c.coverage, c.id))
     win = ranked[0]
-    tie = len(ranked) > 1 and ranked[1].distinguishing == win.distinguishing and ranked[1].id != win.id
+    rival = next((c for c in ranked[1:] if c.id != win.id), None)
+    tie = rival is not None and rival.distinguishing == win.distinguishing
     conf = win.containment * (0.85 + 0.15 * min(1.0, win.coverage / 0.5))
     if tie:
         conf /= 2
@@ -411,12 +429,14 @@ def _identify_own(text: str, db: LicenseDB) -> Identification:
         f"{win.containment:.0%} of the text's {SHINGLE}-word shingles occur in the reference text {win.reference}"
         f" ({win.coverage:.0%} of the reference is present)"
     ]
-    if len(ranked) > 1:
-        rivals = ", ".join(f"{c.id}/{c.document.value}" for c in ranked[1:])
+    twins = [c for c in ranked[1:] if c.id != win.id]
+    if twins:
+        rivals = ", ".join(dict.fromkeys(f"{c.id}/{c.document.value}" for c in twins))
         evidence.append(
             f"{win.distinguishing} shingles occur only in {win.id} among the near-twins ({rivals})"
-            + ("; it cannot be told apart from " + ranked[1].id if tie else "")
+            + (f"; it cannot be told apart from {rival.id}" if tie and rival else "")
         )
+    alternatives = twins + [c for c in scored if c not in pool and c.id != win.id][:2]
     if rec:
         evidence += [f"title line: {t!r}" for t in rec.recognition.titles if phrase_in(t, joined)]
         evidence += [f"distinctive phrase: {t!r}" for t in rec.recognition.phrases if phrase_in(t, joined)]
@@ -432,7 +452,7 @@ def _identify_own(text: str, db: LicenseDB) -> Identification:
                 f" text, {FINGERPRINT_MIN:.0%} are needed to name it (a modified copy, or another license)",
                 *evidence,
             ],
-            alternatives=ranked[1:] + [c for c in scored if c not in pool][:2],
+            alternatives=alternatives,
         )
     return Identification(
         id=win.id,
@@ -441,7 +461,7 @@ def _identify_own(text: str, db: LicenseDB) -> Identification:
         confidence=round(min(1.0, conf), 3),
         method="fingerprint",
         evidence=evidence,
-        alternatives=[c for c in ranked[1:]] + [c for c in scored if c not in pool][:2],
+        alternatives=alternatives,
     )
 
 
