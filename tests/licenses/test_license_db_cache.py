@@ -77,5 +77,5 @@ def test_an_unwritable_cache_only_costs_time(fresh: Path, tmp_path: Path, monkey
 
 def test_a_bad_record_is_still_an_error_naming_the_file(fresh: Path) -> None:
     (fresh / "broken.yaml").write_text("id: [unclosed\n")
-    with pytest.raises(ConfigError, match="broken.yaml"):
+    with pytest.raises(ConfigError, match=r"broken\.yaml"):
         db.load_db()
