@@ -215,14 +215,16 @@ def _fuzzy(value: str, k: str, db: LicenseDB, idx: _Index) -> NormalizedLicense 
     )
 
 
-def _render(parts: list[str]) -> str:
+def _render(parts: list[str]) -> str | None:
+    """The expression as license-expression writes it, or None when it does not parse (malformed)."""
     from license_expression import ExpressionError, get_spdx_licensing
 
     text = " ".join(parts).replace("( ", "(").replace(" )", ")")
     try:
-        return str(get_spdx_licensing().parse(text, validate=False))
+        parsed = get_spdx_licensing().parse(text, validate=False)
     except ExpressionError:
-        return text
+        return None
+    return None if parsed is None else str(parsed)
 
 
 def _expression(value: str, db: LicenseDB, idx: _Index) -> NormalizedLicense | None:
@@ -272,6 +274,8 @@ def _expression(value: str, db: LicenseDB, idx: _Index) -> NormalizedLicense | N
         return None
     worst = max(methods, key=lambda m: _RANK[m])
     rendered = _render(out)
+    if rendered is None:
+        return _unknown(value, "malformed SPDX expression (unbalanced parentheses or operators)")
     return NormalizedLicense(
         value=value,
         id=rendered,

@@ -1,6 +1,6 @@
 """What the license rules read: each node's license terms (license_db records) and its upstream paths.
 
-A node's assessed license id may be a single id or an SPDX-style expression. ``AND`` binds every part,
+A node's assessed license id may be a single id or an SPDX expression (parsed by license-expression). ``AND`` binds every part,
 so the terms are all of them; ``OR`` lets the licensee choose, so the terms are the least burdensome
 alternative whose facts we know. Anything not in license_db leaves the terms incomplete, and the rules
 stay silent on it (the license stage already reports unknown and missing licenses).
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from modelaudit.licenses.db import load_db
 from modelaudit.licenses.schema import LicenseRecord, ShareAlike
@@ -27,69 +28,40 @@ from modelaudit.models import (
 from modelaudit.policy.model import Policy
 from modelaudit.policy.rules.base import RuleContext
 
-_TOKEN = re.compile(r"\(|\)|[^\s()]+")
-_OPERATORS = {"AND", "OR", "WITH"}
+_OPERATOR = re.compile(r"\s(AND|OR|WITH)\s|[()]", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------------------------- expressions
 
 
-@dataclass
-class _Parser:
-    tokens: list[str]
-    pos: int = 0
+@cache
+def expression_alternatives(license_id: str) -> tuple[tuple[str, ...], ...] | None:
+    """``"MIT OR (Apache-2.0 AND CC-BY-4.0)"`` → ``(("MIT",), ("Apache-2.0", "CC-BY-4.0"))``; None when malformed.
 
-    def peek(self) -> str | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+    Parsed by license-expression and put in disjunctive normal form (each alternative: licenses that all
+    apply). An exception (``WITH``) only adds permissions, so it is dropped; ``GPL-2.0+`` counts as
+    ``GPL-2.0``. Parsed once per distinct expression.
+    """
+    text = license_id.strip()
+    if not _OPERATOR.search(f" {text} "):
+        return ((text,),)
+    from license_expression import ExpressionError, Licensing
 
-    def take(self) -> str:
-        tok = self.tokens[self.pos]
-        self.pos += 1
-        return tok
-
-    def expr(self) -> list[list[str]]:
-        """Disjunctive normal form: a list of alternatives, each a list of license ids that all apply."""
-        alternatives = self.conj()
-        while (tok := self.peek()) is not None and tok.upper() == "OR":
-            self.take()
-            alternatives = alternatives + self.conj()
-        return alternatives
-
-    def conj(self) -> list[list[str]]:
-        alternatives = self.atom()
-        while (tok := self.peek()) is not None and tok.upper() == "AND":
-            self.take()
-            right = self.atom()
-            alternatives = [a + b for a in alternatives for b in right]
-        return alternatives
-
-    def atom(self) -> list[list[str]]:
-        tok = self.peek()
-        if tok is None:
-            return [[]]
-        if tok == "(":
-            self.take()
-            inner = self.expr()
-            if self.peek() == ")":
-                self.take()
-            return inner
-        if tok == ")" or tok.upper() in _OPERATORS:
-            self.take()
-            return [[]]
-        self.take()
-        if (nxt := self.peek()) is not None and nxt.upper() == "WITH":  # an exception only adds permissions
-            self.take()
-            if self.peek() is not None:
-                self.take()
-        return [[tok.removesuffix("+")]] if tok.endswith("+") else [[tok]]
-
-
-def expression_alternatives(license_id: str) -> list[list[str]]:
-    """``"MIT OR (Apache-2.0 AND CC-BY-4.0)"`` → ``[["MIT"], ["Apache-2.0", "CC-BY-4.0"]]``."""
-    tokens = _TOKEN.findall(license_id)
-    if not any(t.upper() in _OPERATORS for t in tokens):
-        return [[license_id.strip()]]
-    return [alt for alt in _Parser(tokens).expr() if alt] or [[license_id.strip()]]
+    licensing = Licensing()
+    try:
+        parsed = licensing.parse(text)
+    except ExpressionError:
+        return None
+    if parsed is None:
+        return None
+    dnf = licensing.dnf(parsed)
+    alternatives = dnf.args if isinstance(dnf, licensing.OR) else (dnf,)
+    out: list[tuple[str, ...]] = []
+    for alt in alternatives:
+        symbols = alt.args if isinstance(alt, licensing.AND) else (alt,)
+        keys = [str(getattr(sym, "license_symbol", sym).key).removesuffix("+") for sym in symbols]
+        out.append(tuple(keys))
+    return tuple(out)
 
 
 def burden(rec: LicenseRecord) -> int:
@@ -174,8 +146,11 @@ def _terms_of(key: str, ctx: RuleContext) -> Terms:
     exact = db.get(info.id)
     if exact is not None:
         return Terms(key=key, info=info, records=(exact,))
+    alternatives = expression_alternatives(info.id)
+    if alternatives is None:  # malformed: the license stage reports it; the rules cannot judge it
+        return Terms(key=key, info=info, unknown_parts=(info.id,))
     choices: list[tuple[int, int, tuple[LicenseRecord, ...], tuple[str, ...]]] = []
-    for alt in expression_alternatives(info.id):
+    for alt in alternatives:
         recs = tuple(r for r in (db.get(p) for p in alt) if r is not None)
         unknown = tuple(p for p in alt if db.get(p) is None)
         # prefer fully known alternatives, then the lightest burden
