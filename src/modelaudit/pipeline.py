@@ -241,9 +241,18 @@ def build_nodes(
 
 
 def scan(
-    target: str, options: ScanOptions | None = None, progress: Progress | None = None, **overrides: Any
+    target: str,
+    options: ScanOptions | None = None,
+    progress: Progress | None = None,
+    *,
+    sources: SourceSet | None = None,
+    **overrides: Any,
 ) -> ScanReport:
-    """Audit ``target`` and return the report. Raises ``ModelAuditError`` for bad input and unreadable targets."""
+    """Audit ``target`` and return the report. Raises ``ModelAuditError`` for bad input and unreadable targets.
+
+    ``sources`` (optional) replaces the ``SourceSet`` built from the options, so that many scans can share
+    one (``modelaudit fleet`` shares fetched records and in-flight requests across a whole fleet).
+    """
     base = options or ScanOptions()
     # validate overrides like flags (so scan(..., verify="none") works and typos are refused)
     opts = ScanOptions.model_validate({**base.model_dump(), **overrides}) if overrides else base
@@ -252,7 +261,8 @@ def scan(
     waivers = load_waivers(opts.waivers) if opts.waivers else []  # bad files fail before any network work
     baseline = load_report(opts.baseline, what="baseline report") if opts.baseline else None
     ref = parse_target(target)
-    sources = open_sources(opts)
+    if sources is None:
+        sources = open_sources(opts)
 
     say(f"resolving {ref.display()}")
     root_record = sources.fetch(ref)

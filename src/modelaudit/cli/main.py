@@ -23,6 +23,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "diff_command",
         "Compare two JSON reports: new and resolved findings, license, lineage and file changes.",
     ),
+    "fleet": (
+        "modelaudit.cli.fleet",
+        "fleet_command",
+        "Audit every model of an inventory: shared crawl, SQLite store, dashboard, change report.",
+    ),
     "scan-changed": (
         "modelaudit.cli.precommit",
         "scan_changed_command",

@@ -92,6 +92,15 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class RepoState:
+    """Where a repo ref points now (``HubSource.current_state``): enough to tell whether it changed."""
+
+    commit: str
+    last_modified: str | None
+    gated: bool
+
+
+@dataclass(frozen=True)
 class _Resolved:
     commit: str
     files: dict[str, FileEntry]
@@ -299,6 +308,31 @@ class HubSource:
             lambda: getter(
                 ref.repo_id, revision=ref.revision, files_metadata=True, timeout=self._request_timeout()
             ),
+        )
+
+    def current_state(self, ref: RepoRef) -> RepoState:
+        """Commit, lastModified and gated status of ``ref`` in one light request (no file list, no card).
+
+        Used by ``modelaudit fleet scan`` to decide which models need a rescan; errors map like ``fetch``'s.
+        """
+        getter = self._api.dataset_info if ref.kind is RepoKind.DATASET else self._api.model_info
+        info = self._call(
+            ref,
+            lambda: getter(
+                ref.repo_id,
+                revision=ref.revision,
+                expand=["sha", "lastModified", "gated"],
+                timeout=self._request_timeout(),
+            ),
+        )
+        commit = info.sha
+        if not isinstance(commit, str) or not COMMIT_RE.match(commit):
+            raise NetworkError(ref.key, "the Hub answered without a commit sha")
+        modified = info.last_modified
+        return RepoState(
+            commit=commit,
+            last_modified=modified.isoformat() if modified is not None else None,
+            gated=bool(info.gated),
         )
 
     def resolve(self, ref: RepoRef) -> _Resolved:

@@ -1,0 +1,108 @@
+"""Which models of a fleet need a rescan: compare each stored lineage with where its repos point now.
+
+A model's stored result is still valid when the settings that judged it are unchanged and every Hub repo
+in its lineage (the model itself and each ancestor) still points at the commit, gated status and
+resolvability recorded in its report. Each distinct repo is asked once per run, with one light request
+(``HubSource.current_state``: commit, lastModified, gated), however many models share it; refs pinned to
+a 40-hex commit are immutable and not asked at all.
+
+Whatever cannot be checked (local folders, offline runs, a failed request) counts as changed: a result is
+only reused when it is known to be current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+from modelaudit.errors import GatedRepoError, ModelAuditError, RepoNotFoundError, RevisionNotFoundError
+from modelaudit.fleet.store import RepoStateRow
+from modelaudit.lineage.cache import is_commit
+from modelaudit.models import Node, RepoKind, RepoRef, ScanReport, SourceKind
+from modelaudit.sources import SourceSet
+from modelaudit.targets import valid_repo_id
+
+GONE = "not-found"
+GATED = "gated"
+
+
+def node_ref(node: Node) -> RepoRef | None:
+    """The Hub ref behind a report node, or None when it is not a Hub repo (folders, unparseable ids)."""
+    if node.source in (SourceKind.LOCAL, SourceKind.CACHE):
+        return None
+    if not node.resolved and (node.unresolved_reason or "").startswith(("not followed", "'")):
+        return None  # never looked up (depth limit) or not a Hub id at all
+    return ref_from_id(node.id)
+
+
+def ref_from_id(node_id: str) -> RepoRef | None:
+    """``org/name``, ``org/name@rev`` or ``datasets/org/name[@rev]`` as a ref; None for anything else."""
+    ident, kind = node_id, RepoKind.MODEL
+    if ident.startswith("datasets/"):
+        ident, kind = ident[len("datasets/") :], RepoKind.DATASET
+    revision: str | None = None
+    if "@" in ident:
+        ident, revision = ident.split("@", 1)
+    if not valid_repo_id(ident):
+        return None
+    return RepoRef(repo_id=ident, kind=kind, revision=revision or None)
+
+
+def check_repos(sources: SourceSet, refs: Iterable[RepoRef], *, workers: int = 8) -> dict[str, RepoStateRow]:
+    """Current state of each ref (key: ``RepoRef.key``), one request each, ``workers`` at a time."""
+    from modelaudit.sources.hub import HubSource
+
+    hub = sources.get(SourceKind.HUB)
+    assert isinstance(hub, HubSource)
+    todo = sorted({r.key: r for r in refs}.items())
+
+    def one(ref: RepoRef) -> RepoStateRow:
+        try:
+            state = hub.current_state(ref)
+        except (RepoNotFoundError, RevisionNotFoundError):
+            return RepoStateRow(repo=ref.key, status=GONE)
+        except GatedRepoError:
+            return RepoStateRow(repo=ref.key, gated=True, status=GATED)
+        except ModelAuditError as exc:
+            return RepoStateRow(repo=ref.key, status=f"unchecked: {exc.message}"[:300])
+        return RepoStateRow(
+            repo=ref.key, commit_sha=state.commit, last_modified=state.last_modified, gated=state.gated
+        )
+
+    if not todo:
+        return {}
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="modelaudit-fleet-check") as pool:
+        rows = list(pool.map(one, [r for _, r in todo]))
+    return {row.repo: row for row in rows}
+
+
+def refs_to_check(report: ScanReport) -> list[RepoRef] | None:
+    """The Hub refs a stored report depends on that can move; None when the report cannot be checked."""
+    if report.target.source is not SourceKind.HUB:
+        return None
+    out: list[RepoRef] = []
+    for node in report.nodes:
+        if node.source in (SourceKind.LOCAL, SourceKind.CACHE):
+            return None  # read from disk: no cheap way to know it is unchanged
+        ref = node_ref(node)
+        if ref is not None and not is_commit(ref.revision):
+            out.append(ref)
+    return out
+
+
+def changed_nodes(report: ScanReport, states: dict[str, RepoStateRow]) -> list[str]:
+    """Node ids of ``report`` whose repo moved, changed gating, vanished or came back (empty: still current)."""
+    out: list[str] = []
+    for node in report.nodes:
+        ref = node_ref(node)
+        if ref is None or is_commit(ref.revision):
+            continue
+        state = states.get(ref.key)
+        if state is None:
+            out.append(node.id)
+        elif node.resolved:
+            if state.status != "ok" or state.commit_sha != node.revision or bool(state.gated) != node.gated:
+                out.append(node.id)
+        elif state.status == "ok" or state.status.startswith("unchecked"):
+            out.append(node.id)  # it resolves again, or we cannot tell
+    return out

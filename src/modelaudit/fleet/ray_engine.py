@@ -1,0 +1,125 @@
+"""The Ray engine: each model scan is a Ray task, on a local Ray instance or an existing cluster.
+
+Needs the ``[ray]`` extra (``pip install "modelaudit-provenance[ray]"``). With ``ray_address`` the run
+joins that cluster (``ray.init(address=...)``); otherwise it starts a local instance with ``workers`` CPUs,
+no dashboard and a small object store, and stops it afterwards.
+
+Every task runs :func:`modelaudit.fleet.runner.scan_entry`, the same function the local engine runs, in the
+driver's working directory and with the driver's Hugging Face / modelaudit environment (``runtime_env``),
+so reports are the same bytes whichever engine produced them. Within one worker process the tasks share a
+:class:`~modelaudit.fleet.shared.SharedSources`; across processes they share the on-disk metadata cache.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from modelaudit.errors import UsageError
+
+if TYPE_CHECKING:
+    from modelaudit.fleet.inventory import FleetEntry
+    from modelaudit.fleet.runner import FleetOptions
+    from modelaudit.models import RepoRef
+    from modelaudit.pipeline import ScanOptions
+
+# the environment a scan reads; passed to every task so a worker sees what the driver sees
+ENV_PREFIXES = ("HF_", "MODELAUDIT_", "HUGGINGFACE_")
+ENV_NAMES = ("SOURCE_DATE_EPOCH", "NO_PROXY", "no_proxy", "TRANSFORMERS_OFFLINE")
+LOCAL_OBJECT_STORE_BYTES = 128 * 1024 * 1024
+
+Todo = tuple["FleetEntry", "ScanOptions", str, list[str]]
+Result = tuple[str, str | None, str | None]
+
+_worker_sources: dict[str, Any] = {}  # per worker process: options JSON → SharedSources
+
+
+def import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise UsageError(
+            "--engine ray needs Ray, which is not installed",
+            hint='pip install "modelaudit-provenance[ray]"',
+        ) from None
+    return ray
+
+
+def driver_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIXES) or k in ENV_NAMES}
+
+
+def _scan_task(spec: str, options_json: str, refresh_json: str, cwd: str) -> Result:
+    """Body of a Ray task (runs in a worker process)."""
+    from pydantic import TypeAdapter
+
+    from modelaudit.fleet.runner import open_shared, scan_entry
+    from modelaudit.models import RepoRef
+    from modelaudit.pipeline import ScanOptions
+
+    if os.getcwd() != cwd:
+        os.chdir(cwd)  # node ids of folders are relative to the working directory, as on the driver
+    _sync_hub_constants()
+    options = ScanOptions.model_validate_json(options_json)
+    key = options_json + refresh_json + os.environ.get("HF_ENDPOINT", "")
+    shared = _worker_sources.get(key)
+    if shared is None:
+        refresh = TypeAdapter(list[RepoRef]).validate_json(refresh_json)
+        shared = _worker_sources[key] = open_shared(options, refresh)
+    return scan_entry(spec, options, shared)
+
+
+def _sync_hub_constants() -> None:
+    """huggingface_hub reads its settings once, at import: make them follow this task's environment."""
+    from huggingface_hub import constants
+
+    endpoint = os.environ.get("HF_ENDPOINT")
+    if endpoint:
+        constants.ENDPOINT = endpoint.rstrip("/")
+        constants.HUGGINGFACE_CO_URL_TEMPLATE = (
+            constants.ENDPOINT + "/{repo_id}/resolve/{revision}/{filename}"
+        )
+    cache = os.environ.get("HF_HUB_CACHE")
+    if cache:
+        constants.HF_HUB_CACHE = cache
+    constants.HF_HUB_OFFLINE = os.environ.get("HF_HUB_OFFLINE", "").upper() in {"1", "ON", "YES", "TRUE"}
+
+
+def scan_on_ray(
+    todo: list[Todo], options: FleetOptions, refresh: list[RepoRef]
+) -> Iterator[tuple[Todo, Result]]:
+    """Scan every entry of ``todo`` as a Ray task; yields results as tasks finish."""
+    import json
+
+    ray = import_ray()
+    started_here = False
+    if not ray.is_initialized():
+        if options.ray_address:
+            ray.init(address=options.ray_address, include_dashboard=False, log_to_driver=False)
+        else:
+            ray.init(
+                num_cpus=options.workers,
+                object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+                include_dashboard=False,
+                log_to_driver=False,
+            )
+        started_here = True
+    try:
+        task = ray.remote(num_cpus=1, max_retries=1)(_scan_task).options(
+            runtime_env={"env_vars": driver_env()}
+        )
+        refresh_json = json.dumps([r.model_dump(mode="json") for r in refresh])
+        cwd = os.getcwd()
+        pending = {
+            task.remote(entry.spec, opts.model_dump_json(), refresh_json, cwd): (entry, opts, digest, moved)
+            for entry, opts, digest, moved in todo
+        }
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            for ref in ready:
+                item = pending.pop(ref)
+                yield item, tuple(ray.get(ref))
+    finally:
+        if started_here:
+            ray.shutdown()

@@ -1,0 +1,132 @@
+"""`modelaudit fleet scan` on the fake Hub: one shared crawl, per-model reports, store, incremental re-runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from _fleet_support import add_fleet, info_requests, model, write_inventory
+
+import modelaudit
+from cli_run import run_cli
+from fakehub import FakeHub
+from modelaudit.fleet.inventory import load_inventory
+from modelaudit.fleet.runner import FleetOptions, run_fleet
+from modelaudit.fleet.store import open_store
+from modelaudit.pipeline import ScanOptions
+
+
+@pytest.fixture(autouse=True)
+def fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+
+
+def test_shared_crawl_fetches_each_repo_once_and_reports_match_single_scans(
+    fakehub: FakeHub, tmp_path: Path
+) -> None:
+    ids = add_fleet(fakehub, 6)
+    inv = load_inventory(write_inventory(tmp_path, ids))
+    with open_store(tmp_path / "fleet.db") as store:
+        run = run_fleet(inv, FleetOptions(workers=4), store)
+    per_repo = info_requests(fakehub)
+    # 6 fine-tunes + 3 shared bases, each asked exactly once although every base has two children
+    assert per_repo == {**{i: 1 for i in ids}, "base/apache-base": 1, "base/mit-base": 1, "base/nc-base": 1}
+    assert len(fakehub.requests) <= 2 * 9
+    assert [o.entry.spec for o in run.outcomes] == ids
+    assert all(o.rescanned for o in run.outcomes)
+    # a fleet's report is the report `modelaudit scan` gives for the same model
+    for outcome in run.outcomes:
+        single = modelaudit.scan(outcome.entry.target, ScanOptions())
+        assert outcome.report == single.model_dump_json(indent=2) + "\n"
+    verdicts = {o.entry.spec: o.verdict for o in run.outcomes}
+    assert verdicts["team/ft-0"] == "pass"
+    assert run.fetched_repos == 9
+
+
+def test_second_run_rescans_nothing_and_only_checks_each_repo_once(fakehub: FakeHub, tmp_path: Path) -> None:
+    ids = add_fleet(fakehub, 6)
+    inv = load_inventory(write_inventory(tmp_path, ids))
+    with open_store(tmp_path / "fleet.db") as store:
+        first = run_fleet(inv, FleetOptions(), store)
+        fakehub.clear_log()
+        second = run_fleet(inv, FleetOptions(), store)
+        assert store.run_ids() == [1, 2]
+    assert [o.rescanned for o in second.outcomes] == [False] * 6
+    assert [o.report for o in second.outcomes] == [o.report for o in first.outcomes]
+    # one light request per distinct repo (6 models + 3 bases), nothing else
+    assert info_requests(fakehub) == {r: 1 for r in [*ids, "base/apache-base", "base/mit-base", "base/nc-base"]}
+    assert all(r.query.get("expand") for r in fakehub.requests)
+    assert len(fakehub.requests) == 9
+
+
+def test_an_upstream_relicense_rescans_only_its_descendants_and_diff_names_the_cause(
+    fakehub: FakeHub, tmp_path: Path
+) -> None:
+    ids = add_fleet(fakehub, 6)
+    inventory = write_inventory(tmp_path, ids, policy="commercial")
+    db = str(tmp_path / "fleet.db")
+    out = str(tmp_path / "out")
+    code, _stdout, _err = run_cli("fleet", "scan", str(inventory), "--db", db, "-o", out, "-q")
+    assert code == 1  # the non-commercial ones fail the commercial policy
+    # the apache base is re-licensed upstream as non-commercial
+    fakehub.add_repo("base/apache-base", model({"license": "cc-by-nc-4.0"}))
+    code, stdout, _err = run_cli("fleet", "scan", str(inventory), "--db", db, "-o", out, "-q", "--json")
+    assert code == 1
+    summary = json.loads(stdout)
+    rescanned = sorted(m["entry"] for m in summary["models"] if m["rescanned"])
+    assert rescanned == ["team/ft-0", "team/ft-3"]
+    assert summary["totals"]["rescanned"] == 2
+    code, stdout, _err = run_cli("fleet", "diff", "--db", db)
+    assert code == 1, stdout
+    assert "WORSE team/ft-0: pass → fail" in stdout
+    assert "upstream license changed: base/apache-base: Apache-2.0 → CC-BY-NC-4.0" in stdout
+    code, stdout, _err = run_cli("fleet", "diff", "--db", db, "--json")
+    changes = json.loads(stdout)["changes"]
+    assert sorted(c["entry"] for c in changes) == ["team/ft-0", "team/ft-3"]
+    # the store answers the compliance questions
+    code, stdout, _err = run_cli("fleet", "query", "noncommercial", "--db", db, "--json")
+    assert code == 0
+    rows = json.loads(stdout)
+    # the re-licensed apache line and the nc line; the mit line stays clean
+    assert sorted({r["entry"] for r in rows}) == ["team/ft-0", "team/ft-2", "team/ft-3", "team/ft-5"]
+    code, stdout, _err = run_cli("fleet", "query", "depends-on", "base/mit-base", "--db", db)
+    assert code == 0
+    assert [line.split("\t")[0] for line in stdout.splitlines()[1:]] == ["team/ft-1", "team/ft-4"]
+    assert (Path(out) / "dashboard.html").is_file()
+    assert (Path(out) / "models" / "team__ft-0.html").is_file()
+    assert (Path(out) / "models" / "team__ft-0.json").is_file()
+
+
+def test_a_base_that_disappears_or_becomes_gated_is_a_change_with_its_cause(
+    fakehub: FakeHub, tmp_path: Path
+) -> None:
+    ids = add_fleet(fakehub, 3)
+    inventory = write_inventory(tmp_path, ids)
+    db = str(tmp_path / "fleet.db")
+    out = str(tmp_path / "out")
+    assert run_cli("fleet", "scan", str(inventory), "--db", db, "-o", out, "-q")[0] == 0
+    fakehub.inject(route="info", repo="base/mit-base", status=404, error_code="RepoNotFound", times=None)
+    fakehub.repo("base/nc-base").gated = "manual"
+    code, stdout, _err = run_cli("fleet", "scan", str(inventory), "--db", db, "-o", out, "-q", "--json")
+    rescanned = sorted(m["entry"] for m in json.loads(stdout)["models"] if m["rescanned"])
+    assert rescanned == ["team/ft-1", "team/ft-2"]
+    code, stdout, _err = run_cli("fleet", "diff", "--db", db)
+    assert code == 0, stdout  # listed with causes, but under the default policy no verdict got worse
+    assert "team/ft-1: pass → pass" in stdout and "WORSE" not in stdout
+    assert "base/mit-base disappeared: base/mit-base: not found" in stdout
+    assert "new finding: lineage-unresolved on base/mit-base (warning)" in stdout
+    assert "base/nc-base became gated" in stdout
+
+
+def test_a_model_that_cannot_be_audited_exits_2_and_the_rest_is_still_reported(
+    fakehub: FakeHub, tmp_path: Path
+) -> None:
+    ids = add_fleet(fakehub, 3)
+    inventory = write_inventory(tmp_path, [*ids, "team/missing"])
+    db = str(tmp_path / "fleet.db")
+    code, stdout, _err = run_cli("fleet", "scan", str(inventory), "--db", db, "-o", str(tmp_path / "o"), "-q")
+    assert code == 2
+    assert "ERROR team/missing" in stdout and "not found" in stdout.lower()
+    code, stdout, _err = run_cli("fleet", "query", "failing", "--db", db, "--json")
+    assert [r["entry"] for r in json.loads(stdout) if r["verdict"] == "error"] == ["team/missing"]
