@@ -29,6 +29,7 @@ API_KINDS = {"models": "model", "datasets": "dataset", "spaces": "space"}
 KIND_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
 TREE_PAGE_SIZE = 1000
 TREE_PAGE_SIZE_EXPAND = 50
+LIST_PAGE_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class LoggedRequest:
     raw_path: str  # URL path as sent
     query: dict[str, list[str]]
     headers: dict[str, str]
-    route: str  # info | tree | paths-info | refs | resolve | cdn | discussions | discussion | comment
+    route: str  # info | list | tree | paths-info | refs | resolve | cdn | discussions | discussion | comment
     #             | comment-edit | whoami | unknown
     repo_id: str | None
     file: str | None
@@ -273,6 +274,7 @@ class FakeHub:
         self._faults: list[Fault] = []
         self.latency = 0.0  # seconds slept before answering every request
         self.tree_page_size = TREE_PAGE_SIZE
+        self.list_page_size = LIST_PAGE_SIZE  # repos per page of GET /api/models (list_models)
         # The real Hub answers anonymous callers 401 (no X-Error-Code) for missing *and* private repos;
         # huggingface_hub maps that to RepositoryNotFoundError only for https endpoints, so by default
         # the fake answers 404 RepoNotFound to everyone. Set True to get the Hub's anonymous 401.
@@ -360,6 +362,11 @@ class FakeHub:
                 if f.lfs:
                     self._blobs[f.sha256] = f.data
         return repo
+
+    def remove_repo(self, repo_id: str, kind: str = "model") -> None:
+        """Delete a repo: from now on every route answers 404 RepoNotFound and listings omit it."""
+        with self._lock:
+            del self._repos[(kind, repo_id)]
 
     def repo(self, repo_id: str, kind: str = "model") -> FakeRepo:
         return self._repos[(kind, repo_id)]
@@ -604,6 +611,8 @@ class FakeHub:
         segs = [unquote(s) for s in raw_path.split("/")[1:]]
         if segs and segs[-1] == "":
             segs = segs[:-1]
+        if len(segs) == 2 and segs[0] == "api" and segs[1] in API_KINDS:
+            return Parsed("list", API_KINDS[segs[1]])
         if segs[:2] == ["api", "whoami-v2"]:
             return Parsed("whoami")
         if len(segs) >= 3 and segs[0] == "api" and segs[1] in API_KINDS:
@@ -665,6 +674,8 @@ class FakeHub:
             return self._cdn_answer(p, headers)
         if p.route == "unknown":
             return _error(404, None, "Sorry, we can't find the page you are looking for.")
+        if p.route == "list":
+            return self._list(p, query, headers)
         if p.route == "whoami":
             user = self._user(headers)
             if user is None:
@@ -722,6 +733,36 @@ class FakeHub:
             ]
             return _json_reply(200, out)
         return self._resolve(repo, commit, p, headers)
+
+    def _list(self, p: Parsed, query: dict[str, list[str]], headers: Mapping[str, str]) -> Reply:
+        """``GET /api/models?author=..&search=..&expand=..`` (``list_models``): infos in id order, paginated."""
+        author = query.get("author", [""])[0]
+        search = query.get("search", [""])[0]
+        expand = query.get("expand", []) + query.get("expand[]", [])
+        with self._lock:
+            repos = sorted(
+                (r for (kind, rid), r in self._repos.items() if kind == p.kind),
+                key=lambda r: r.repo_id,
+            )
+        out = []
+        for repo in repos:
+            if author and not repo.repo_id.startswith(author + "/"):
+                continue
+            if search and search not in repo.repo_id:
+                continue
+            if repo.private and not self._auth(repo, headers)[1]:
+                continue
+            commit = repo.resolve(None)
+            if commit is not None:
+                out.append(repo.info(commit, blobs=False, expand=expand or None))
+        cursor = int(query.get("cursor", ["0"])[0] or 0)
+        page = out[cursor : cursor + self.list_page_size]
+        hdrs: dict[str, str] = {}
+        if cursor + self.list_page_size < len(out):
+            params = [(k, v) for k, values in sorted(query.items()) if k != "cursor" for v in values]
+            params.append(("cursor", str(cursor + self.list_page_size)))
+            hdrs["Link"] = f'<{self.url}/api/{p.kind}s?{urlencode(params)}>; rel="next"'
+        return _json_reply(200, page, hdrs)
 
     def _tree(self, repo: FakeRepo, commit: Commit, p: Parsed, query: dict[str, list[str]]) -> Reply:
         prefix = (p.file or "").strip("/")

@@ -54,10 +54,27 @@ def test_second_run_rescans_nothing_and_only_checks_each_repo_once(fakehub: Fake
         assert store.run_ids() == [1, 2]
     assert [o.rescanned for o in second.outcomes] == [False] * 6
     assert [o.report for o in second.outcomes] == [o.report for o in first.outcomes]
-    # one light request per distinct repo (6 models + 3 bases), nothing else
-    assert info_requests(fakehub) == {r: 1 for r in [*ids, "base/apache-base", "base/mit-base", "base/nc-base"]}
-    assert all(r.query.get("expand") for r in fakehub.requests)
-    assert len(fakehub.requests) == 9
+    # the owners' listings answer for all 9 repos: one page for team/, one for base/, nothing else
+    assert sorted((r.route, r.query.get("author")) for r in fakehub.requests) == [
+        ("list", ["base"]),
+        ("list", ["team"]),
+    ]
+    assert all(r.query.get("expand") == ["sha", "lastModified", "gated"] for r in fakehub.requests)
+
+
+def test_repos_the_listing_cannot_answer_are_checked_one_by_one(fakehub: FakeHub, tmp_path: Path) -> None:
+    ids = add_fleet(fakehub, 3)
+    fakehub.add_repo("solo/model", model({"license": "mit", "base_model": "base/mit-base"}))
+    inv = load_inventory(write_inventory(tmp_path, [*ids, "solo/model"]))
+    fakehub.list_page_size = 2  # base/ needs two pages
+    with open_store(tmp_path / "fleet.db") as store:
+        run_fleet(inv, FleetOptions(), store)
+        fakehub.clear_log()
+        second = run_fleet(inv, FleetOptions(), store)
+    assert not any(o.rescanned for o in second.outcomes)
+    routes = sorted((r.route, r.repo_id or (r.query.get("author") or [""])[0]) for r in fakehub.requests)
+    # base/ listed over two pages, team/ in two; solo/ is the only repo of its owner: one info request
+    assert routes == [("info", "solo/model"), ("list", "base"), ("list", "base"), ("list", "team"), ("list", "team")]
 
 
 def test_an_upstream_relicense_rescans_only_its_descendants_and_diff_names_the_cause(
@@ -106,7 +123,7 @@ def test_a_base_that_disappears_or_becomes_gated_is_a_change_with_its_cause(
     db = str(tmp_path / "fleet.db")
     out = str(tmp_path / "out")
     assert run_cli("fleet", "scan", str(inventory), "--db", db, "-o", out, "-q")[0] == 0
-    fakehub.inject(route="info", repo="base/mit-base", status=404, error_code="RepoNotFound", times=None)
+    fakehub.remove_repo("base/mit-base")
     fakehub.repo("base/nc-base").gated = "manual"
     code, stdout, _err = run_cli("fleet", "scan", str(inventory), "--db", db, "-o", out, "-q", "--json")
     rescanned = sorted(m["entry"] for m in json.loads(stdout)["models"] if m["rescanned"])

@@ -335,6 +335,35 @@ class HubSource:
             gated=bool(info.gated),
         )
 
+    def author_states(
+        self, author: str, kind: RepoKind, wanted: set[str], *, max_items: int
+    ) -> dict[str, RepoState]:
+        """Default-branch states of ``wanted`` repos of ``author`` from the Hub's listing (``list_models`` /
+        ``list_datasets`` with ``expand``): one request per page of up to 1,000 repos instead of one per repo.
+
+        Stops as soon as every wanted repo was seen, or after ``max_items`` listed repos; repos not seen are
+        simply absent from the answer (the caller asks for them one by one).
+        """
+        lister: Callable[..., Any] = self._api.list_datasets if kind is RepoKind.DATASET else self._api.list_models
+        ref = RepoRef(repo_id=author, kind=kind)
+
+        def listing() -> dict[str, RepoState]:
+            found: dict[str, RepoState] = {}
+            for seen, info in enumerate(lister(author=author, expand=["sha", "lastModified", "gated"]), 1):
+                commit = getattr(info, "sha", None)
+                if info.id in wanted and isinstance(commit, str) and COMMIT_RE.match(commit):
+                    modified = info.last_modified
+                    found[info.id] = RepoState(
+                        commit=commit,
+                        last_modified=modified.isoformat() if modified is not None else None,
+                        gated=bool(info.gated),
+                    )
+                if len(found) == len(wanted) or seen >= max_items:
+                    break
+            return found
+
+        return self._call(ref, listing)
+
     def resolve(self, ref: RepoRef) -> _Resolved:
         """Commit sha and file list of ``ref`` (one info request, remembered for this source's lifetime)."""
         key = (ref.kind.value, ref.repo_id, ref.revision or "")

@@ -1,0 +1,69 @@
+"""The Ray engine on a real local Ray instance (no mocks): the same report bytes as the local engine.
+
+Skipped only when Ray is not installed *and* ``CI`` is unset; in CI (``pip install -e ".[dev]"`` brings
+Ray) a missing Ray is a failure. One Ray start for the module, kept small: 2 CPUs, no dashboard.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+import pytest
+from _fleet_support import add_fleet, write_inventory
+
+from fakehub import FakeHub
+from modelaudit.fleet.inventory import load_inventory
+from modelaudit.fleet.runner import FleetOptions, run_fleet
+from modelaudit.fleet.store import open_store
+from modelaudit.pipeline import ScanOptions
+
+if importlib.util.find_spec("ray") is None:
+    if os.environ.get("CI"):
+        pytest.fail("ray is required in CI (it is in the [dev] extra)", pytrace=False)
+    pytest.skip("ray not installed (pip install -e '.[ray]'); CI runs these tests", allow_module_level=True)
+
+
+def local_model(folder: Path, name: str, base: str, size: int) -> Path:
+    path = folder / name
+    path.mkdir()
+    (path / "README.md").write_text(
+        f"---\nlicense: apache-2.0\nbase_model: {base}\n---\nA local fine-tune.\n", encoding="utf-8"
+    )
+    (path / "config.json").write_text(json.dumps({"model_type": "llama"}), encoding="utf-8")
+    (path / "weights.bin").write_bytes(os.urandom(size))  # hashed in --verify full, scanned as pickle
+    return path
+
+
+@pytest.mark.slow
+def test_ray_engine_gives_the_local_engines_bytes(
+    fakehub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ray
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.chdir(tmp_path)
+    ids = add_fleet(fakehub, 4)
+    local_model(tmp_path, "local-a", "base/apache-base", 3 * 1024 * 1024)
+    local_model(tmp_path, "local-b", "base/nc-base", 1024 * 1024)
+    inv = load_inventory(write_inventory(tmp_path, [*ids, "local-a", "local-b", "team/missing"]))
+    scan = ScanOptions(verify="full")
+
+    with open_store(tmp_path / "local.db") as store:
+        local = run_fleet(inv, FleetOptions(engine="local", workers=2, scan=scan), store)
+    assert not ray.is_initialized()
+    with open_store(tmp_path / "ray.db") as store:
+        remote = run_fleet(inv, FleetOptions(engine="ray", workers=2, scan=scan), store)
+        assert store.models(remote.run_id)["team/ft-0"].verdict == "pass"
+    assert not ray.is_initialized()  # a local instance started for the run is stopped after it
+
+    assert [o.entry.spec for o in remote.outcomes] == [o.entry.spec for o in local.outcomes]
+    for a, b in zip(local.outcomes, remote.outcomes, strict=True):
+        assert (a.verdict, a.report, a.error) == (b.verdict, b.report, b.error), a.entry.spec
+    verdicts = {o.entry.target.rsplit("/", 1)[-1]: o.verdict for o in remote.outcomes}
+    assert verdicts["missing"] == "error" and verdicts["local-a"] == "pass"
+    hashed = json.loads(next(o.report for o in remote.outcomes if o.entry.target.endswith("local-a")) or "{}")
+    weights = [f for n in hashed["nodes"] for f in n["files"] if f["path"] == "weights.bin"]
+    assert weights and weights[0]["sha256_actual"]  # the Ray worker really hashed the bytes
