@@ -20,6 +20,9 @@ from modelaudit.fleet.runner import FleetOptions, run_fleet
 from modelaudit.fleet.store import open_store
 from modelaudit.pipeline import ScanOptions
 
+# before anything imports ray (it reads this once): a busy 2-core machine can need more than a minute
+os.environ.setdefault("RAY_raylet_start_wait_time_s", "300")
+
 if importlib.util.find_spec("ray") is None:
     if os.environ.get("CI"):
         pytest.fail("ray is required in CI (it is in the [dev] extra)", pytrace=False)

@@ -36,7 +36,7 @@ _worker_sources: dict[str, Any] = {}  # per worker process: options JSON → Sha
 
 
 def import_ray() -> Any:
-    # a loaded machine can take longer than Ray's default minute to start a local node
+    # a loaded machine can take longer than Ray's default minute to start a local node (read at import)
     os.environ.setdefault("RAY_raylet_start_wait_time_s", "180")
     try:
         import ray
