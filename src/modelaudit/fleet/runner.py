@@ -127,6 +127,10 @@ def scan_entry(spec: str, options: ScanOptions, sources: SharedSources) -> tuple
     except ModelAuditError as exc:
         message = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
         return "error", None, message
+    except Exception as exc:  # a bug met on one model must not lose the other models' results
+        return "error", None, (
+            f"internal error: {type(exc).__name__}: {exc} (run `modelaudit --debug scan {spec}` for details)"
+        )[:2000]
     return report.verdict.value, report.model_dump_json(indent=2) + "\n", None
 
 
