@@ -12,11 +12,12 @@ so reports are the same bytes whichever engine produced them. Within one worker 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from modelaudit.errors import UsageError
+from modelaudit.errors import ModelAuditError, UsageError
 
 if TYPE_CHECKING:
     from modelaudit.fleet.inventory import FleetEntry
@@ -97,15 +98,28 @@ def scan_on_ray(
     ray = import_ray()
     started_here = False
     if not ray.is_initialized():
-        if options.ray_address:
-            ray.init(address=options.ray_address, include_dashboard=False, log_to_driver=False)
-        else:
-            ray.init(
-                num_cpus=options.workers,
-                object_store_memory=LOCAL_OBJECT_STORE_BYTES,
-                include_dashboard=False,
-                log_to_driver=False,
+        try:
+            if options.ray_address:
+                ray.init(address=options.ray_address, include_dashboard=False, log_to_driver=False)
+            else:
+                ray.init(
+                    num_cpus=options.workers,
+                    object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                )
+        except Exception as exc:  # Ray raises plain exceptions for a cluster it cannot join or start
+            with contextlib.suppress(Exception):
+                ray.shutdown()
+            where = (
+                f"join the Ray cluster at {options.ray_address}"
+                if options.ray_address
+                else "start a local Ray instance"
             )
+            raise ModelAuditError(
+                f"could not {where}: {type(exc).__name__}: {str(exc)[:300]}",
+                hint="check --ray-address, or run with --engine local",
+            ) from None
         started_here = True
     try:
         task = ray.remote(num_cpus=1, max_retries=1)(_scan_task).options(
