@@ -1,9 +1,10 @@
 """License text identification accuracy, on real files and on the reference corpus.
 
-    .venv/bin/python benchmarks/license_identification.py [--site DIR]... [--verbose] [--export DIR]
+    .venv/bin/python benchmarks/license_identification.py [--site DIR]... [--wheels DIR] [--verbose] [--export DIR]
 
 1. Real license files no one here wrote: the LICENSE / COPYING file of every installed package (this venv, or
-   the site-packages folders given with --site) whose packaging metadata (License-Expression, an SPDX id in
+   the site-packages folders given with --site, or the wheels in the folder given with --wheels, read without
+   installing them) whose packaging metadata (License-Expression, an SPDX id in
    License, or a versioned Trove classifier) declares one license, which is the ground truth. Packages whose
    truth is ambiguous (no single license declared, compound expression, fields that disagree) or that ship
    no or several license files are skipped and counted. Prints files evaluated, correct, unknown,
@@ -23,6 +24,8 @@ import hashlib
 import json
 import shutil
 import sys
+import tempfile
+import zipfile
 from collections import Counter
 from importlib.metadata import Distribution, distributions
 from pathlib import Path
@@ -32,10 +35,23 @@ sys.path.insert(0, str(REPO / "tests" / "licenses"))
 
 from license_corpus import CORPUS  # noqa: E402
 from license_variants import VARIANTS  # noqa: E402
-from package_licenses import PackageLicense, collect, verdict  # noqa: E402
+from package_licenses import PackageLicense, collect, metadata_error, verdict  # noqa: E402
 
 from modelaudit.licenses.db import load_db  # noqa: E402
 from modelaudit.licenses.identify import identify_text  # noqa: E402
+
+
+def unpack_dist_infos(wheels: Path, into: Path) -> None:
+    """The .dist-info folder of every wheel in ``wheels`` (nothing else is extracted, nothing is installed)."""
+    for whl in sorted(wheels.glob("*.whl")):
+        try:
+            with zipfile.ZipFile(whl) as zf:
+                for info in zf.infolist():
+                    top = info.filename.split("/", 1)[0]
+                    if top.endswith(".dist-info") and not info.is_dir() and info.file_size < 2_000_000:
+                        zf.extract(info, into)
+        except (zipfile.BadZipFile, OSError) as exc:
+            print(f"  skipped {whl.name}: {exc}", file=sys.stderr)
 
 
 def packages(sites: list[Path], verbose: bool) -> tuple[list[PackageLicense], int]:
@@ -44,9 +60,14 @@ def packages(sites: list[Path], verbose: bool) -> tuple[list[PackageLicense], in
     )
     found, skipped = collect(dists)
     counts: Counter[str] = Counter()
+    errors: list[str] = []
     for pkg in found:
         result = identify_text(pkg.path.read_text(encoding="utf-8", errors="replace"))
         v = verdict(result, pkg.truth)
+        why = metadata_error(pkg.package, pkg.truth, result) if v == "wrong" else None
+        if why:
+            v = "metadata-error"
+            errors.append(f"  {pkg.package} {pkg.version} declares {pkg.truth}, but {why}")
         counts[v] += 1
         if verbose or v != "correct":
             shown = (
@@ -71,6 +92,11 @@ def packages(sites: list[Path], verbose: bool) -> tuple[list[PackageLicense], in
     )
     print(f"unknown           {counts['unknown']}")
     print(f"confident-wrong   {counts['wrong']}")
+    if counts["metadata-error"]:
+        print(
+            f"answer contradicts the metadata, file read by hand and the metadata is wrong: {counts['metadata-error']}"
+        )
+        print("\n".join(errors))
     print(f"accuracy          {counts['correct'] / n:.1%}" if n else "accuracy          n/a (no files)")
     return found, counts["wrong"]
 
@@ -129,13 +155,18 @@ def export(found: list[PackageLicense], out: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--site", type=Path, action="append", default=[], help="a site-packages folder to read")
+    ap.add_argument("--wheels", type=Path, help="read the .dist-info folders of the wheels in this folder instead")
     ap.add_argument("--verbose", action="store_true", help="list every file, not only the misses")
     ap.add_argument("--export", type=Path, help="copy the distinct files and a manifest here")
     args = ap.parse_args()
-    found, wrong = packages(args.site, args.verbose)
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.wheels:
+            unpack_dist_infos(args.wheels, Path(tmp))
+            args.site = [Path(tmp)]
+        found, wrong = packages(args.site, args.verbose)
+        if args.export:
+            export(found, args.export)
     misses = corpus()
-    if args.export:
-        export(found, args.export)
     return 1 if wrong or misses else 0
 
 
