@@ -1,10 +1,10 @@
 """Lineage core and start-up benchmark: four figures, each against a reference measured in the same run.
 
 Prints side by side (targets from issue 13), every figure the median wall time of --runs fresh processes
-on this interpreter, after one warm-up run (page cache warm, license database compiled):
+on this interpreter, after one warm-up run (page cache warm, .pyc files written, license database compiled):
 
   reference A: ``python -c "import huggingface_hub, pydantic"``
-  1. warm rescan of a 1000-level chain of model folders   (``scan --offline --max-depth 1000``)  <= 12x A
+  1. warm rescan of a 1000-level chain of model folders   (``scan --offline``, depth/node caps 1000)  <= 12x A
   2. ``scan examples/tiny-chat --offline``                                                    <= 4x A
   reference B: a raw ``hashlib.sha256`` loop (1 MiB reads) over a 1 GiB folder, in a fresh process
   3. ``scan DIR --verify full --offline`` of that folder                                      <= 1.15x B
@@ -94,6 +94,9 @@ def main() -> None:
             "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
             "HF_HUB_OFFLINE": "1",
         }
+        # as installed packages are (pip byte-compiles on install): without .pyc files every fresh process
+        # would compile every module again, and the figures would measure the compiler
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         chain = write_chain(Path(tmp) / "chain", args.levels)
         weights = write_weights(Path(tmp) / "weights", args.size * MiB)
         rows: list[tuple[str, float, float, float, str]] = []
