@@ -111,6 +111,26 @@ class NetworkError(SourceError):
         )
 
 
+class IncompleteAuditError(ModelAuditError):
+    """Repos of the lineage could not be read after every retry (5xx, resets, timeouts, the deadline).
+
+    Such an audit has no verdict: whatever the policy, the scan ends with exit 2 naming the repos, unless
+    ``--allow-incomplete`` asked for a warning finding instead. A repo that answered "not found", "gated"
+    or "private" is not this: it is a ``lineage-unresolved`` finding whose severity the policy decides.
+    """
+
+    def __init__(self, target: str, failures: dict[str, str]) -> None:
+        self.target = target
+        self.failures = dict(sorted(failures.items()))
+        reasons = "; ".join(self.failures.values())
+        super().__init__(
+            f"{target}: audit incomplete: {len(self.failures)} repo(s) of the lineage could not be read "
+            f"after retries ({', '.join(self.failures)}): {reasons}",
+            hint="retry later or raise --timeout / --deadline; --allow-incomplete reports these repos as a "
+            "warning finding instead of failing",
+        )
+
+
 class FileNotInRepoError(SourceError):
     def __init__(self, repo_id: str, path: str) -> None:
         super().__init__(repo_id, f"{repo_id}: file {path!r} not found")

@@ -31,6 +31,7 @@ from modelaudit.models import (
     RepoKind,
     RepoRecord,
     ScanReport,
+    Severity,
     SmokeResult,
     SourceKind,
     TargetInfo,
@@ -69,6 +70,7 @@ class ScanOptions(BaseModel):
     timeout: float = 10.0  # per request, seconds
     deadline: float | None = Field(default=900.0, gt=0)  # all Hub requests of the scan together, seconds
     no_cache: bool = False  # bypass modelaudit's on-disk Hub metadata cache (lineage/cache.py)
+    allow_incomplete: bool = False  # repos unread after retries: a warning finding instead of an error
     fingerprint: bool | None = None  # fingerprint target + direct parents; None: on unless verify is none
     fingerprint_index: str | None = None  # known bases; default $MODELAUDIT_FINGERPRINT_INDEX, else user dir
 
@@ -126,6 +128,36 @@ def assess_licenses(graph: LineageGraph) -> tuple[dict[str, LicenseInfo], list[F
                 by_key[slot] = ob.model_copy(update={"nodes": []})
             by_key[slot].nodes.append(key)
     return licenses, findings, list(by_key.values())
+
+
+def check_complete(graph: LineageGraph, sources: SourceSet, *, allow_incomplete: bool) -> list[Finding]:
+    """Raise ``IncompleteAuditError`` when repos of the lineage could not be read after every retry
+    (network errors, 5xx, the deadline), under any policy; with ``allow_incomplete``, one warning finding
+    on the target names them instead. Not-found, gated and private parents are not incomplete: they stay
+    ``lineage-unresolved`` findings whose severity the policy decides."""
+    from modelaudit.errors import IncompleteAuditError
+    from modelaudit.models import Evidence
+    from modelaudit.policy.catalog import make_finding, spec
+
+    failed = sources.network_failures()
+    unread = {
+        key: failed[key] for key, node in sorted(graph.nodes.items()) if not node.resolved and key in failed
+    }
+    if not unread:
+        return []
+    if not allow_incomplete:
+        raise IncompleteAuditError(graph.root, unread)
+    return [
+        make_finding(
+            spec("lineage-unresolved"),
+            graph.root,
+            f"audit incomplete (allowed by --allow-incomplete): {len(unread)} repo(s) of the lineage could not "
+            f"be read after retries, so their licenses and ancestors are unchecked: {', '.join(unread)}",
+            [Evidence(source="audit:incomplete", value=reason) for reason in unread.values()],
+            severity=Severity.WARNING,
+            how_to_fix="Scan again when the Hub answers (or raise --timeout / --deadline) to complete the audit.",
+        )
+    ]
 
 
 def target_source(record: RepoRecord, sources: SourceSet) -> SourceKind:
@@ -270,6 +302,7 @@ def scan(
     say("crawling lineage")
     graph = crawl(ref, sources, max_depth=max_depth, max_nodes=opts.max_nodes, root_record=root_record)
     root = graph.nodes[graph.root]
+    incomplete = check_complete(graph, sources, allow_incomplete=opts.allow_incomplete)
 
     say(f"assessing licenses of {len(graph.nodes)} node(s)")
     licenses, stage_findings, obligations = assess_licenses(graph)
@@ -279,7 +312,7 @@ def scan(
     say(f"verifying files ({mode.value})")
     target_files, verify_findings = verify_target(root, sources, mode)
     files = {graph.root: target_files}
-    stage_findings += verify_findings
+    stage_findings += verify_findings + incomplete
 
     fingerprints: dict[str, FingerprintSummary] = {}
     if opts.fingerprint if opts.fingerprint is not None else mode is not VerifyMode.NONE:

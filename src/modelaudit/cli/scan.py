@@ -117,6 +117,13 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
     envvar="MODELAUDIT_DEADLINE",
     help="Seconds for all Hub requests of a scan together; what is not read by then is reported as timed out.",
 )
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    envvar="MODELAUDIT_ALLOW_INCOMPLETE",
+    help="When repos of the lineage cannot be read after retries (5xx, resets, timeouts, --deadline), report "
+    "them as a warning finding instead of ending with exit 2 (audit incomplete).",
+)
 @no_cache_option()
 @quiet_option()
 def scan_command(
@@ -138,6 +145,7 @@ def scan_command(
     max_nodes: int,
     timeout: float,
     deadline: float,
+    allow_incomplete: bool,
     no_cache: bool,
     quiet: bool,
 ) -> int:
@@ -171,6 +179,7 @@ def scan_command(
         timeout=timeout,
         deadline=deadline,
         no_cache=no_cache,
+        allow_incomplete=allow_incomplete,
     )
     progress = None if quiet else stderr_progress()
     if against is not None:

@@ -55,6 +55,7 @@ class SourceSet:
         self._instances: dict[SourceKind, Source] = {}
         self._lock = threading.Lock()
         self.metadata_cache = metadata_cache
+        self._network_failures: dict[str, str] = {}
 
     def get(self, kind: SourceKind) -> Source:
         with self._lock:
@@ -92,10 +93,19 @@ class SourceSet:
             try:
                 return self._from_disk(ref)
             except SourceError:
+                if isinstance(online_error, NetworkError):
+                    with self._lock:
+                        self._network_failures[ref.display()] = online_error.message
                 raise online_error from None
         if cache is not None:
             cache.put(ref, record)
         return record
+
+    def network_failures(self) -> dict[str, str]:
+        """Repos (by ``RepoRef.display()``) whose Hub reads ran out of retries or time, with the reason,
+        and that no cache could stand in for: what makes an audit incomplete."""
+        with self._lock:
+            return dict(self._network_failures)
 
     def _from_disk(self, ref: RepoRef) -> RepoRecord:
         """What earlier scans and downloads left: the metadata cache (stale or not), then the HF cache."""
