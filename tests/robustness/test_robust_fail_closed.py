@@ -83,10 +83,16 @@ def test_default_fails_on_a_corrupt_weight_file_not_only_strict_ci(uncertain_mod
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-def test_a_timed_out_parent_is_reported_under_every_policy(fakehub: FakeHub, policy: str) -> None:
+def test_a_timed_out_parent_makes_the_audit_incomplete_under_every_policy(
+    fakehub: FakeHub, policy: str
+) -> None:
     add_scenario(fakehub)
     fakehub.inject("info", repo=PARENT, delay=30, times=None)
-    code, report = scan(TARGET, "--policy", policy, "--timeout", "0.3", "--deadline", "1")
+    args = (TARGET, "--policy", policy, "--timeout", "0.3", "--deadline", "1")
+    code, out, err = run_cli("scan", *args, "-f", "json", "-q", "--no-cache")
+    assert code == 2 and out == "" and "audit incomplete" in err and PARENT in err and "timed out" in err
+    # asked for, the report is written and the parent reported
+    code, report = scan(*args, "--allow-incomplete")
     unresolved = [f for f in report["findings"] if f["name"] == "lineage-unresolved" and f["node"] == PARENT]
     assert unresolved and "timed out" in unresolved[0]["message"]
     if policy == "strict-ci":
