@@ -47,12 +47,12 @@ def five_hundred_forever(hub: FakeHub) -> list[str]:
 
 def never_answers(hub: FakeHub) -> list[str]:
     hub.inject("info", repo=PARENT, delay=30, times=None)
-    return ["--timeout", "0.2"]
+    return ["--timeout", "1"]
 
 
 def deadline(hub: FakeHub) -> list[str]:
     hub.inject("info", repo=PARENT, delay=30, times=None)
-    return ["--timeout", "20", "--deadline", "1.5"]
+    return ["--timeout", "20", "--deadline", "2"]
 
 
 def connection_reset(hub: FakeHub) -> list[str]:

@@ -88,7 +88,7 @@ def test_a_timed_out_parent_makes_the_audit_incomplete_under_every_policy(
 ) -> None:
     add_scenario(fakehub)
     fakehub.inject("info", repo=PARENT, delay=30, times=None)
-    args = (TARGET, "--policy", policy, "--timeout", "0.3", "--deadline", "1")
+    args = (TARGET, "--policy", policy, "--timeout", "1", "--deadline", "2")
     code, out, err = run_cli("scan", *args, "-f", "json", "-q", "--no-cache")
     assert code == 2 and out == "" and "audit incomplete" in err and PARENT in err and "timed out" in err
     # asked for, the report is written and the parent reported
