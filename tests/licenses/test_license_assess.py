@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from license_corpus import PACKAGES
 
 from modelaudit.licenses.assess import assess_record, describe_obligations, obligations_for
 from modelaudit.licenses.db import load_db
@@ -192,3 +193,19 @@ def test_obligations_for_policy_engine() -> None:
 def test_every_record_can_be_described(rec) -> None:  # type: ignore[no-untyped-def]
     for kind, text in describe_obligations(rec):
         assert kind and text.strip()
+
+
+@pytest.mark.parametrize(
+    ("file", "card", "mismatch"),
+    [
+        ("typing_extensions-LICENSE", "psf-2.0", False),  # CPython's LICENSE stack under a PSF-2.0 card
+        ("pygments-LICENSE", "bsd-2-clause", False),
+        ("pygments-LICENSE", "bsd-3-clause", True),  # once mistaken for BSD-3-Clause: now a real disagreement
+        ("python-dateutil-LICENSE", "apache-2.0", False),  # a file holding Apache-2.0 AND BSD-3-Clause
+        ("python-dateutil-LICENSE", "mit", True),
+    ],
+)
+def test_real_package_license_files_against_a_card(file: str, card: str, mismatch: bool) -> None:
+    text = (PACKAGES / file).read_text(encoding="utf-8")
+    _, findings = assess_record(record([("card:license", card)], [("LICENSE", text)]))
+    assert ("license-mismatch" in [f.name for f in findings]) is mismatch
