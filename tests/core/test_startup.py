@@ -47,3 +47,5 @@ def test_metadata_scan_imports_no_torch_or_transformers() -> None:
     heavy = result["heavy"]
     assert isinstance(heavy, list)
     assert "torch" not in heavy and "transformers" not in heavy
+    # an acyclic lineage is ordered by the standard library's graphlib; networkx loads only for cycles
+    assert "networkx" not in heavy

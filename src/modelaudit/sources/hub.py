@@ -46,7 +46,10 @@ import httpx2
 from huggingface_hub import HfApi, get_session, hf_hub_download, hf_raise_for_status
 from huggingface_hub import errors as hf_errors
 from huggingface_hub.file_download import are_symlinks_supported
-from huggingface_hub.utils import build_hf_headers  # type: ignore[attr-defined]  # documented, not re-exported
+from huggingface_hub.utils import (  # type: ignore[attr-defined]  # documented, not re-exported
+    build_hf_headers,
+    parse_ratelimit_headers,
+)
 
 import modelaudit
 from modelaudit.errors import (
@@ -87,7 +90,6 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
 )
 CONFIG_FILES = ("config.json", "adapter_config.json", *MERGEKIT_FILES)
 _TOKEN_LIKE = re.compile(r"hf_[A-Za-z0-9]{8,}")
-_RATELIMIT_T = re.compile(r"r=0;t=(\d+)")
 T = TypeVar("T")
 
 
@@ -186,12 +188,12 @@ class HubSource:
         wait = float(self.retry_backoff * (2**attempt))
         response = getattr(exc, "response", None)
         if response is not None:
-            rate = _RATELIMIT_T.search(str(response.headers.get("RateLimit", "")))
+            rate = parse_ratelimit_headers(response.headers)  # the Hub's RateLimit header, parsed by hf_hub
             retry_after = str(response.headers.get("Retry-After", ""))
             if retry_after.strip().isdigit():
                 wait = float(retry_after.strip())
-            elif rate:
-                wait = float(rate.group(1)) + 1
+            elif rate is not None and rate.remaining == 0:
+                wait = float(rate.reset_in_seconds) + 1
         return max(0.0, min(wait, self.max_retry_wait))
 
     @staticmethod
