@@ -119,8 +119,10 @@ def read_recognition_data(folder: Path) -> dict[str, Any]:
 def _read_record(path: Path) -> LicenseRecord:
     import yaml
 
+    # libyaml's safe loader when PyYAML was built with it (much faster), else the pure-Python one
+    SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read license record: {exc}") from exc
     if not isinstance(raw, dict):
@@ -214,13 +216,6 @@ def load_records(path: Path) -> list[LicenseRecord]:
             f"{path}: license database folder not found", hint=f"set {ENV_VAR} or reinstall modelaudit"
         )
     return [_read_record(p) for p in sorted(path.glob("*.yaml"))]
-
-
-def _yaml_loader() -> Any:
-    """libyaml's safe loader when PyYAML was built with it (much faster), else the pure-Python one."""
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 COMPILED_FORMAT = 1  # bump when the compiled form changes shape
