@@ -6,6 +6,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from license_corpus import CORPUS, corpus_files
 from license_variants import VARIANTS
 
@@ -210,3 +212,31 @@ def test_license_with_its_use_policy_appended_is_the_license(
     assert (result.id, result.document) == (expected()[lic][0], DocumentKind.LICENSE), result.evidence
     assert result.method == "fingerprint" and result.confidence >= 0.9
     assert "+" in result.evidence[0]  # matched against the license and its policy together
+
+
+_PIECES = st.sampled_from(
+    [text_of(n) for n in ("mit.txt", "apache-2.0.txt", "llama3.1.txt", "llama3.1-acceptable-use-policy.txt")]
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pieces=st.lists(_PIECES, max_size=3),
+    noise=st.text(max_size=400),
+    cut=st.floats(min_value=0.0, max_value=1.0),
+)
+def test_any_text_gets_a_well_formed_answer(pieces: list[str], noise: str, cut: float) -> None:
+    """Whatever the text (license fragments, concatenations, noise), the result is an answer at or above
+    HIGH_CONFIDENCE that lists its licenses, or unknown with confidence 0: never anything in between."""
+    text = noise + "\n".join(pieces)
+    text = text[: int(len(text) * cut) + 1]
+    result = identify_text(text)
+    if result.id is None:
+        assert result.confidence == 0.0 and result.method == "none" and not result.licenses
+        if result.candidate is None:
+            assert result.candidate_score == 0.0
+        else:
+            assert 0.0 < result.candidate_score <= 1.0
+    else:
+        assert result.confidence >= HIGH_CONFIDENCE and result.licenses and result.candidate is None
+        assert result.method == "declared" or result.id == " AND ".join(result.licenses)
