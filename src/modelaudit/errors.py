@@ -119,14 +119,21 @@ class IncompleteAuditError(ModelAuditError):
     or "private" is not this: it is a ``lineage-unresolved`` finding whose severity the policy decides.
     """
 
-    def __init__(self, target: str, failures: dict[str, str]) -> None:
+    def __init__(self, target: str, failures: dict[str, str], *, hint: str | None = None) -> None:
         self.target = target
         self.failures = dict(sorted(failures.items()))
         reasons = "; ".join(self.failures.values())
+        if list(self.failures) == [target]:  # the target itself: there is nothing to report
+            message = f"{target}: audit incomplete: the target could not be read after retries: {reasons}"
+        else:
+            message = (
+                f"{target}: audit incomplete: {len(self.failures)} repo(s) of the lineage could not be read "
+                f"after retries ({', '.join(self.failures)}): {reasons}"
+            )
         super().__init__(
-            f"{target}: audit incomplete: {len(self.failures)} repo(s) of the lineage could not be read "
-            f"after retries ({', '.join(self.failures)}): {reasons}",
-            hint="retry later or raise --timeout / --deadline; --allow-incomplete reports these repos as a "
+            message,
+            hint=hint
+            or "retry later or raise --timeout / --deadline; --allow-incomplete reports these repos as a "
             "warning finding instead of failing",
         )
 

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit import __version__
-from modelaudit.errors import UsageError
+from modelaudit.errors import IncompleteAuditError, NetworkError, UsageError
 from modelaudit.lineage.crawler import DEFAULT_MAX_NODES, crawl
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.models import (
@@ -135,7 +135,6 @@ def check_complete(graph: LineageGraph, sources: SourceSet, *, allow_incomplete:
     (network errors, 5xx, the deadline), under any policy; with ``allow_incomplete``, one warning finding
     on the target names them instead. Not-found, gated and private parents are not incomplete: they stay
     ``lineage-unresolved`` findings whose severity the policy decides."""
-    from modelaudit.errors import IncompleteAuditError
     from modelaudit.models import Evidence
     from modelaudit.policy.catalog import make_finding, spec
 
@@ -297,7 +296,10 @@ def scan(
         sources = open_sources(opts)
 
     say(f"resolving {ref.display()}")
-    root_record = sources.fetch(ref)
+    try:
+        root_record = sources.fetch(ref)
+    except NetworkError as exc:  # retries ran out on the target itself: no audit at all
+        raise IncompleteAuditError(ref.display(), {ref.display(): exc.message}, hint=exc.hint) from None
     max_depth = policy.max_depth if opts.max_depth is None else opts.max_depth
     say("crawling lineage")
     graph = crawl(ref, sources, max_depth=max_depth, max_nodes=opts.max_nodes, root_record=root_record)

@@ -154,3 +154,13 @@ def test_library_api_raises_incomplete_audit_error(hub: FakeHub) -> None:
     assert list(err.value.failures) == [PARENT] and err.value.exit_code is ExitCode.ERROR
     report = modelaudit.scan(TARGET, verify="none", allow_incomplete=True)
     assert any(f.message.startswith("audit incomplete") for f in report.findings)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_an_unreadable_target_is_an_incomplete_audit_too(hub: FakeHub, policy: str) -> None:
+    hub.inject("info", repo=TARGET, status=502, times=None)
+    for extra in ([], ["--allow-incomplete"]):  # nothing was read, so there is nothing to report either way
+        code, out, err = scan("--policy", policy, *extra)
+        assert code == 2 and out == "", err
+        assert f"error: {TARGET}: audit incomplete: the target could not be read" in err and "HTTP 502" in err
+        assert "hint: check HF_ENDPOINT" in err  # the network hint, not --allow-incomplete

@@ -124,4 +124,4 @@ def test_unreachable_endpoint_is_exit_2(hf_env: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     code, out, err = run_cli("scan", TARGET, "--no-cache", "-q", "--timeout", "0.5", "--deadline", "3")
     assert code == 2 and out == ""
-    assert f"error: {TARGET}: network error" in err
+    assert f"error: {TARGET}: audit incomplete" in err and "network error" in err
