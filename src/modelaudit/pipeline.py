@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -271,6 +271,35 @@ def build_nodes(
 # --------------------------------------------------------------------------------------------- scan
 
 
+T = TypeVar("T")
+
+
+def _in_background(work: Callable[[], T]) -> Callable[[], T]:
+    """Start ``work`` on a daemon thread; the returned function waits for its result (or re-raises its
+    error). A daemon thread, so an interrupted scan does not wait for a hash it no longer needs."""
+    import threading
+
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # handed to the waiting thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="modelaudit-verify", daemon=True)
+    thread.start()
+
+    def wait() -> T:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return outcome[0]
+
+    return wait
+
+
 def scan(
     target: str,
     options: ScanOptions | None = None,
@@ -306,21 +335,24 @@ def scan(
     root = graph.nodes[graph.root]
     incomplete = check_complete(graph, sources, allow_incomplete=opts.allow_incomplete)
 
-    say(f"assessing licenses of {len(graph.nodes)} node(s)")
-    licenses, stage_findings, obligations = assess_licenses(graph)
-
     # a smoke run loads only verified bytes: on a Hub target that means downloading and hashing them first
     mode = opts.verify or (VerifyMode.FULL if opts.smoke else default_verify_mode(root_record.source))
     say(f"verifying files ({mode.value})")
-    target_files, verify_findings = verify_target(root, sources, mode)
-    files = {graph.root: target_files}
-    stage_findings += verify_findings + incomplete
+    # hashing releases the GIL: it runs while licenses are assessed and weights fingerprinted
+    verified = _in_background(lambda: verify_target(root, sources, mode))
+
+    say(f"assessing licenses of {len(graph.nodes)} node(s)")
+    licenses, stage_findings, obligations = assess_licenses(graph)
 
     fingerprints: dict[str, FingerprintSummary] = {}
+    fingerprint_findings: list[Finding] = []
     if opts.fingerprint if opts.fingerprint is not None else mode is not VerifyMode.NONE:
         say("fingerprinting weights")
         graph, fingerprints, fingerprint_findings = fingerprint_lineage(graph, sources, opts, say)
-        stage_findings += fingerprint_findings
+
+    target_files, verify_findings = verified()
+    files = {graph.root: target_files}
+    stage_findings += verify_findings + incomplete + fingerprint_findings
 
     smoke: dict[str, SmokeResult] = {}
     if opts.smoke:
