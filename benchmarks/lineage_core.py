@@ -1,7 +1,7 @@
 """Lineage core and start-up benchmark: four figures, each against a reference measured in the same run.
 
 Prints side by side (targets from issue 13), every figure the median wall time of --runs fresh processes
-on this interpreter, after one warm-up run (page cache warm, .pyc files written, license database compiled):
+on this interpreter, measured in rounds interleaved with its reference, after one warm-up run (page cache warm, .pyc files written, license database compiled):
 
   reference A: ``python -c "import huggingface_hub, pydantic"``
   1. warm rescan of a 1000-level chain of model folders   (``scan --offline``, depth/node caps 1000)  <= 12x A
@@ -38,16 +38,20 @@ for name in sorted(os.listdir(sys.argv[1])):
 """
 
 
-def median_seconds(cmd: list[str], runs: int, env: dict[str, str]) -> float:
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)  # warm-up
-    times = []
+def medians(cmds: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, float]:
+    """Median wall time of each command, measured in interleaved rounds (one run of each per round), so a
+    change in the machine's load during the benchmark shifts a figure and its reference alike."""
+    for cmd in cmds.values():  # warm-up
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    times: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
-        times.append(time.perf_counter() - start)
-        if proc.returncode not in (0, 1):
-            sys.exit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
-    return statistics.median(times)
+        for name, cmd in cmds.items():
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
+            times[name].append(time.perf_counter() - start)
+            if proc.returncode not in (0, 1):
+                sys.exit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def write_chain(folder: Path, levels: int) -> Path:
@@ -101,19 +105,31 @@ def main() -> None:
         weights = write_weights(Path(tmp) / "weights", args.size * MiB)
         rows: list[tuple[str, float, float, float, str]] = []
 
-        ref_a = median_seconds([py, "-c", "import huggingface_hub, pydantic"], args.runs, env)
-        deep = median_seconds(
-            [*ma, "scan", str(chain), "--offline", "--max-depth", str(args.levels), "--max-nodes", str(args.levels + 1)], args.runs, env
+        deep_cmd = [*ma, "scan", str(chain), "--offline", "--max-depth", str(args.levels)]
+        deep_cmd += ["--max-nodes", str(args.levels + 1)]
+        a = medians(
+            {
+                "ref": [py, "-c", "import huggingface_hub, pydantic"],
+                "deep": deep_cmd,
+                "tiny": [*ma, "scan", str(ROOT / "examples" / "tiny-chat"), "--offline"],
+            },
+            args.runs,
+            env,
         )
-        tiny = median_seconds([*ma, "scan", str(ROOT / "examples" / "tiny-chat"), "--offline"], args.runs, env)
-        rows.append((f"warm rescan, {args.levels}-level chain", deep, ref_a, 12.0, "A"))
-        rows.append(("scan examples/tiny-chat --offline", tiny, ref_a, 4.0, "A"))
-
-        ref_b = median_seconds([py, "-c", HASH_LOOP, str(weights)], args.runs, env)
-        full = median_seconds([*ma, "scan", str(weights), "--verify", "full", "--offline"], args.runs, env)
-        ver = median_seconds([*ma, "verify", str(weights), "--offline"], args.runs, env)
-        rows.append((f"scan --verify full, {args.size} MiB folder", full, ref_b, 1.15, "B"))
-        rows.append((f"verify, {args.size} MiB folder", ver, ref_b, 1.10, "B"))
+        b = medians(
+            {
+                "ref": [py, "-c", HASH_LOOP, str(weights)],
+                "full": [*ma, "scan", str(weights), "--verify", "full", "--offline"],
+                "verify": [*ma, "verify", str(weights), "--offline"],
+            },
+            args.runs,
+            env,
+        )
+        ref_a, ref_b = a["ref"], b["ref"]
+        rows.append((f"warm rescan, {args.levels}-level chain", a["deep"], ref_a, 12.0, "A"))
+        rows.append(("scan examples/tiny-chat --offline", a["tiny"], ref_a, 4.0, "A"))
+        rows.append((f"scan --verify full, {args.size} MiB folder", b["full"], ref_b, 1.15, "B"))
+        rows.append((f"verify, {args.size} MiB folder", b["verify"], ref_b, 1.10, "B"))
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load:.2f}, median of {args.runs}")
