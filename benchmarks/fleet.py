@@ -96,9 +96,10 @@ def hashing_fleet(folder: Path, count: int, mib: int, prefix: str) -> Path:
 
 
 def ray_time(inventory: Path, warmup: Path, db: Path, workers: int) -> float:
-    import ray
-
+    from modelaudit.fleet.ray_engine import import_ray
     from modelaudit.pipeline import ScanOptions
+
+    ray = import_ray()  # with the engine's start-up settings for a busy machine
 
     ray.init(num_cpus=workers, object_store_memory=128 * 1024 * 1024, include_dashboard=False, log_to_driver=False)
     try:

@@ -47,6 +47,8 @@ from modelaudit.sources import SourceSet
 from modelaudit.targets import parse_target
 
 Progress = Callable[[str], None]  # receives short status lines; the CLI shows them on stderr
+# receives (bytes just hashed, total bytes this scan hashes); called once with 0 before hashing starts
+HashProgress = Callable[[int, int], None]
 
 
 class ScanOptions(BaseModel):
@@ -169,7 +171,7 @@ def default_verify_mode(source: SourceKind) -> VerifyMode:
 
 
 def verify_target(
-    node: GraphNode, sources: SourceSet, mode: VerifyMode
+    node: GraphNode, sources: SourceSet, mode: VerifyMode, hashing: HashProgress | None = None
 ) -> tuple[list[FileResult], list[Finding]]:
     """Hashes and structure of the target's files (ancestors are judged by their licenses, not bytes)."""
     record = node.record
@@ -183,8 +185,17 @@ def verify_target(
     def read_range(path: str, start: int, length: int) -> bytes:
         return sources.read_range(record, path, start, length)
 
+    tick: Callable[[int], None] | None = None
+    if hashing is not None and mode is VerifyMode.FULL:
+        total = sum(f.size or 0 for f in record.files)
+        hashing(0, total)
+        follow = hashing
+        tick = lambda n: follow(n, total)  # noqa: E731
+
     # headers mode reads headers through range requests, so Hub weights are not downloaded to check them
-    results, findings = verify_files(record.files, open_file, mode, node=node.key, read_range=read_range)
+    results, findings = verify_files(
+        record.files, open_file, mode, node=node.key, read_range=read_range, progress=tick
+    )
     return results, [f.model_copy(update={"node": node.key}) for f in findings]
 
 
@@ -306,12 +317,14 @@ def scan(
     progress: Progress | None = None,
     *,
     sources: SourceSet | None = None,
+    hashing: HashProgress | None = None,
     **overrides: Any,
 ) -> ScanReport:
     """Audit ``target`` and return the report. Raises ``ModelAuditError`` for bad input and unreadable targets.
 
     ``sources`` (optional) replaces the ``SourceSet`` built from the options, so that many scans can share
     one (``modelaudit fleet`` shares fetched records and in-flight requests across a whole fleet).
+    ``hashing`` (optional) follows ``--verify full`` hashing in bytes, for progress bars.
     """
     base = options or ScanOptions()
     # validate overrides like flags (so scan(..., verify="none") works and typos are refused)
@@ -339,7 +352,7 @@ def scan(
     mode = opts.verify or (VerifyMode.FULL if opts.smoke else default_verify_mode(root_record.source))
     say(f"verifying files ({mode.value})")
     # hashing releases the GIL: it runs while licenses are assessed and weights fingerprinted
-    verified = _in_background(lambda: verify_target(root, sources, mode))
+    verified = _in_background(lambda: verify_target(root, sources, mode, hashing))
 
     say(f"assessing licenses of {len(graph.nodes)} node(s)")
     licenses, stage_findings, obligations = assess_licenses(graph)

@@ -23,6 +23,7 @@ from modelaudit.pipeline import ScanOptions
 
 # before anything imports ray (it reads this once): a busy 2-core machine can need more than a minute
 os.environ.setdefault("RAY_raylet_start_wait_time_s", "300")
+os.environ.setdefault("RAY_agent_register_timeout_ms", "300000")
 
 if importlib.util.find_spec("ray") is None:
     if os.environ.get("CI"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -74,6 +75,8 @@ class FleetProgress:
         self.last_share = -1
         self.failed = 0
         self.rescanned = 0
+        self.bytes_bar: Any = None
+        self.lock = threading.Lock()
 
     def __call__(self, outcome: ModelOutcome, done: int, total: int) -> None:
         if not self.enabled:
@@ -97,9 +100,38 @@ class FleetProgress:
                 err=True,
             )
 
+    def hashing_for(self, spec: str) -> Callable[[int, int], None]:
+        """A second bar, in bytes, for --verify full hashing (terminal only; totals grow as models start)."""
+
+        def tick(n: int, total: int) -> None:
+            if not (self.enabled and self.tty):
+                return
+            with self.lock:
+                if self.bytes_bar is None:
+                    from tqdm import tqdm
+
+                    self.bytes_bar = tqdm(
+                        total=0,
+                        unit="B",
+                        unit_scale=True,
+                        unit_divisor=1024,
+                        desc="hashing",
+                        file=sys.stderr,
+                        position=1,
+                        dynamic_ncols=True,
+                    )
+                if n == 0:
+                    self.bytes_bar.total += total
+                    self.bytes_bar.refresh()
+                else:
+                    self.bytes_bar.update(n)
+
+        return tick
+
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+        for bar in (self.bytes_bar, self.bar):
+            if bar is not None:
+                bar.close()
 
 
 # --------------------------------------------------------------------------------------------- scan
@@ -222,7 +254,7 @@ def fleet_scan_command(
     progress = FleetProgress(enabled=not quiet)
     with open_store(db) as store:
         try:
-            run = run_fleet(inv, options, store, progress)
+            run = run_fleet(inv, options, store, progress, progress.hashing_for)
         finally:
             progress.close()
         written = write_outputs(run, store, Path(output), list(dict.fromkeys(formats)) or ["html", "json"])

@@ -37,8 +37,10 @@ _worker_sources: dict[str, Any] = {}  # per worker process: options JSON → Sha
 
 
 def import_ray() -> Any:
-    # a loaded machine can take longer than Ray's default minute to start a local node (read at import)
+    # A loaded machine can take longer than Ray's defaults to start a local node's agents; the raylet then
+    # aborts. Both settings are read when ray is imported / the raylet starts, so they are set before that.
     os.environ.setdefault("RAY_raylet_start_wait_time_s", "180")
+    os.environ.setdefault("RAY_agent_register_timeout_ms", "300000")
     try:
         import ray
     except ImportError:

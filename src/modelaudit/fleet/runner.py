@@ -28,7 +28,7 @@ from modelaudit.fleet.inventory import FleetEntry, Inventory
 from modelaudit.fleet.shared import SharedSources
 from modelaudit.fleet.store import ModelRow, RepoStateRow, Store
 from modelaudit.models import RepoRef, ScanReport
-from modelaudit.pipeline import ScanOptions, env_offline, generated_at
+from modelaudit.pipeline import HashProgress, ScanOptions, env_offline, generated_at
 
 Engine = Literal["local", "ray"]
 DEFAULT_WORKERS = 4
@@ -72,6 +72,7 @@ class FleetRun(BaseModel):
 
 
 Progress = Callable[[ModelOutcome, int, int], None]  # outcome, done, total
+HashingFor = Callable[[str], HashProgress]  # entry spec → its hashing progress (local engine only)
 
 
 def entry_options(entry: FleetEntry, base: ScanOptions) -> ScanOptions:
@@ -118,19 +119,25 @@ def open_shared(options: ScanOptions, refresh: list[RepoRef] | None = None) -> S
     )
 
 
-def scan_entry(spec: str, options: ScanOptions, sources: SharedSources) -> tuple[str, str | None, str | None]:
+def scan_entry(
+    spec: str, options: ScanOptions, sources: SharedSources, hashing: HashProgress | None = None
+) -> tuple[str, str | None, str | None]:
     """(verdict, JSON report, error message) of one model; a model that cannot be audited is an ``error``."""
     from modelaudit import pipeline
 
     try:
-        report = pipeline.scan(spec, options, sources=sources)
+        report = pipeline.scan(spec, options, sources=sources, hashing=hashing)
     except ModelAuditError as exc:
         message = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
         return "error", None, message
     except Exception as exc:  # a bug met on one model must not lose the other models' results
-        return "error", None, (
-            f"internal error: {type(exc).__name__}: {exc} (run `modelaudit --debug scan {spec}` for details)"
-        )[:2000]
+        return (
+            "error",
+            None,
+            (
+                f"internal error: {type(exc).__name__}: {exc} (run `modelaudit --debug scan {spec}` for details)"
+            )[:2000],
+        )
     return report.verdict.value, report.model_dump_json(indent=2) + "\n", None
 
 
@@ -178,6 +185,7 @@ def run_fleet(
     options: FleetOptions,
     store: Store | None = None,
     progress: Progress | None = None,
+    hashing: HashingFor | None = None,
 ) -> FleetRun:
     """Audit every model of ``inventory``; the run is written to ``store`` when one is given."""
     started = generated_at()
@@ -215,7 +223,11 @@ def run_fleet(
         shared = open_shared(options.scan, refresh)
         with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="modelaudit-fleet") as pool:
             futures = {
-                pool.submit(scan_entry, entry.spec, opts, shared): (entry, digest, moved)
+                pool.submit(scan_entry, entry.spec, opts, shared, hashing(entry.spec) if hashing else None): (
+                    entry,
+                    digest,
+                    moved,
+                )
                 for entry, opts, digest, moved in todo
             }
             try:
