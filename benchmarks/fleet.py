@@ -101,7 +101,9 @@ def ray_time(inventory: Path, warmup: Path, db: Path, workers: int) -> float:
 
     ray = import_ray()  # with the engine's start-up settings for a busy machine
 
-    ray.init(num_cpus=workers, object_store_memory=128 * 1024 * 1024, include_dashboard=False, log_to_driver=False)
+    ray.init(
+        num_cpus=workers, object_store_memory=128 * 1024 * 1024, include_dashboard=False, log_to_driver=False
+    )
     try:
         scan = ScanOptions(verify="full", no_cache=True)
         run(warmup, db.with_suffix(".warm.db"), engine="ray", workers=workers, incremental=False, scan=scan)
@@ -111,29 +113,7 @@ def ray_time(inventory: Path, warmup: Path, db: Path, workers: int) -> float:
         ray.shutdown()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--models", type=int, default=1000)
-    parser.add_argument("--bases", type=int, default=20)
-    parser.add_argument("--latency", type=float, default=0.05, help="seconds the fake Hub waits per request")
-    parser.add_argument("--workers", type=int, default=4, help="local engine pool size")
-    parser.add_argument("--hash-models", type=int, default=8, help="models of the hashing-heavy fleet (0: skip)")
-    parser.add_argument("--hash-mib", type=int, default=192, help="MiB of weights per hashing-heavy model")
-    args = parser.parse_args()
-
-    tmp = Path(tempfile.mkdtemp(prefix="modelaudit-bench-fleet-"))
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        HF_HOME=str(tmp / "hf-home"),
-        HF_HUB_CACHE=str(tmp / "hf-cache"),
-        HF_HUB_DISABLE_XET="1",
-        HF_HUB_DISABLE_TELEMETRY="1",
-        HF_HUB_DISABLE_PROGRESS_BARS="1",
-        MODELAUDIT_CACHE_DIR=str(tmp / "modelaudit-cache"),
-        MODELAUDIT_FINGERPRINT_INDEX=str(tmp / "fingerprint-index.json"),
-        NO_PROXY="127.0.0.1,localhost",
-    )
+def hub_fleet(args: argparse.Namespace, tmp: Path) -> None:
     hub = FakeHub()
     os.environ["HF_ENDPOINT"] = hub.url
     ids = build_fleet(hub, args.models, args.bases)
@@ -174,6 +154,38 @@ def main() -> None:
     )
     hub.close()
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--models", type=int, default=1000, help="models of the Hub fleet (0: skip that part)"
+    )
+    parser.add_argument("--bases", type=int, default=20)
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds the fake Hub waits per request")
+    parser.add_argument("--workers", type=int, default=4, help="local engine pool size")
+    parser.add_argument(
+        "--hash-models", type=int, default=8, help="models of the hashing-heavy fleet (0: skip)"
+    )
+    parser.add_argument("--hash-mib", type=int, default=192, help="MiB of weights per hashing-heavy model")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="modelaudit-bench-fleet-"))
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
+        os.environ.pop(name, None)
+    os.environ.update(
+        HF_HOME=str(tmp / "hf-home"),
+        HF_HUB_CACHE=str(tmp / "hf-cache"),
+        HF_HUB_DISABLE_XET="1",
+        HF_HUB_DISABLE_TELEMETRY="1",
+        HF_HUB_DISABLE_PROGRESS_BARS="1",
+        MODELAUDIT_CACHE_DIR=str(tmp / "modelaudit-cache"),
+        MODELAUDIT_FINGERPRINT_INDEX=str(tmp / "fingerprint-index.json"),
+        NO_PROXY="127.0.0.1,localhost",
+    )
+    if args.models:
+        hub_fleet(args, tmp)
     if args.hash_models:
         heavy = hashing_fleet(tmp / "heavy", args.hash_models, args.hash_mib, "heavy")
         warm = hashing_fleet(tmp / "warm", 2, 1, "warm")
@@ -188,7 +200,8 @@ def main() -> None:
         ray_times = {w: ray_time(heavy, warm, tmp / f"r{w}.db", w) for w in (1, 2)}
         print(
             f"hashing-heavy fleet: {args.hash_models} local models x {args.hash_mib} MiB safetensors "
-            f"({total} MiB), --verify full"
+            f"({total} MiB), --verify full; machine: {os.cpu_count()} CPUs, load average "
+            f"{os.getloadavg()[0]:.1f} (other work on the machine takes cores from both runs)"
         )
         print(
             f"  ray engine, 1 worker:   {ray_times[1]:6.2f} s ({total / ray_times[1]:.0f} MiB/s)\n"
