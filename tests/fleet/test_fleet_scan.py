@@ -74,7 +74,13 @@ def test_repos_the_listing_cannot_answer_are_checked_one_by_one(fakehub: FakeHub
     assert not any(o.rescanned for o in second.outcomes)
     routes = sorted((r.route, r.repo_id or (r.query.get("author") or [""])[0]) for r in fakehub.requests)
     # base/ listed over two pages, team/ in two; solo/ is the only repo of its owner: one info request
-    assert routes == [("info", "solo/model"), ("list", "base"), ("list", "base"), ("list", "team"), ("list", "team")]
+    assert routes == [
+        ("info", "solo/model"),
+        ("list", "base"),
+        ("list", "base"),
+        ("list", "team"),
+        ("list", "team"),
+    ]
 
 
 def test_an_upstream_relicense_rescans_only_its_descendants_and_diff_names_the_cause(
@@ -147,3 +153,25 @@ def test_a_model_that_cannot_be_audited_exits_2_and_the_rest_is_still_reported(
     assert "ERROR team/missing" in stdout and "not found" in stdout.lower()
     code, stdout, _err = run_cli("fleet", "query", "failing", "--db", db, "--json")
     assert [r["entry"] for r in json.loads(stdout) if r["verdict"] == "error"] == ["team/missing"]
+
+
+def test_an_unreadable_base_makes_its_models_not_audited_never_pass(fakehub: FakeHub, tmp_path: Path) -> None:
+    ids = add_fleet(fakehub, 3)
+    inventory = write_inventory(tmp_path, ids)
+    db = str(tmp_path / "fleet.db")
+    fakehub.inject(route="info", repo="base/mit-base", status=503, headers={"Retry-After": "0"}, times=None)
+    code, stdout, _err = run_cli(
+        "fleet", "scan", str(inventory), "--db", db, "-o", str(tmp_path / "o"), "-q", "--json"
+    )
+    assert code == 2
+    verdicts = {m["entry"]: m["verdict"] for m in json.loads(stdout)["models"]}
+    assert verdicts == {"team/ft-0": "pass", "team/ft-1": "error", "team/ft-2": "pass"}
+    error = next(m["error"] for m in json.loads(stdout)["models"] if m["entry"] == "team/ft-1")
+    assert "audit incomplete" in error and "base/mit-base" in error
+    # once the Hub answers again, only the model that was not audited is scanned again
+    fakehub.clear_faults()
+    code, stdout, _err = run_cli(
+        "fleet", "scan", str(inventory), "--db", db, "-o", str(tmp_path / "o"), "-q", "--json"
+    )
+    assert code == 0
+    assert [m["entry"] for m in json.loads(stdout)["models"] if m["rescanned"]] == ["team/ft-1"]

@@ -201,6 +201,13 @@ class FleetProgress:
 @max_depth_option("Lineage depth limit (default: each policy's).")
 @timeout_option()
 @no_cache_option()
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    envvar="MODELAUDIT_ALLOW_INCOMPLETE",
+    help="Repos that could not be read after retries become a warning finding on the model instead of "
+    "making it 'not audited' (exit 2).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the fleet summary as JSON.")
 @quiet_option()
 def fleet_scan_command(
@@ -219,6 +226,7 @@ def fleet_scan_command(
     max_depth: int | None,
     timeout: float,
     no_cache: bool,
+    allow_incomplete: bool,
     as_json: bool,
     quiet: bool,
 ) -> int:
@@ -243,6 +251,7 @@ def fleet_scan_command(
         max_depth=max_depth,
         timeout=timeout,
         no_cache=no_cache,
+        allow_incomplete=allow_incomplete,
     )
     options = FleetOptions(
         engine="ray" if engine == "ray" else "local",

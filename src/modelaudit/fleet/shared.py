@@ -86,6 +86,13 @@ class SharedSources(SourceSet):
                 )
             return self._uncached
 
+    def network_failures(self) -> dict[str, str]:
+        """Unreadable repos of the whole run, refreshed ones included (what makes an audit incomplete)."""
+        out = super().network_failures()
+        if self._uncached is not None:
+            out.update(self._uncached.network_failures())
+        return out
+
     def read_range(self, record: RepoRecord, path: str, start: int, length: int) -> bytes:
         if length > MAX_SHARED_RANGE or not record.revision:
             return super().read_range(record, path, start, length)
