@@ -188,7 +188,7 @@ def main() -> None:
         hub_fleet(args, tmp)
     if args.hash_models:
         heavy = hashing_fleet(tmp / "heavy", args.hash_models, args.hash_mib, "heavy")
-        warm = hashing_fleet(tmp / "warm", 2, 1, "warm")
+        warm = hashing_fleet(tmp / "warm", 6, 16, "warm")  # enough tasks to start every worker process
         total = args.hash_models * args.hash_mib
         from modelaudit.pipeline import ScanOptions
 
