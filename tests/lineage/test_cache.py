@@ -130,7 +130,11 @@ def test_stale_entries_are_used_when_the_hub_is_unreachable_or_offline(tmp_path:
     sources_with(hub, cache).fetch(ref)
     clock.now += 100
     hub.down = True
-    assert sources_with(hub, cache).fetch(ref).card_data == {"license": "mit"}
+    during_outage = sources_with(hub, cache)
+    record = during_outage.fetch(ref)
+    assert record.card_data == {"license": "mit"}
+    # the Hub is down: the files of the cached record are read from the HF cache, not asked of the Hub again
+    assert during_outage.for_record(record).kind is SourceKind.CACHE
     assert sources_with(hub, cache, offline=True).fetch(ref).card_data == {"license": "mit"}
     with pytest.raises(NetworkError):
         sources_with(hub, cache).fetch(RepoRef(repo_id="org/other"))

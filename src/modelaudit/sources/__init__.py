@@ -56,6 +56,7 @@ class SourceSet:
         self._lock = threading.Lock()
         self.metadata_cache = metadata_cache
         self._network_failures: dict[str, str] = {}
+        self._read_from_disk: set[str] = set()  # Hub records served by the caches while the Hub was down
 
     def get(self, kind: SourceKind) -> Source:
         with self._lock:
@@ -91,12 +92,15 @@ class SourceSet:
             record = self.get(SourceKind.HUB).fetch(ref)
         except (NetworkError, OfflineError) as online_error:
             try:
-                return self._from_disk(ref)
+                stale = self._from_disk(ref)
             except SourceError:
                 if isinstance(online_error, NetworkError):
                     with self._lock:
                         self._network_failures[ref.display()] = online_error.message
                 raise online_error from None
+            with self._lock:
+                self._read_from_disk.add(ref.display())
+            return stale
         if cache is not None:
             cache.put(ref, record)
         return record
@@ -116,8 +120,11 @@ class SourceSet:
         return self.get(SourceKind.CACHE).fetch(ref)
 
     def for_record(self, record: RepoRecord) -> Source:
-        if self.offline and record.source is SourceKind.HUB:  # a cached Hub record: files from the HF cache
-            return self.get(SourceKind.CACHE)
+        if record.source is SourceKind.HUB:  # a cached Hub record, offline or in an outage: HF cache files
+            with self._lock:
+                from_disk = record.ref.display() in self._read_from_disk
+            if self.offline or from_disk:
+                return self.get(SourceKind.CACHE)
         return self.get(record.source)
 
     def open_file(self, record: RepoRecord, path: str) -> BinaryIO:
