@@ -17,14 +17,22 @@ We call the package's scanner (``licenseclassifier._engine``) rather than its ``
 which drops the coverage figure we report as the score; pyproject.toml bounds the version for that reason.
 
 The pattern set is loaded on the first call (~0.2 s) and kept: a metadata scan that reads no license file
-never pays for it.
+never pays for it. A scan is a pure function of the text and the matcher, so its result is also kept on disk
+(``<cache>/license_db/spdx/``, next to the compiled license database), keyed by the SHA-256 of the text and a
+stamp of the matcher (its version and files, this module's format, modelaudit's version): a rescan of the same
+LICENSE file skips both the pattern set and the match (0.2-0.7 s). A result from another matcher version is
+never read; an unreadable or damaged entry is scanned again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from licenseclassifier._engine import Scanner
@@ -73,13 +81,101 @@ def _scanner() -> Scanner:
     return builtin_scanner()
 
 
-def scan_spdx(text: str) -> SpdxScan:
-    """Every SPDX license text (and license URL) recognised in ``text``."""
-    if not text.strip():
-        return SpdxScan(0.0, ())
+CACHE_FORMAT = 1  # bump when the cached form of a scan changes shape
+
+
+@cache
+def _matcher_stamp() -> str:
+    """What a scan's result depends on besides the text: the matcher package's version and files (size and
+    mtime of the module and its pattern data, found without importing it), this cache's format and ours."""
+    from importlib.metadata import PackageNotFoundError, version
+    from importlib.util import find_spec
+
+    from modelaudit import __version__
+
+    parts = [f"format={CACHE_FORMAT}", f"modelaudit={__version__}"]
+    try:
+        parts.append(f"licenseclassifier={version('licenseclassifier')}")
+    except PackageNotFoundError:
+        parts.append("licenseclassifier=?")
+    spec = find_spec("licenseclassifier")
+    if spec is not None and spec.origin:
+        folder = Path(spec.origin).parent
+        for f in sorted(folder.rglob("*")):
+            if "__pycache__" in f.parts or not f.is_file():
+                continue
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            parts.append(f"{f.relative_to(folder).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def _cache_path(text: str) -> Path:
+    from modelaudit.lineage.cache import default_cache_root
+
+    key = hashlib.sha256(_matcher_stamp().encode() + b"\0" + text.encode("utf-8", "surrogatepass"))
+    return default_cache_root() / "license_db" / "spdx" / f"{key.hexdigest()}.json"
+
+
+def _from_json(doc: Any) -> SpdxScan:
+    """A cached scan; ValueError when the document is not one."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("regions"), list):
+        raise ValueError("not a cached scan")
+    coverage = doc.get("coverage")
+    if not isinstance(coverage, (int, float)) or isinstance(coverage, bool):
+        raise ValueError("not a cached scan")
+    regions = []
+    for r in doc["regions"]:
+        if not (
+            isinstance(r, list)
+            and len(r) == 4
+            and isinstance(r[0], str)
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in r[1:3])
+            and isinstance(r[3], bool)
+        ):
+            raise ValueError("not a cached scan")
+        regions.append(Region(r[0], r[1], r[2], r[3]))
+    return SpdxScan(float(coverage), tuple(regions))
+
+
+def _read_cached(path: Path) -> SpdxScan | None:
+    try:
+        return _from_json(json.loads(path.read_bytes()))
+    except (OSError, ValueError):  # absent, unreadable or damaged: scan again
+        return None
+
+
+def _write_cached(path: Path, scan: SpdxScan) -> None:
+    """Keep the result for the next run; a cache that cannot be written only costs time."""
+    doc = {"coverage": scan.coverage, "regions": [[r.id, r.start, r.end, r.url] for r in scan.regions]}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _scan_uncached(text: str) -> SpdxScan:
     cov = _scanner().scan(text)
     regions = tuple(Region(m.id, m.start, m.end, m.is_url) for m in cov.match)
     return SpdxScan(round(min(100.0, cov.percent) / 100.0, 4), regions)
+
+
+def scan_spdx(text: str) -> SpdxScan:
+    """Every SPDX license text (and license URL) recognised in ``text`` (cached on disk by content)."""
+    if not text.strip():
+        return SpdxScan(0.0, ())
+    path = _cache_path(text)
+    cached = _read_cached(path)
+    if cached is not None:
+        return cached
+    scan = _scan_uncached(text)
+    _write_cached(path, scan)
+    return scan
 
 
 __all__ = ["Region", "SpdxScan", "scan_spdx"]
