@@ -1,0 +1,59 @@
+"""LocalSource file access: paths that leave the folder are refused on every read, and a folder is resolved
+once per run rather than once per file read (the cost that dominated a 1000-level local chain)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from modelaudit.errors import FileNotInRepoError
+from modelaudit.models import RepoRef
+from modelaudit.sources.local import LocalSource
+
+
+@pytest.fixture
+def model(tmp_path: Path) -> Path:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("top secret", encoding="utf-8")
+    m = tmp_path / "m"
+    (m / "sub").mkdir(parents=True)
+    (m / "README.md").write_text("---\nlicense: mit\n---\n", encoding="utf-8")
+    (m / "sub" / "LICENSE").write_text("MIT License", encoding="utf-8")
+    os.symlink(outside / "secret.txt", m / "escape.txt")
+    os.symlink(m / "sub" / "LICENSE", m / "LICENSE")  # a link that stays inside
+    os.symlink(outside, m / "linked-dir")
+    return m
+
+
+def test_reads_inside_the_folder_and_refuses_the_rest(model: Path) -> None:
+    src = LocalSource()
+    ref = RepoRef(repo_id="m", local_path=str(model))
+    assert src.read_small(ref, "README.md") == b"---\nlicense: mit\n---\n"
+    assert src.read_small(ref, "sub/LICENSE") == b"MIT License"
+    assert src.read_small(ref, "LICENSE") == b"MIT License"
+    assert src.read_range(ref, "sub/LICENSE", 4, 7) == b"License"
+    for bad in ("escape.txt", "linked-dir/secret.txt", "../outside/secret.txt", "sub", "missing", ".", ""):
+        assert src.read_small(ref, bad) is None, bad
+        with pytest.raises(FileNotInRepoError):
+            src.open_file(ref, bad)
+
+
+def test_a_folder_is_resolved_once_not_per_read(model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Path] = []
+    real = Path.resolve
+
+    def counting(self: Path, strict: bool = False) -> Path:
+        calls.append(self)
+        return real(self, strict)
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    src = LocalSource()
+    ref = RepoRef(repo_id="m", local_path=str(model))
+    src.fetch(ref)
+    for _ in range(5):
+        assert src.read_small(ref, "README.md") is not None
+    assert calls.count(model) == 1
+    assert len(calls) <= 4  # the folder, plus the links the listing and the reads must follow
