@@ -40,6 +40,8 @@ import hashlib
 import json
 import os
 import statistics
+import sys
+from array import array
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,6 +52,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.errors import InputError
 from modelaudit.models import Evidence, FileEntry, Finding, FingerprintSummary, Severity
+from modelaudit.verify import fp_cache
 from modelaudit.verify._findings import finding
 from modelaudit.verify.safetensors import SafetensorsHeader, StructureError, TensorSpan, read_header
 
@@ -135,8 +138,21 @@ class Similarity(BaseModel):
 # ----------------------------------------------------------------------------------------------- sampling
 
 
-def _plan(span: TensorSpan) -> list[int]:
-    """Element indices where each run starts (deterministic in name and shape)."""
+def _plan(span: TensorSpan, plans: fp_cache.PlanCache | None = None) -> list[int]:
+    """Element indices where each run starts (deterministic in name and shape); numpy's draw, read from the
+    plan cache when an earlier run made it (fp_cache.py), so a rescan does not import numpy."""
+    key = fp_cache.PlanCache.key(span.name, span.shape)
+    if plans is not None:
+        known = plans.get(key)
+        if known is not None and len(known) == RUNS and all(0 <= s <= span.numel - RUN_LEN for s in known):
+            return known
+    starts = _draw(span)
+    if plans is not None:
+        plans.put(key, starts)
+    return starts
+
+
+def _draw(span: TensorSpan) -> list[int]:
     import numpy as np
 
     numel = span.numel
@@ -151,13 +167,48 @@ def _sampled(span: TensorSpan) -> bool:
     return span.dtype in ELEMENT_BYTES and span.numel >= max(MIN_NUMEL, RUN_LEN) and len(span.shape) >= 1
 
 
-def _decode(raw: bytes, dtype: str) -> npt.NDArray[np.float32]:
-    import numpy as np
+def _half_bits_to_float_bits(h: int) -> int:
+    """IEEE binary16 bits → the binary32 bits of the same value (exact; NaN payloads kept as numpy keeps them)."""
+    sign = (h & 0x8000) << 16
+    exp = h & 0x7C00
+    sig = h & 0x03FF
+    if exp == 0x7C00:  # inf, NaN
+        return sign | 0x7F800000 | (sig << 13)
+    if exp:  # normal
+        return sign | (((h & 0x7FFF) + 0x1C000) << 13)
+    if not sig:  # signed zero
+        return sign
+    shift = 0  # subnormal: normalise
+    while not sig & 0x0400:
+        sig <<= 1
+        shift += 1
+    return sign | ((113 - shift) << 23) | ((sig & 0x03FF) << 13)
 
+
+def _le(values: array[int] | array[float]) -> bytes:
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values.tobytes()
+
+
+def _decode(raw: bytes, dtype: str) -> bytes:
+    """Little-endian float32 bytes of little-endian ``dtype`` elements: the bits numpy's ``astype(float32)``
+    gives (F32 as is, BF16 and F16 widened exactly, F64 rounded by the C cast), without importing numpy."""
+    if dtype == "F32":
+        return bytes(raw)
+    if dtype == "F64":
+        doubles = array("d", raw)
+        if sys.byteorder != "little":
+            doubles.byteswap()
+        return _le(array("f", doubles))
+    halves = array("H", raw)
+    if sys.byteorder != "little":
+        halves.byteswap()
     if dtype == "BF16":
-        return (np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16).view(np.float32)
-    np_dtype = {"F16": "<f2", "F32": "<f4", "F64": "<f8"}[dtype]
-    return np.frombuffer(raw, dtype=np_dtype).astype(np.float32)
+        return _le(array("I", (h << 16 for h in halves)))
+    if dtype == "F16":
+        return _le(array("I", (_half_bits_to_float_bits(h) for h in halves)))
+    raise ValueError(f"not a sampled dtype: {dtype}")
 
 
 @dataclass
@@ -182,8 +233,7 @@ def _fingerprint(
     files: list[tuple[str, int | None]],
     workers: int,
 ) -> WeightFingerprint:
-    import numpy as np
-
+    plans = fp_cache.PlanCache(fp_cache.stamp(ALGORITHM, RUNS, RUN_LEN))
     counter = {"bytes": 0, "requests": 0}
 
     def read(path: str, start: int, length: int) -> bytes:
@@ -214,7 +264,8 @@ def _fingerprint(
                 continue
             size = ELEMENT_BYTES[span.dtype]
             base = head.data_start + span.begin
-            wanted.setdefault(path, []).extend((span, base + i * size) for i in _plan(span))
+            wanted.setdefault(path, []).extend((span, base + i * size) for i in _plan(span, plans))
+    plans.save()
     run_bytes = {d: RUN_LEN * n for d, n in ELEMENT_BYTES.items()}
     jobs: list[_Read] = []
     for path, runs in wanted.items():
@@ -232,7 +283,7 @@ def _fingerprint(
         blobs.update(fetch(j) for j in jobs)
     starts = {path: sorted(s for p, s in blobs if p == path) for path in wanted}
     for path, runs in wanted.items():
-        per_tensor: dict[str, list[npt.NDArray[np.float32]]] = {}
+        per_tensor: dict[str, list[bytes]] = {}
         spans: dict[str, TensorSpan] = {}
         for span, abs_start in runs:
             keys = starts[path]
@@ -247,13 +298,13 @@ def _fingerprint(
             per_tensor.setdefault(span.name, []).append(_decode(raw, span.dtype))
             spans[span.name] = span
         for name, parts in per_tensor.items():
-            values = np.concatenate(parts).astype("<f4")
+            values = b"".join(parts)
             span = spans[name]
             signatures[name] = TensorSignature(
                 name=name,
                 shape=list(span.shape),
                 dtype=span.dtype,
-                samples=base64.b64encode(values.tobytes()).decode("ascii"),
+                samples=base64.b64encode(values).decode("ascii"),
             )
     return WeightFingerprint(
         tensors=[signatures[n] for n in sorted(signatures)],
@@ -333,8 +384,28 @@ def _correlation(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> floa
     return float((x * y).sum() / denom)
 
 
+def _canon(fp: WeightFingerprint) -> str:
+    return json.dumps(
+        [fp.algorithm, [[t.name, t.shape, t.dtype, t.samples] for t in fp.tensors]], separators=(",", ":")
+    )
+
+
 def compare(a: WeightFingerprint, b: WeightFingerprint) -> Similarity:
-    """How alike two fingerprints are (symmetric)."""
+    """How alike two fingerprints are (symmetric). A pure function of the two fingerprints: the result is
+    kept on disk (fp_cache.py), so comparing the same weights again does not import numpy."""
+    path = fp_cache.compare_path(fp_cache.stamp(ALGORITHM, RUNS, RUN_LEN), _canon(a), _canon(b))
+    cached = fp_cache.read_text(path)
+    if cached is not None:
+        try:
+            return Similarity.model_validate_json(cached)
+        except ValueError:
+            pass  # damaged: compare again
+    sim = _compare(a, b)
+    fp_cache.write_text(path, sim.model_dump_json())
+    return sim
+
+
+def _compare(a: WeightFingerprint, b: WeightFingerprint) -> Similarity:
     sa = {t.name: t for t in a.tensors if t.samples}
     sb = {t.name: t for t in b.tensors if t.samples}
     scores: list[TensorScore] = []
