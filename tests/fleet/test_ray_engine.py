@@ -76,3 +76,33 @@ def test_ray_engine_gives_the_local_engines_bytes(
     hashed = json.loads(next(o.report for o in remote.outcomes if o.entry.target.endswith("local-a")) or "{}")
     weights = [f for n in hashed["nodes"] for f in n["files"] if f["path"] == "weights.bin"]
     assert weights and weights[0]["sha256_actual"]  # the Ray worker really hashed the bytes
+
+
+def test_an_address_nobody_answers_on_is_refused_quickly(tmp_path: Path) -> None:
+    """Ray would retry such an address forever; the engine checks it first and exits 2 with the address."""
+    import socket
+
+    from cli_run import run_cli
+
+    with socket.socket() as sock:  # a port that was free a moment ago and has no listener now
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "README.md").write_text("---\nlicense: mit\n---\n", encoding="utf-8")
+    (tmp_path / "fleet.txt").write_text("m\n", encoding="utf-8")
+    code, stdout, stderr = run_cli(
+        "fleet",
+        "scan",
+        str(tmp_path / "fleet.txt"),
+        "--db",
+        str(tmp_path / "f.db"),
+        "-o",
+        str(tmp_path / "o"),
+        "--engine",
+        "ray",
+        "--ray-address",
+        f"127.0.0.1:{port}",
+        "-q",
+    )
+    assert code == 2 and stdout == ""
+    assert f"could not join the Ray cluster at 127.0.0.1:{port}: nothing answers there" in stderr

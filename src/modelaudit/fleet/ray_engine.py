@@ -91,6 +91,25 @@ def _sync_hub_constants() -> None:
     constants.HF_HUB_OFFLINE = os.environ.get("HF_HUB_OFFLINE", "").upper() in {"1", "ON", "YES", "TRUE"}
 
 
+def check_reachable(address: str, timeout: float = 10.0) -> None:
+    """Refuse a ``host:port`` (or ``ray://host:port``) nobody answers on: Ray itself would retry forever."""
+    import socket
+
+    target = address.split("://", 1)[-1]
+    host, sep, port = target.rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto", or a form Ray resolves itself
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise ModelAuditError(
+            f"could not join the Ray cluster at {address}: nothing answers there ({exc.strerror or exc})",
+            hint="check --ray-address / RAY_ADDRESS (the head's GCS address, e.g. head:6379), "
+            "or run with --engine local",
+        ) from None
+
+
 def scan_on_ray(
     todo: list[Todo], options: FleetOptions, refresh: list[RepoRef]
 ) -> Iterator[tuple[Todo, Result]]:
@@ -100,6 +119,8 @@ def scan_on_ray(
     ray = import_ray()
     started_here = False
     if not ray.is_initialized():
+        if options.ray_address:
+            check_reachable(options.ray_address)
         try:
             if options.ray_address:
                 ray.init(address=options.ray_address, include_dashboard=False, log_to_driver=False)
