@@ -91,6 +91,24 @@ def _sync_hub_constants() -> None:
     constants.HF_HUB_OFFLINE = os.environ.get("HF_HUB_OFFLINE", "").upper() in {"1", "ON", "YES", "TRUE"}
 
 
+def use_cluster_token() -> None:
+    """Present the Ray auth token when joining a cluster, as the head expects by default.
+
+    With Ray 2.60 (what we test with) a head started by ``ray start`` requires token authentication unless
+    ``RAY_AUTH_MODE`` says otherwise, but a driver joining with ``ray.init(address=...)`` sends its token only
+    when ``RAY_AUTH_MODE=token`` is set: without it the join fails after half a minute of retries. So when the mode
+    is unset and a token is at hand (``RAY_AUTH_TOKEN``, ``RAY_AUTH_TOKEN_PATH`` or ``~/.ray/auth_token``),
+    token mode is switched on for this process. A head without authentication accepts such a driver too.
+    """
+    if os.environ.get("RAY_AUTH_MODE"):
+        return
+    path = os.environ.get("RAY_AUTH_TOKEN_PATH") or os.path.join(
+        os.path.expanduser("~"), ".ray", "auth_token"
+    )
+    if os.environ.get("RAY_AUTH_TOKEN") or os.path.isfile(path):
+        os.environ["RAY_AUTH_MODE"] = "token"
+
+
 def check_reachable(address: str, timeout: float = 10.0) -> None:
     """Refuse a ``host:port`` (or ``ray://host:port``) nobody answers on: Ray itself would retry forever."""
     import socket
@@ -116,6 +134,8 @@ def scan_on_ray(
     """Scan every entry of ``todo`` as a Ray task; yields results as tasks finish."""
     import json
 
+    if options.ray_address:
+        use_cluster_token()  # before ray is imported: it reads the mode once, into its config
     ray = import_ray()
     started_here = False
     if not ray.is_initialized():
@@ -141,7 +161,12 @@ def scan_on_ray(
             )
             raise ModelAuditError(
                 f"could not {where}: {type(exc).__name__}: {str(exc)[:300]}",
-                hint="check --ray-address, or run with --engine local",
+                hint=(
+                    "check --ray-address; a cluster with token authentication needs its token in "
+                    "RAY_AUTH_TOKEN or ~/.ray/auth_token (or run with --engine local)"
+                    if options.ray_address
+                    else "run with --engine local"
+                ),
             ) from None
         started_here = True
     try:
