@@ -68,7 +68,9 @@ def test_a_damaged_compiled_file_is_ignored(fresh: Path, tmp_path: Path) -> None
     assert db.load_db().all() == expected
 
 
-def test_an_unwritable_cache_only_costs_time(fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unwritable_cache_only_costs_time(
+    fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
     monkeypatch.setenv("MODELAUDIT_CACHE_DIR", str(blocker))
@@ -79,3 +81,88 @@ def test_a_bad_record_is_still_an_error_naming_the_file(fresh: Path) -> None:
     (fresh / "broken.yaml").write_text("id: [unclosed\n")
     with pytest.raises(ConfigError, match=r"broken\.yaml"):
         db.load_db()
+
+
+def test_a_run_reads_the_normaliser_keys_from_the_compiled_database(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from modelaudit.licenses import normalize as norm
+
+    first = norm.normalize("Apache License, Version 2.0", db=db.load_db())
+    db._load.cache_clear()
+
+    def no_index(database: db.LicenseDB) -> dict[str, dict[str, str]]:
+        raise AssertionError("normaliser keys computed again")
+
+    monkeypatch.setattr(norm, "index_data", no_index)
+    second = norm.normalize("Apache License, Version 2.0", db=db.load_db())
+    assert second == first and second.id == "Apache-2.0" and second.method == "alias"
+    assert norm.normalize("https://www.apache.org/licenses/LICENSE-2.0", db=db.load_db()).id == "Apache-2.0"
+
+
+def test_records_are_built_when_asked_for_and_equal_the_compiled_ones(fresh: Path) -> None:
+    first = db.load_db()
+    expected = {r.id: r for r in first.all()}
+    db._load.cache_clear()
+    second = db.load_db()
+    assert len(second) == len(expected)
+    # in any order: an SPDX-synthesised record, one of ours, by alias, then all of them
+    assert second.get("0bsd") == expected["0BSD"] and second.get("0BSD") is second.get("0bsd")
+    assert second.get("llama3.1") == expected["llama3.1"]
+    assert [r.id for r in second.all(include_spdx=False)] == sorted(
+        r.id for r in expected.values() if r.origin == "license_db"
+    )
+    assert {r.id: r for r in second.all()} == expected
+    assert "Apache-2.0" in second and "no-such-license" not in second
+
+
+@pytest.mark.parametrize("change", ["version", "recognition data", "record"])
+def test_the_compiled_database_is_keyed_by_content_and_version(
+    fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    import modelaudit
+
+    first = db.load_db()
+    [old] = _compiled(tmp_path)
+    if change == "version":
+        monkeypatch.setattr(modelaudit, "__version__", modelaudit.__version__ + ".post1")
+    elif change == "recognition data":
+        rec = fresh / db.RECOGNITION_FILE
+        rec.write_text(rec.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    else:
+        rec = fresh / "MIT.yaml"
+        rec.write_text(rec.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    db._load.cache_clear()
+    second = db.load_db()
+    assert second.stamp != first.stamp
+    assert _compiled(tmp_path) == [tmp_path / "cache" / "license_db" / f"{second.stamp}.json"] != [old]
+
+
+def test_a_compiled_file_of_another_shape_is_compiled_again(fresh: Path, tmp_path: Path) -> None:
+    expected = db.load_db().all()
+    [compiled] = _compiled(tmp_path)
+    for other in (
+        '{"format": 1, "records": {}}',
+        "[]",
+        '{"format": 2, "records": [], "spdx": {}, "index": {}}',
+    ):
+        compiled.write_text(other, encoding="utf-8")
+        db._load.cache_clear()
+        assert db.load_db().all() == expected
+
+
+def test_a_damaged_record_in_the_compiled_file_is_an_error_naming_the_cache(
+    fresh: Path, tmp_path: Path
+) -> None:
+    import json
+
+    db.load_db()
+    [compiled] = _compiled(tmp_path)
+    doc = json.loads(compiled.read_text(encoding="utf-8"))
+    doc["records"]["MIT"]["category"] = "no-such-category"
+    compiled.write_text(json.dumps(doc), encoding="utf-8")
+    db._load.cache_clear()
+    loaded = db.load_db()
+    assert loaded.get("apache-2.0") is not None  # the others still load
+    with pytest.raises(ConfigError, match="compiled license database: record 'MIT' is damaged"):
+        loaded.get("MIT")

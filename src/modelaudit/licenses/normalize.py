@@ -99,25 +99,48 @@ def _url_key(url: str) -> str:
     return u.rstrip("/")
 
 
+def index_data(db: LicenseDB) -> dict[str, dict[str, str]]:
+    """The normaliser's look-up tables of a database: name keys and URL keys → license id. A key two
+    licenses share is ambiguous and dropped (never guess). Kept in the compiled database (licenses/db.py),
+    so a run reads them instead of computing 1700 keys."""
+    keys: dict[str, set[str]] = {}
+    urls: dict[str, set[str]] = {}
+    for rec in db.all():
+        names = [*rec.all_ids(), *rec.license_names]
+        if rec.name:
+            names.append(rec.name)
+        for n in names:
+            k = key(n)
+            if k:
+                keys.setdefault(k, set()).add(rec.id)
+        for u in rec.urls:
+            urls.setdefault(_url_key(u), set()).add(rec.id)
+    return {
+        "keys": {k: next(iter(v)) for k, v in sorted(keys.items()) if len(v) == 1},
+        "urls": {k: next(iter(v)) for k, v in sorted(urls.items()) if len(v) == 1},
+    }
+
+
 class _Index:
     def __init__(self, db: LicenseDB) -> None:
         self.db = db
-        keys: dict[str, set[str]] = {}
-        urls: dict[str, set[str]] = {}
-        for rec in db.all():
-            names = [*rec.all_ids(), *rec.license_names]
-            if rec.name:
-                names.append(rec.name)
-            for n in names:
-                k = key(n)
-                if k:
-                    keys.setdefault(k, set()).add(rec.id)
-            for u in rec.urls:
-                urls.setdefault(_url_key(u), set()).add(rec.id)
-        # a key two licenses share is ambiguous: drop it (never guess)
-        self.keys = {k: next(iter(v)) for k, v in keys.items() if len(v) == 1}
-        self.urls = {k: next(iter(v)) for k, v in urls.items() if len(v) == 1}
-        self.key_list = sorted(self.keys)
+        data = db.derived.get("compiled:normalize")
+        if not (
+            isinstance(data, dict)
+            and isinstance(data.get("keys"), dict)
+            and isinstance(data.get("urls"), dict)
+        ):
+            data = index_data(db)
+        self.keys: dict[str, str] = data["keys"]
+        self.urls: dict[str, str] = data["urls"]
+        self._key_list: list[str] | None = None
+
+    @property
+    def key_list(self) -> list[str]:
+        """Every key, sorted (the fuzzy matcher's choices)."""
+        if self._key_list is None:
+            self._key_list = sorted(self.keys)
+        return self._key_list
 
 
 def _index(db: LicenseDB) -> _Index:
@@ -337,4 +360,4 @@ def _resolve(value: str, db: LicenseDB, idx: _Index) -> NormalizedLicense:
     return _unknown(value, f"{value!r} is not a known license id, name or URL")
 
 
-__all__ = ["FUZZY_THRESHOLD", "NormalizedLicense", "key", "normalize"]
+__all__ = ["FUZZY_THRESHOLD", "NormalizedLicense", "index_data", "key", "normalize"]
