@@ -7,13 +7,16 @@ bounded (size caps, safe YAML, node-count caps) and a malformed file is an ``Inp
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import struct
 from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-import yaml
 from huggingface_hub.constants import REPO_ID_SEPARATOR
 
 from modelaudit.errors import InputError
@@ -43,7 +46,6 @@ ReadRange = Callable[[str, int, int], bytes]  # path, start, length → bytes
 MAX_YAML_NODES = 50_000  # a card's front matter is a few hundred nodes; aliases can multiply them
 MAX_VALUE_CHARS = 2_000  # evidence values are truncated to this
 MAX_YAML_CHARS = 1_000_000  # front matter, mergekit configs, policies: real ones are a few KB
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster, equally safe
 GGUF_HEADER_READ_BYTES = 8 * 1024 * 1024  # general.* keys sit at the start; tokenizer arrays may follow
 MERGEKIT_FILES = ("mergekit_config.yml", "mergekit_moe_config.yml")
 RELATIONS_DECLARABLE = {"adapter", "merge", "quantized", "finetune"}
@@ -101,9 +103,70 @@ def _decode(raw: bytes, path: str) -> str:
 
 
 def parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
-    """Safe-load a YAML mapping with a node cap; anything else is an InputError naming ``path``."""
+    """Safe-load a YAML mapping with a node cap; anything else is an InputError naming ``path``.
+
+    The result is plain JSON data, so it is kept on disk keyed by the text's SHA-256 (see
+    :func:`_yaml_cache_path`): a rescan reads the JSON back and never imports PyYAML (~10 ms a process) or
+    parses the cards, policies and mergekit configs it has seen. Malformed documents are never kept."""
     if len(text) > MAX_YAML_CHARS:
         raise InputError(path, f"YAML document is larger than {MAX_YAML_CHARS} characters")
+    where = _yaml_cache_path(text)
+    try:
+        kept = json.loads(where.read_bytes())
+        if isinstance(kept, dict):
+            return kept
+    except (OSError, ValueError):  # absent, unreadable or damaged: parse again
+        pass
+    result = _parse_yaml_mapping(text, path)
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        tmp = where.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(result, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, where)
+    except (OSError, ValueError):  # a cache that cannot be written only costs time
+        pass
+    return result
+
+
+YAML_CACHE_FORMAT = 1  # bump when the cached form of a parsed YAML mapping changes
+
+
+@cache
+def _yaml_stamp() -> bytes:
+    """What a parse depends on besides the text: PyYAML's files (size and mtime, found without importing
+    it), this module's bytes (its caps and JSON conversion), the cache format and modelaudit's version."""
+    from importlib.util import find_spec
+
+    from modelaudit import __version__
+
+    h = hashlib.sha256(f"{YAML_CACHE_FORMAT}|{__version__}|{MAX_YAML_NODES}".encode())
+    try:
+        h.update(Path(__file__).read_bytes())
+    except OSError:  # a build without sources: the version above still keys it
+        h.update(b"-")
+    spec = find_spec("yaml")
+    folder = Path(spec.origin).parent if spec is not None and spec.origin else None
+    for f in sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        if f.is_file():
+            h.update(f"|{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.digest()
+
+
+def _yaml_cache_path(text: str) -> Path:
+    from modelaudit.lineage.cache import default_cache_root
+
+    key = hashlib.sha256(_yaml_stamp() + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return default_cache_root() / "yaml" / key[:2] / f"{key}.json"
+
+
+def _parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
+    import yaml
+
+    _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster, equally safe
     try:
         data = yaml.load(text, Loader=_SafeLoader)  # safe constructors only: no python/* tags
     except yaml.YAMLError as exc:
