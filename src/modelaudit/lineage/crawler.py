@@ -3,9 +3,13 @@ and its data.
 
 How it stays fast and deterministic at once:
 
-* **Fetching** runs on a bounded thread pool (``huggingface_hub`` is synchronous). As soon as a repo's
-  metadata arrives, its parents are scheduled too (speculatively, within the depth and node limits), so
-  the pool never idles waiting for a whole BFS level.
+* **Fetching** of Hub repos runs on a bounded thread pool (``huggingface_hub`` is synchronous). As soon
+  as a repo's metadata arrives, its Hub parents are scheduled too (speculatively, within the depth and
+  node limits), so the pool never idles waiting for a whole BFS level.
+* **Local folders** are read inline, on the calling thread, when the build reaches them: reading a folder
+  is CPU-bound Python that holds the GIL, so a worker thread would add hand-offs and buy no overlap.
+* Each record's claims are grouped by parent (``parent_ref``, which may touch the disk) once, where the
+  record is fetched; speculation and the build both use that one grouping.
 * **Building** the graph happens on the calling thread, level by level, in a canonical order (the order
   in which parents are declared), waiting on each repo's future when it needs it. Completion order
   therefore never shows in the result: nodes, edges, depths, caps and cycles are those a sequential
@@ -19,11 +23,12 @@ all: it gets no node or edge, only a note that the base is unknown.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from modelaudit.errors import ModelAuditError
 from modelaudit.lineage.graph import GraphNode, LineageGraph, node_kind
@@ -56,6 +61,7 @@ def parent_ref(claim: ParentClaim, child: RepoRecord) -> RepoRef | None:
     """The ref a claim points at, or None when it names nothing we can look up."""
     target = claim.target.strip()
     found = hub_id_from(target)
+    local = child.ref.local_path
     if found is not None:
         repo_id, kind = found
         if claim.kind is RepoKind.DATASET:
@@ -64,20 +70,28 @@ def parent_ref(claim: ParentClaim, child: RepoRecord) -> RepoRef | None:
         if "@" in repo_id:
             repo_id, revision = repo_id.split("@", 1)
             revision = revision or None
-        if child.ref.local_path and not claim.weak and "/" not in repo_id:
+        if local and not claim.weak and "/" not in repo_id:
             # a local checkout may name its base by a folder path that also looks like an id ("base")
-            for folder in (Path(child.ref.local_path) / repo_id, Path(child.ref.local_path).parent / repo_id):
-                if folder.is_dir():
-                    resolved = folder.resolve()
-                    return RepoRef(repo_id=resolved.name, kind=kind, local_path=str(resolved))
+            for folder in (Path(local) / repo_id, Path(local).parent / repo_id):
+                resolved = _folder(str(folder))
+                if resolved is not None:
+                    return RepoRef(repo_id=os.path.basename(resolved), kind=kind, local_path=resolved)
         return RepoRef(repo_id=repo_id, kind=kind, revision=revision)
-    if child.ref.local_path and not claim.weak:
-        path = Path(target).expanduser()
-        candidate = path if path.is_absolute() else Path(child.ref.local_path) / path
-        if candidate.is_dir():
-            resolved = candidate.resolve()
-            return RepoRef(repo_id=resolved.name, kind=claim.kind, local_path=str(resolved))
+    if local and not claim.weak:
+        path = str(Path(target).expanduser()) if target.startswith("~") else target
+        resolved = _folder(path if os.path.isabs(path) else os.path.join(local, path))
+        if resolved is not None:
+            return RepoRef(repo_id=os.path.basename(resolved), kind=claim.kind, local_path=resolved)
     return None
+
+
+def _folder(path: str) -> str | None:
+    """``path`` with every link and ``..`` resolved when it is a folder (``Path.is_dir`` + ``Path.resolve``,
+    without the second stat and the ``Path`` objects: this runs once per parent of every local folder)."""
+    if not path:
+        return None
+    resolved = os.path.realpath(path)
+    return resolved if os.path.isdir(resolved) else None
 
 
 def _claim_key(claim: ParentClaim, ref: RepoRef | None) -> str:
@@ -86,11 +100,35 @@ def _claim_key(claim: ParentClaim, ref: RepoRef | None) -> str:
     return f"datasets/{claim.target}" if claim.kind is RepoKind.DATASET else claim.target
 
 
-Outcome = RepoRecord | ModelAuditError
+Group = tuple[str, RepoRef | None, list[ParentClaim]]  # parent key, its ref (None: nothing to look up), claims
+
+
+class _Fetched(NamedTuple):
+    record: RepoRecord
+    groups: list[Group]  # the record's claims grouped by parent, in declaration order
+
+
+Outcome = _Fetched | ModelAuditError
+
+
+def read_inline(ref: RepoRef) -> bool:
+    """Whether ``ref`` is read on the calling thread (a folder: CPU-bound, nothing to overlap) rather than
+    on the pool (a Hub repo: network waits that overlap)."""
+    return bool(ref.local_path)
+
+
+def _fetch(sources: Fetcher, ref: RepoRef) -> RepoRecord | ModelAuditError:
+    try:
+        return sources.fetch(ref)
+    except ModelAuditError as exc:
+        return exc
+    except Exception as exc:  # a parent must never abort the crawl; the reason is kept on the node
+        return ModelAuditError(f"{ref.display()}: unexpected error: {type(exc).__name__}: {exc}")
 
 
 class _Prefetcher:
-    """Runs fetches on a bounded pool; each finished record schedules its own parents."""
+    """Fetches Hub repos on a bounded pool (each finished record schedules its own Hub parents) and local
+    folders inline; either way a record comes back with its claims grouped."""
 
     def __init__(self, sources: Fetcher, *, workers: int, max_depth: int, max_nodes: int) -> None:
         self._sources = sources
@@ -99,6 +137,7 @@ class _Prefetcher:
         self._lock = threading.Lock()
         self._futures: dict[str, Future[Outcome]] = {}
         self._closed = False
+        # threads start on the first submit: a lineage of local folders never starts one
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="modelaudit-crawl")
 
     def submit(self, key: str, ref: RepoRef, depth: int, *, required: bool = True) -> Future[Outcome] | None:
@@ -108,23 +147,21 @@ class _Prefetcher:
                 return fut
             if self._closed or (not required and len(self._futures) >= self._max_nodes):
                 return None
-            fut = self._pool.submit(self._run, ref, depth)
+            fut = self._pool.submit(self.fetch_now, ref, depth)
             self._futures[key] = fut
             return fut
 
-    def _run(self, ref: RepoRef, depth: int) -> Outcome:
-        try:
-            record = self._sources.fetch(ref)
-        except ModelAuditError as exc:
-            return exc
-        except Exception as exc:  # a parent must never abort the crawl; the reason is kept on the node
-            return ModelAuditError(f"{ref.display()}: unexpected error: {type(exc).__name__}: {exc}")
+    def fetch_now(self, ref: RepoRef, depth: int) -> Outcome:
+        """Fetch ``ref`` on this thread, group its claims and schedule its Hub parents."""
+        record = _fetch(self._sources, ref)
+        if isinstance(record, ModelAuditError):
+            return record
+        groups = _group_claims(record)
         if depth < self._max_depth:
-            for claim in record.parents:
-                pref = parent_ref(claim, record)
-                if pref is not None:
-                    self.submit(_claim_key(claim, pref), pref, depth + 1, required=False)
-        return record
+            for key, pref, _claims in groups:
+                if pref is not None and not read_inline(pref):  # read when the build reaches it
+                    self.submit(key, pref, depth + 1, required=False)
+        return _Fetched(record, groups)
 
     def close(self, *, wait: bool = True) -> None:
         """Cancel queued speculative fetches; wait for running ones unless the crawl is being abandoned."""
@@ -156,6 +193,7 @@ def crawl(
         key=root_key, ref=target, kind=node_kind(record, target), depth=0, record=record
     )
     fetcher = _Prefetcher(sources, workers=workers, max_depth=max_depth, max_nodes=max_nodes)
+    groups_of: dict[str, list[Group]] = {root_key: _group_claims(record)}  # resolved nodes' grouped claims
     edge_index: dict[tuple[str, str], Edge] = {}
     dropped: list[str] = []
     local_bases: list[Finding] = []
@@ -163,12 +201,12 @@ def crawl(
         frontier = [root_key]
         depth = 0
         while frontier:
-            pending: list[tuple[str, RepoRef, NodeKind, Future[Outcome]]] = []
+            pending: list[tuple[str, RepoRef, NodeKind, Future[Outcome] | None]] = []
             for key in frontier:
                 child = nodes[key].record
                 if child is None:
                     continue
-                for parent_key, pref, claims in _group_claims(child):
+                for parent_key, pref, claims in groups_of.pop(key):
                     if pref is None and _machine_path(claims[0].target, child):
                         local_bases.append(_local_base_finding(key, claims))
                         continue
@@ -215,12 +253,15 @@ def crawl(
                     nodes[parent_key] = GraphNode(
                         key=parent_key, ref=pref, kind=kind_hint, depth=depth + 1
                     )
+                    if read_inline(pref):  # read below, in this order
+                        pending.append((parent_key, pref, kind_hint, None))
+                        continue
                     fut = fetcher.submit(parent_key, pref, depth + 1)
                     assert fut is not None
                     pending.append((parent_key, pref, kind_hint, fut))
             next_frontier: list[str] = []
             for parent_key, pref, kind_hint, fut in pending:
-                outcome = fut.result()
+                outcome = fetcher.fetch_now(pref, depth + 1) if fut is None else fut.result()
                 if isinstance(outcome, ModelAuditError):
                     nodes[parent_key] = GraphNode(
                         key=parent_key,
@@ -230,8 +271,9 @@ def crawl(
                         unresolved_reason=outcome.message,
                     )
                     continue
+                fetched, groups_of[parent_key] = outcome
                 nodes[parent_key] = GraphNode(
-                    key=parent_key, ref=pref, kind=node_kind(outcome, pref), depth=depth + 1, record=outcome
+                    key=parent_key, ref=pref, kind=node_kind(fetched, pref), depth=depth + 1, record=fetched
                 )
                 next_frontier.append(parent_key)
             if progress is not None:
@@ -249,7 +291,7 @@ def crawl(
     return LineageGraph(root=root_key, nodes=nodes, edges=edges, findings=findings, truncated=truncated)
 
 
-def _group_claims(child: RepoRecord) -> list[tuple[str, RepoRef | None, list[ParentClaim]]]:
+def _group_claims(child: RepoRecord) -> list[Group]:
     """The child's claims grouped by the parent they name, in declaration order."""
     groups: dict[str, tuple[RepoRef | None, list[ParentClaim]]] = {}
     for claim in child.parents:
