@@ -23,8 +23,16 @@ def clean(text: str) -> str:
 
 
 def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
+    text = clean(text)
+    lead = first if first is not None else indent
+    # Most lines fit: textwrap would split them into chunks only to join them again. After clean() the only
+    # whitespace textwrap splits on is " "; a line that fits is kept whole, with its leading spaces, and
+    # only a trailing whitespace chunk would be dropped, so a fitting line that ends in a non-space is
+    # exactly ``lead + text`` (tests/formats/test_text_wrap.py checks this against textwrap).
+    if text and len(lead) + len(text) <= WIDTH and not text[-1].isspace():
+        return [lead + text]
     return textwrap.wrap(
-        clean(text),
+        text,
         width=WIDTH,
         initial_indent=first if first is not None else indent,
         subsequent_indent=indent,
