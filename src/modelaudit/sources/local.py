@@ -47,20 +47,25 @@ class LocalSource:
 
     def list_files(self, ref: RepoRef) -> tuple[list[FileEntry], list[str]]:
         """Files under the folder (relative POSIX paths) and the paths skipped as unsafe."""
-        root = self._root(ref)
+        return self._list(self._root(ref))
+
+    def _list(self, root: Path) -> tuple[list[FileEntry], list[str]]:
+        # plain strings, not Path objects: building three Paths per file was most of the cost of reading a
+        # small folder, and a lineage of local folders reads one per node
+        top = str(root)
+        prefix = len(os.path.join(top, ""))  # dirpath is top itself or top + separator + ...
         entries: list[FileEntry] = []
         skipped: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-            base = Path(dirpath)
             for name in sorted(filenames):
-                full = base / name
-                rel = full.relative_to(root).as_posix()
-                if full.is_symlink() and not _inside(root, full):
+                full = os.path.join(dirpath, name)
+                rel = full[prefix:] if os.sep == "/" else Path(full).relative_to(root).as_posix()
+                if os.path.islink(full) and not _inside(root, Path(full)):
                     skipped.append(rel)
                     continue
                 try:
-                    size = full.stat().st_size
+                    size = os.stat(full).st_size
                 except OSError:
                     skipped.append(rel)
                     continue
@@ -70,51 +75,56 @@ class LocalSource:
                     return entries, skipped
         return entries, skipped
 
-    def _path(self, ref: RepoRef, path: str) -> Path:
-        root = self._root(ref)
-        full = root / path
+    def _path(self, ref: RepoRef, path: str) -> str:
+        return self._file(self._root(ref), ref, path)
+
+    def _file(self, root: Path, ref: RepoRef, path: str) -> str:
+        """``path`` inside ``root`` (the resolved folder of ``ref``); FileNotInRepoError when it is not a file
+        there."""
         if "/" not in path and path not in ("", ".", ".."):
             # a name directly in the (resolved) folder that is a regular file, not a link: it is inside
+            full = os.path.join(root, path)
             try:
                 if stat.S_ISREG(os.lstat(full).st_mode):
                     return full
             except OSError:
                 raise FileNotInRepoError(ref.display(), path) from None
-        full = full.resolve()
+        resolved = (root / path).resolve()
         try:
-            full.relative_to(root)
+            resolved.relative_to(root)
         except ValueError:
             raise FileNotInRepoError(ref.display(), path) from None
-        if not full.is_file():
+        if not resolved.is_file():
             raise FileNotInRepoError(ref.display(), path)
-        return full
+        return str(resolved)
 
     def open_file(self, ref: RepoRef, path: str) -> BinaryIO:
-        return self._path(ref, path).open("rb")
+        return open(self._path(ref, path), "rb")  # the caller closes it
 
     def read_range(self, ref: RepoRef, path: str, start: int, length: int) -> bytes:
-        with self._path(ref, path).open("rb") as fh:
-            fh.seek(start)
-            return fh.read(max(0, length))
+        return _read_range(self._path(ref, path), start, length)
 
     def read_small(self, ref: RepoRef, path: str) -> bytes | None:
+        return self._read_small(self._root(ref), ref, path)
+
+    def _read_small(self, root: Path, ref: RepoRef, path: str) -> bytes | None:
         try:
-            full = self._path(ref, path)
+            full = self._file(root, ref, path)
         except FileNotInRepoError:
             return None
-        with full.open("rb") as fh:
-            return fh.read(MAX_SMALL_FILE_BYTES)
+        with open(full, "rb") as fh:
+            return _read_capped(fh)
 
     def fetch(self, ref: RepoRef) -> RepoRecord:
-        root = self._root(ref)
-        files, skipped = self.list_files(ref)
+        root = self._root(ref)  # once per fetch: every read below is inside this folder
+        files, skipped = self._list(root)
         record = extract_record(
             ref,
             SourceKind.LOCAL,
             files=files,
-            read_small=lambda p: self.read_small(ref, p),
-            read_range=lambda p, s, n: self.read_range(ref, p, s, n),
-            card_location=str(root / "README.md"),
+            read_small=lambda p: self._read_small(root, ref, p),
+            read_range=lambda p, s, n: _read_range(self._file(root, ref, p), s, n),
+            card_location=os.path.join(root, "README.md"),
             local_dir=str(root),
         )
         if skipped:
@@ -124,3 +134,21 @@ class LocalSource:
                 Evidence(source="file", value=f"skipped unsafe path: {p}") for p in skipped
             )
         return record
+
+
+def _read_range(full: str, start: int, length: int) -> bytes:
+    with open(full, "rb") as fh:
+        fh.seek(start)
+        return fh.read(max(0, length))
+
+
+def _read_capped(fh: BinaryIO) -> bytes:
+    """The first ``MAX_SMALL_FILE_BYTES`` of a file, without ``read(MAX_SMALL_FILE_BYTES)``: that allocates the
+    whole 4 MiB first and shrinks it after, which cost more than the open and the read of a small card."""
+    size = os.fstat(fh.fileno()).st_size
+    if size >= MAX_SMALL_FILE_BYTES:
+        return fh.read(MAX_SMALL_FILE_BYTES)
+    data = fh.read(size + 1)  # one byte more than the size: notices a file that grew since the stat
+    if len(data) <= size:
+        return data
+    return data + fh.read(MAX_SMALL_FILE_BYTES - len(data))

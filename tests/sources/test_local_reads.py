@@ -1,0 +1,95 @@
+"""LocalSource's fast paths: listing with plain strings and capped reads give what the Path-based code gave."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from modelaudit.models import FileEntry, RepoRef
+from modelaudit.sources import local
+from modelaudit.sources.base import MAX_SMALL_FILE_BYTES
+from modelaudit.sources.local import SKIP_DIRS, LocalSource
+
+
+def reference_listing(root: Path) -> tuple[list[FileEntry], list[str]]:
+    """The listing as LocalSource made it with Path objects (before it used strings)."""
+    root = root.resolve()
+    entries: list[FileEntry] = []
+    skipped: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        base = Path(dirpath)
+        for name in sorted(filenames):
+            full = base / name
+            rel = full.relative_to(root).as_posix()
+            if full.is_symlink() and not local._inside(root, full):
+                skipped.append(rel)
+                continue
+            try:
+                size = full.stat().st_size
+            except OSError:
+                skipped.append(rel)
+                continue
+            entries.append(FileEntry(path=rel, size=size))
+    return entries, skipped
+
+
+def test_listing_matches_the_path_based_listing(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret")
+    m = tmp_path / "m"
+    for sub in ("b/deep/er", "a", ".git/objects", "__pycache__", "z z", "tok\\izer"):
+        (m / sub).mkdir(parents=True)
+    for rel, text in {
+        "README.md": "card",
+        "b/w.safetensors": "x" * 100,
+        "b/deep/er/x.json": "{}",
+        "a/LICENSE": "MIT",
+        ".git/objects/o": "git",
+        "__pycache__/c.pyc": "pyc",
+        "z z/space name.txt": "s",
+        "tok\\izer/vocab.txt": "v",
+        ".hidden": "h",
+    }.items():
+        (m / rel).write_text(text)
+    os.symlink(outside / "secret.txt", m / "escape.txt")
+    os.symlink(m / "a" / "LICENSE", m / "LICENSE")
+    os.symlink(outside, m / "linked-dir")
+    os.symlink(m / "missing", m / "dangling")
+    os.symlink("a/LICENSE", m / "b" / "relative-escape")
+    got = LocalSource().list_files(RepoRef(repo_id="m", local_path=str(m)))
+    assert got == reference_listing(m)
+    entries, skipped = got
+    assert [e.path for e in entries][:3] == [".hidden", "LICENSE", "README.md"]
+    assert "escape.txt" in skipped and "dangling" in skipped
+    assert not any(p.startswith((".git/", "__pycache__/", "linked-dir")) for p in [e.path for e in entries])
+
+
+@pytest.mark.parametrize(
+    "size", [0, 1, 100, MAX_SMALL_FILE_BYTES - 1, MAX_SMALL_FILE_BYTES, MAX_SMALL_FILE_BYTES + 7]
+)
+def test_small_reads_keep_the_cap(tmp_path: Path, size: int) -> None:
+    data = os.urandom(size)
+    (tmp_path / "config.json").write_bytes(data)
+    got = LocalSource().read_small(RepoRef(repo_id="m", local_path=str(tmp_path)), "config.json")
+    assert got == data[:MAX_SMALL_FILE_BYTES]
+
+
+@pytest.mark.parametrize("real", [10, 5000, MAX_SMALL_FILE_BYTES + 3])
+def test_a_file_longer_than_its_stat_said_is_read_up_to_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real: int
+) -> None:
+    """A file that grew between the stat and the read is read as far as the cap, as read(cap) would."""
+    data = os.urandom(real)
+    path = tmp_path / "grows.bin"
+    path.write_bytes(data)
+
+    class Shrunk:
+        st_size = 3
+
+    monkeypatch.setattr(local.os, "fstat", lambda fd: Shrunk())
+    with open(path, "rb") as fh:
+        assert local._read_capped(fh) == data[:MAX_SMALL_FILE_BYTES]
