@@ -26,21 +26,22 @@ def apply_policy(findings: Iterable[Finding], policy: Policy) -> list[Finding]:
 
 def evaluate(ctx: RuleContext) -> list[Finding]:
     """Every registered rule over every node, in a stable order; a crashing rule is itself a finding."""
+    # the enabled rules, sorted and made once (rules are stateless), not once per node
+    rules = [RULES[rule_id]() for rule_id in sorted(RULES)]
+    rules = [rule for rule in rules if _enabled(rule.id, rule.name, ctx.policy)]
     findings: list[Finding] = []
-    for key in sorted(ctx.graph.nodes):
-        node = ctx.graph.nodes[key]
-        for rule_id in sorted(RULES):
-            rule_cls = RULES[rule_id]
-            if not _enabled(rule_cls.id, rule_cls.name, ctx.policy):
-                continue
+    nodes = ctx.graph.nodes
+    for key in sorted(nodes):
+        node = nodes[key]
+        for rule in rules:
             try:
-                findings.extend(rule_cls().check(node, ctx))
+                findings.extend(rule.check(node, ctx))
             except Exception as exc:  # fail closed: a broken rule must not turn into a silent pass
                 findings.append(
                     make_finding(
-                        rule_cls,
+                        rule,
                         key,
-                        f"rule {rule_cls.id} could not be evaluated: {type(exc).__name__}: {exc}",
+                        f"rule {rule.id} could not be evaluated: {type(exc).__name__}: {exc}",
                         severity=Severity.ERROR,
                         how_to_fix="Report this as a modelaudit bug; the check did not run.",
                     )
