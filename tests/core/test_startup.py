@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 PROBE = """
@@ -49,3 +51,58 @@ def test_metadata_scan_imports_no_torch_or_transformers() -> None:
     assert "torch" not in heavy and "transformers" not in heavy
     # an acyclic lineage is ordered by the standard library's graphlib; networkx loads only for cycles
     assert "networkx" not in heavy
+
+
+GC_PROBE = """
+import gc, json, sys
+import modelaudit.pipeline as pipeline
+seen = {{}}
+real_scan = pipeline.scan
+def scan(*args, **kwargs):
+    seen["gc_during_scan"] = gc.isenabled()
+    return real_scan(*args, **kwargs)
+pipeline.scan = scan
+from modelaudit.cli.main import main
+sys.argv = ["modelaudit", *{argv!r}]
+try:
+    main()
+except SystemExit as e:
+    seen["code"] = e.code
+seen["gc_after"] = gc.isenabled()
+seen["frozen"] = gc.get_freeze_count() > 0
+sys.stderr.write("\\nPROBE " + json.dumps(seen) + "\\n")
+"""
+
+
+def _gc_probe(argv: list[str]) -> dict[str, object]:
+    proc = subprocess.run(
+        [sys.executable, "-c", GC_PROBE.format(argv=argv)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("PROBE "))
+    result: dict[str, object] = json.loads(line[len("PROBE ") :])
+    return result
+
+
+def test_the_garbage_collector_is_paused_only_while_the_command_loads() -> None:
+    scan = _gc_probe(["scan", str(EXAMPLES / "tiny-chat"), "--offline", "-q", "-f", "json"])
+    assert scan == {"gc_during_scan": True, "code": scan["code"], "gc_after": True, "frozen": True}
+    assert scan["code"] in (0, 1)
+    for argv in (["--help"], ["--version"], ["no-such-command"]):  # ends before any command loads
+        assert _gc_probe(argv)["gc_after"] is True
+
+
+def test_in_process_callers_keep_their_garbage_collector_settings() -> None:
+    import gc
+
+    from modelaudit.cli.main import main
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    for argv in (["--version"], ["licenses", "show", "mit"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

@@ -7,6 +7,7 @@ click-free core.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from typing import Any
@@ -91,6 +92,7 @@ class LazyGroup(click.Group):
             return None
         module = importlib.import_module(spec[0])
         command: click.Command = getattr(module, spec[1])
+        _end_startup()
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -122,7 +124,37 @@ def cli(ctx: click.Context, debug: bool) -> None:
             ctx.default_map = {**(ctx.default_map or {}), "scan": defaults}
 
 
+# Start-up (click, pydantic's schemas, the subcommand's modules) allocates a few hundred thousand objects that
+# live as long as the process. The cyclic garbage collector would walk them again and again while they are
+# being created (~17 ms of a 0.25 s ``scan`` of a small folder, 80 collections) and find nothing to free.
+# So when ``main`` is the process's entry point (the ``modelaudit`` command, ``python -m modelaudit``) it is
+# paused until the subcommand is loaded; then everything alive is moved to the permanent generation
+# (``gc.freeze``, never walked again) and collection resumes as usual for the command's own work (long fleet
+# runs and the webhook server included). Callers that pass ``argv`` (tests, embedding code) are left alone.
+_paused_gc = False
+
+
+def _pause_gc() -> None:
+    global _paused_gc
+    if gc.isenabled():
+        gc.disable()
+        _paused_gc = True
+
+
+def _end_startup() -> None:
+    global _paused_gc
+    if _paused_gc:
+        _paused_gc = False
+        gc.freeze()
+        gc.enable()
+
+
 def main(argv: list[str] | None = None) -> Any:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
-    return run_guarded(lambda: cli.main(args=args, prog_name="modelaudit", standalone_mode=False), debug)
+    if argv is None:
+        _pause_gc()
+    try:
+        return run_guarded(lambda: cli.main(args=args, prog_name="modelaudit", standalone_mode=False), debug)
+    finally:
+        _end_startup()  # --help, --version and usage errors end before a subcommand is loaded
