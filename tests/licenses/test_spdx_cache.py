@@ -71,3 +71,38 @@ def test_an_unwritable_cache_only_costs_time(
     blocker.write_text("not a folder", encoding="utf-8")
     monkeypatch.setenv("MODELAUDIT_CACHE_DIR", str(blocker))
     assert scan_spdx((corpus / "apache-2.0.txt").read_text(encoding="utf-8")).ids() == ["Apache-2.0"]
+
+
+def test_the_matcher_stamp_follows_the_installed_version_and_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from the package's folder and its .dist-info name, without importing it or reading metadata."""
+    import importlib.util
+    from importlib.machinery import ModuleSpec
+
+    site = tmp_path / "site"
+    pkg = site / "licenseclassifier"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "patterns.bin").write_bytes(b"v1")
+    dist = site / "licenseclassifier-1.0.dist-info"
+    dist.mkdir()
+    spec = ModuleSpec("licenseclassifier", None, origin=str(pkg / "__init__.py"))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: spec if name == "licenseclassifier" else None
+    )
+
+    def stamp() -> str:
+        spdx_text._matcher_stamp.cache_clear()
+        return spdx_text._matcher_stamp()
+
+    try:
+        first = stamp()
+        assert stamp() == first
+        dist.rename(site / "licenseclassifier-2.0.dist-info")
+        second = stamp()
+        assert second != first
+        (pkg / "patterns.bin").write_bytes(b"v2 longer")
+        assert stamp() not in (first, second)
+    finally:
+        spdx_text._matcher_stamp.cache_clear()

@@ -86,21 +86,21 @@ CACHE_FORMAT = 1  # bump when the cached form of a scan changes shape
 
 @cache
 def _matcher_stamp() -> str:
-    """What a scan's result depends on besides the text: the matcher package's version and files (size and
-    mtime of the module and its pattern data, found without importing it), this cache's format and ours."""
-    from importlib.metadata import PackageNotFoundError, version
+    """What a scan's result depends on besides the text: the matcher package's files (size and mtime of the
+    module and its pattern data) and its installed version (the name of its ``.dist-info`` folder), all
+    found without importing it or reading package metadata, this cache's format and ours."""
     from importlib.util import find_spec
 
     from modelaudit import __version__
 
     parts = [f"format={CACHE_FORMAT}", f"modelaudit={__version__}"]
-    try:
-        parts.append(f"licenseclassifier={version('licenseclassifier')}")
-    except PackageNotFoundError:
-        parts.append("licenseclassifier=?")
     spec = find_spec("licenseclassifier")
-    if spec is not None and spec.origin:
+    if spec is None or not spec.origin:
+        parts.append("licenseclassifier=?")
+    else:
         folder = Path(spec.origin).parent
+        dist = sorted(p.name for p in folder.parent.glob("licenseclassifier-*.dist-info"))
+        parts.append(f"licenseclassifier={','.join(dist) or '?'}")
         for f in sorted(folder.rglob("*")):
             if "__pycache__" in f.parts or not f.is_file():
                 continue
