@@ -123,7 +123,11 @@ def ray_time(inventory: Path, warmup: Path, db: Path, workers: int) -> float:
     ray = import_ray()  # with the engine's start-up settings for a busy machine
 
     ray.init(
-        num_cpus=workers, object_store_memory=128 * 1024 * 1024, include_dashboard=False, log_to_driver=False
+        address="local",  # our own instance, not one another process left running
+        num_cpus=workers,
+        object_store_memory=128 * 1024 * 1024,
+        include_dashboard=False,
+        log_to_driver=False,
     )
     try:
         scan = ScanOptions(verify="full", no_cache=True)

@@ -145,7 +145,10 @@ def scan_on_ray(
             if options.ray_address:
                 ray.init(address=options.ray_address, include_dashboard=False, log_to_driver=False)
             else:
+                # "local": an instance of our own, even where /tmp/ray names one that is still running (a
+                # test's, another user's): a plain ray.init() joins that one, and refuses num_cpus for it
                 ray.init(
+                    address="local",
                     num_cpus=options.workers,
                     object_store_memory=LOCAL_OBJECT_STORE_BYTES,
                     include_dashboard=False,
