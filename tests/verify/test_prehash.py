@@ -1,0 +1,269 @@
+"""Digests computed ahead of verification (verify/prehash.py): used only for the very file they came from.
+
+The registry is filled by the CLI (``scan``/``verify`` of a folder) and by the Ray engine; ``verify_files``
+takes a digest only when the open file's real path, device, inode, size and mtime match, and otherwise
+hashes the file itself, so results are the same with or without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _verify_helpers import weights, write_model
+
+from cli_run import run_cli
+from modelaudit.models import FileEntry, VerifyMode
+from modelaudit.verify import prehash, verify_files
+from modelaudit.verify.hashing import hash_path
+from modelaudit.verify.prehash import DigestRegistry, Prehashed, hash_file, large_files, prehash_folders
+
+MiB = 1024 * 1024
+
+
+def blob(path: Path, size: int, seed: int = 0) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(hashlib.sha256(str(seed).encode()).digest() * (size // 32) + b"x" * (size % 32))
+    return path
+
+
+def finished(registry: DigestRegistry, path: Path) -> None:
+    """Wait until the registry's hashing of ``path`` has ended (without taking the digest)."""
+    with open(path, "rb") as fh:  # a handle of another file identity would not do: follow the entry itself
+        entry = registry._entries[os.path.realpath(fh.name)]
+    entry.follow(None)
+
+
+def opener(folder: Path) -> Any:
+    def open_file(path: str) -> Any:
+        return (folder / path).open("rb")
+
+    return open_file
+
+
+def take(registry: DigestRegistry, path: Path, **kw: Any) -> Any:
+    with open(path, "rb", buffering=0) as fh:
+        return registry.take(fh, **kw)
+
+
+def test_a_file_hashed_ahead_is_taken_with_hash_streams_digest(tmp_path: Path) -> None:
+    path = blob(tmp_path / "w.bin", 3 * MiB + 7)
+    registry = DigestRegistry()
+    registry.start([str(path)])
+    got = take(registry, path)
+    assert got == hash_path(str(path))
+    assert got.sha256 == hashlib.sha256(path.read_bytes()).hexdigest() and got.size == 3 * MiB + 7
+    assert registry.hits == 1
+
+
+def test_a_file_changed_after_hashing_is_a_miss(tmp_path: Path) -> None:
+    path = blob(tmp_path / "w.bin", 2 * MiB)
+    registry = DigestRegistry()
+    registry.start([str(path)])
+    finished(registry, path)
+    before = path.stat()
+    blob(path, 2 * MiB, seed=1)  # same size, other bytes
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+    assert take(registry, path) is None
+    assert registry.hits == 0
+
+
+def test_a_file_replaced_with_the_same_size_and_mtime_is_a_miss(tmp_path: Path) -> None:
+    path = blob(tmp_path / "w.bin", 2 * MiB)
+    registry = DigestRegistry()
+    registry.start([str(path)])
+    finished(registry, path)
+    before = path.stat()
+    other = blob(tmp_path / "other.bin", 2 * MiB, seed=1)
+    os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(other, path)  # another inode under the same name
+    assert take(registry, path) is None
+
+
+def test_a_file_written_while_it_is_hashed_gives_no_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = blob(tmp_path / "w.bin", 2 * MiB)
+    real_stream = prehash.hash_stream
+
+    def stream_then_append(handle: Any, **kw: Any) -> Any:
+        digests = real_stream(handle, **kw)
+        with open(path, "ab") as fh:
+            fh.write(b"more")
+        return digests
+
+    monkeypatch.setattr(prehash, "hash_stream", stream_then_append)
+    assert hash_file(str(path)) is None
+
+
+def test_an_error_while_prehashing_leaves_the_file_to_verify(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = blob(tmp_path / "w.bin", 2 * MiB)
+
+    def fail(real: str, **_kw: Any) -> Prehashed | None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(prehash, "hash_file", fail)
+    registry = DigestRegistry()
+    registry.start([str(path)])
+    finished(registry, path)
+    assert take(registry, path) is None
+    entry = FileEntry(path="w.bin", size=2 * MiB)
+    results, findings = verify_files([entry], opener(tmp_path), VerifyMode.FULL, prehashed=registry)
+    assert results[0].sha256_actual == hashlib.sha256(path.read_bytes()).hexdigest() and not findings
+
+
+def test_a_missing_file_is_reported_as_today(tmp_path: Path) -> None:
+    path = blob(tmp_path / "w.bin", 2 * MiB)
+    registry = DigestRegistry()
+    registry.start([str(path)])
+    finished(registry, path)
+    path.unlink()
+    entry = FileEntry(path="w.bin", size=2 * MiB)
+    with_registry = verify_files([entry], opener(tmp_path), VerifyMode.FULL, prehashed=registry)
+    without = verify_files([entry], opener(tmp_path), VerifyMode.FULL)
+    assert with_registry == without and with_registry[0][0].status.value == "missing"
+
+
+def test_a_file_not_started_yet_is_taken_back_by_the_verifier(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = blob(tmp_path / "a.bin", MiB), blob(tmp_path / "b.bin", MiB, seed=1)
+    release = threading.Event()
+    hashed: list[str] = []
+    real_hash = prehash.hash_file
+
+    def slow(real: str, **kw: Any) -> Prehashed | None:
+        hashed.append(os.path.basename(real))
+        release.wait(10)
+        return real_hash(real, **kw)
+
+    monkeypatch.setattr(prehash, "hash_file", slow)
+    registry = DigestRegistry(workers=1)
+    registry.start([str(first), str(second)])
+    assert take(registry, second) is None  # queued behind a.bin: hashed by the caller, not waited for
+    release.set()
+    assert take(registry, first) == hash_path(str(first))
+    registry.shutdown()
+    assert hashed == ["a.bin"]
+
+
+def test_waiting_on_a_digest_passes_its_progress_on(tmp_path: Path) -> None:
+    path = blob(tmp_path / "w.bin", 5 * MiB + 3)
+    registry = DigestRegistry()
+    registry.start([str(path)])
+    seen: list[int] = []
+    assert take(registry, path, progress=seen.append) is not None
+    assert sum(seen) == 5 * MiB + 3
+
+
+def test_a_git_blob_id_is_never_taken_from_the_registry(tmp_path: Path) -> None:
+    path = blob(tmp_path / "w.bin", MiB)
+    registry = DigestRegistry()
+    registry.start([str(path)])
+    finished(registry, path)
+    assert take(registry, path, git_sha1_size=MiB) is None
+
+
+def test_digests_cross_processes_as_plain_values(tmp_path: Path) -> None:
+    item = hash_file(str(blob(tmp_path / "w.bin", MiB)))
+    assert item is not None
+    doc = json.loads(json.dumps(item.to_json()))
+    assert Prehashed.from_json(doc) == item
+    registry = DigestRegistry()
+    registry.add(Prehashed.from_json(doc))
+    assert take(registry, tmp_path / "w.bin") == item.digests
+    with pytest.raises(ValueError):
+        Prehashed.from_json({**doc, "ino": "1"})
+
+
+def test_large_files_are_what_a_local_scan_hashes(tmp_path: Path) -> None:
+    blob(tmp_path / "big.bin", 3 * MiB)
+    blob(tmp_path / "sub" / "bigger.bin", 4 * MiB)
+    blob(tmp_path / "small.json", 100)
+    blob(tmp_path / ".git" / "objects.pack", 5 * MiB)  # local sources skip .git
+    (tmp_path / "link.bin").symlink_to(tmp_path / "big.bin")  # links are left to verify
+    assert large_files(str(tmp_path), MiB) == [
+        str(tmp_path / "sub" / "bigger.bin"),
+        str(tmp_path / "big.bin"),
+    ]
+    assert large_files(str(tmp_path / "nope"), MiB) == []
+    assert prehash_folders(["org/name", str(tmp_path / "nope")]) is None
+
+
+def _model(tmp_path: Path) -> Path:
+    folder = write_model(tmp_path / "m", weights(0))
+    blob(folder / "extra.safetensors.bin", 2 * MiB)  # pickle-scanned, hashed
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\n---\n# m\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("command", [["verify"], ["verify", "-f", "json"], ["scan", "-f", "json"]])
+def test_cli_output_is_the_same_with_and_without_prehashing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    folder = _model(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setenv("MODELAUDIT_FINGERPRINT_INDEX", str(tmp_path / "index.json"))
+    args = [*command, str(folder), "--offline"]
+    hits: list[int] = []
+    real_take = DigestRegistry.take
+
+    def counting_take(self: DigestRegistry, handle: Any, **kw: Any) -> Any:
+        got = real_take(self, handle, **kw)
+        hits.append(got is not None)
+        return got
+
+    monkeypatch.setattr(prehash, "PREHASH_MIN_BYTES", 1024)
+    monkeypatch.setattr(DigestRegistry, "take", counting_take)
+    ahead = run_cli(*args)
+    assert sum(hits) >= 2  # the weights and the extra file came from the registry
+    monkeypatch.setattr(prehash, "prehash_folders", lambda *_a, **_k: None)
+    hits.clear()
+    plain = run_cli(*args)
+    assert not hits
+    assert ahead == plain and ahead[0] == 0, ahead[2]
+
+
+def test_verify_headers_and_none_hash_nothing_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _model(tmp_path)
+    started: list[object] = []
+    monkeypatch.setattr(DigestRegistry, "start", lambda self, paths: started.append(paths))
+    monkeypatch.setattr(prehash, "PREHASH_MIN_BYTES", 1024)
+    for args in (
+        ["verify", "--mode", "headers"],
+        ["verify", "--mode", "none"],
+        ["scan", "--verify", "headers"],
+    ):
+        code, _, err = run_cli(*args, str(folder), "--offline")
+        assert code == 0, err
+    assert started == []
+    run_cli("verify", str(folder), "--offline")
+    assert len(started) == 1
+
+
+def test_command_line_constants_match_the_models() -> None:
+    from modelaudit.cli.verify import DEADLINE, VERIFY_MODES, _env_offline
+    from modelaudit.models import VerifyMode
+    from modelaudit.pipeline import ScanOptions, env_offline
+
+    assert tuple(m.value for m in VerifyMode) == VERIFY_MODES
+    assert ScanOptions().deadline == DEADLINE
+    assert _env_offline() == env_offline()
+
+
+def test_parsing_scan_and_verify_imports_no_models() -> None:
+    """Hashing starts right after the command line is parsed: before pydantic and the pipeline load."""
+    code = "import sys, modelaudit.cli.scan, modelaudit.cli.verify, modelaudit.verify.prehash; " + (
+        "print(sorted(m for m in ('pydantic', 'modelaudit.models', 'modelaudit.pipeline') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
