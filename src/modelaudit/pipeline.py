@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,6 +45,9 @@ from modelaudit.policy.rules import RuleContext
 from modelaudit.policy.waivers import apply_waivers, load_waivers, today
 from modelaudit.sources import SourceSet
 from modelaudit.targets import parse_target
+
+if TYPE_CHECKING:
+    from modelaudit.verify.prehash import DigestRegistry
 
 Progress = Callable[[str], None]  # receives short status lines; the CLI shows them on stderr
 # receives (bytes just hashed, total bytes this scan hashes); called once with 0 before hashing starts
@@ -171,7 +174,11 @@ def default_verify_mode(source: SourceKind) -> VerifyMode:
 
 
 def verify_target(
-    node: GraphNode, sources: SourceSet, mode: VerifyMode, hashing: HashProgress | None = None
+    node: GraphNode,
+    sources: SourceSet,
+    mode: VerifyMode,
+    hashing: HashProgress | None = None,
+    prehashed: DigestRegistry | None = None,
 ) -> tuple[list[FileResult], list[Finding]]:
     """Hashes and structure of the target's files (ancestors are judged by their licenses, not bytes)."""
     record = node.record
@@ -194,7 +201,13 @@ def verify_target(
 
     # headers mode reads headers through range requests, so Hub weights are not downloaded to check them
     results, findings = verify_files(
-        record.files, open_file, mode, node=node.key, read_range=read_range, progress=tick
+        record.files,
+        open_file,
+        mode,
+        node=node.key,
+        read_range=read_range,
+        progress=tick,
+        prehashed=prehashed,
     )
     return results, [f.model_copy(update={"node": node.key}) for f in findings]
 
@@ -318,6 +331,7 @@ def scan(
     *,
     sources: SourceSet | None = None,
     hashing: HashProgress | None = None,
+    prehashed: DigestRegistry | None = None,
     **overrides: Any,
 ) -> ScanReport:
     """Audit ``target`` and return the report. Raises ``ModelAuditError`` for bad input and unreadable targets.
@@ -325,6 +339,7 @@ def scan(
     ``sources`` (optional) replaces the ``SourceSet`` built from the options, so that many scans can share
     one (``modelaudit fleet`` shares fetched records and in-flight requests across a whole fleet).
     ``hashing`` (optional) follows ``--verify full`` hashing in bytes, for progress bars.
+    ``prehashed`` (optional) holds digests of local files computed ahead of time (verify/prehash.py).
     """
     base = options or ScanOptions()
     # validate overrides like flags (so scan(..., verify="none") works and typos are refused)
@@ -352,7 +367,7 @@ def scan(
     mode = opts.verify or (VerifyMode.FULL if opts.smoke else default_verify_mode(root_record.source))
     say(f"verifying files ({mode.value})")
     # hashing releases the GIL: it runs while licenses are assessed and weights fingerprinted
-    verified = _in_background(lambda: verify_target(root, sources, mode, hashing))
+    verified = _in_background(lambda: verify_target(root, sources, mode, hashing, prehashed))
 
     say(f"assessing licenses of {len(graph.nodes)} node(s)")
     licenses, stage_findings, obligations = assess_licenses(graph)

@@ -18,12 +18,13 @@ from modelaudit.cli._options import (
     quiet_option,
     timeout_option,
 )
-from modelaudit.cli._output import emit_reports, stderr_progress, summary_line
+from modelaudit.cli.verify import VERIFY_MODES
 from modelaudit.errors import ExitCode, UsageError
-from modelaudit.models import ScanReport, Verdict, VerifyMode
 
+# the pipeline, the models and the report writers load inside the command, once hashing has started
 if TYPE_CHECKING:
     from modelaudit.pipeline import ScanOptions
+    from modelaudit.verify.prehash import DigestRegistry
 
 FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclonedx", "notice"]
 
@@ -76,7 +77,7 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
 @click.option(
     "--verify",
     "verify_mode",
-    type=click.Choice([m.value for m in VerifyMode]),
+    type=click.Choice(VERIFY_MODES),
     envvar="MODELAUDIT_VERIFY",
     help="Weight checks: none, headers (structure only), full (hash every file). "
     "Default: headers for Hub targets, full for folders and the cache.",
@@ -158,6 +159,68 @@ def scan_command(
       modelaudit scan org/model -f html -f json -o reports/
       modelaudit scan org/model@refs/pr/3 --against main -f md
     """
+    from modelaudit.verify.prehash import prehash_folders
+
+    # local folders hashed in full (the default for folders): their large files are hashed from now on,
+    # while the pipeline loads and the lineage is crawled; the verify stage takes the digests from there
+    prehashed = prehash_folders(targets) if against is None and verify_mode in (None, "full") else None
+    try:
+        return _scan(
+            targets,
+            formats,
+            output,
+            against,
+            quiet,
+            prehashed,
+            policy=policy,
+            waivers=waivers,
+            baseline=baseline,
+            offline=offline,
+            verify_mode=verify_mode,
+            fingerprint=fingerprint,
+            fingerprint_index=fingerprint_index,
+            smoke=smoke,
+            device=device,
+            smoke_timeout=smoke_timeout,
+            max_depth=max_depth,
+            max_nodes=max_nodes,
+            timeout=timeout,
+            deadline=deadline,
+            no_cache=no_cache,
+            allow_incomplete=allow_incomplete,
+        )
+    finally:
+        if prehashed is not None:
+            prehashed.shutdown()
+
+
+def _scan(
+    targets: tuple[str, ...],
+    formats: tuple[str, ...],
+    output: str | None,
+    against: str | None,
+    quiet: bool,
+    prehashed: DigestRegistry | None,
+    *,
+    policy: str,
+    waivers: str | None,
+    baseline: str | None,
+    offline: bool,
+    verify_mode: str | None,
+    fingerprint: bool | None,
+    fingerprint_index: str | None,
+    smoke: bool,
+    device: str,
+    smoke_timeout: float,
+    max_depth: int | None,
+    max_nodes: int,
+    timeout: float,
+    deadline: float,
+    no_cache: bool,
+    allow_incomplete: bool,
+) -> int:
+    from modelaudit.cli._output import emit_reports, stderr_progress, summary_line
+    from modelaudit.models import ScanReport, Verdict, VerifyMode
     from modelaudit.pipeline import ScanOptions, scan
 
     fmts = list(dict.fromkeys(formats)) or ["text"]
@@ -188,7 +251,7 @@ def scan_command(
         return _scan_against(targets[0], against, options, fmts, output, progress, quiet)
     reports: list[ScanReport] = []
     for target in targets:
-        report = scan(target, options, progress=progress)
+        report = scan(target, options, progress=progress, prehashed=prehashed)
         reports.append(report)
     emit_reports(reports, fmts, output)
     if os.environ.get("GITHUB_ACTIONS") == "true":  # annotations on the pull request; stdout stays the report
@@ -216,8 +279,9 @@ def _scan_against(
     """``scan TARGET --against REV``: text and md render the comparison, other formats the head report."""
     from pathlib import Path
 
-    from modelaudit.cli._output import report_slug, write_atomic
+    from modelaudit.cli._output import emit_reports, report_slug, summary_line, write_atomic
     from modelaudit.compare import compare_revisions, render_markdown, render_text
+    from modelaudit.models import Verdict
 
     comparison, report = compare_revisions(target, against, options, progress=progress)
     renderers = {"text": render_text, "md": render_markdown}

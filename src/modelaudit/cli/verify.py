@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from modelaudit.cli._options import format_option, offline_option, timeout_option
 from modelaudit.errors import InputError
-from modelaudit.models import FileEntry, FileResult, Finding, Severity, SourceKind, VerifyMode
+
+if TYPE_CHECKING:  # the models (pydantic) load inside the command, after hashing has started
+    from modelaudit.models import FileEntry, FileResult, Finding, VerifyMode
+    from modelaudit.verify.prehash import DigestRegistry
+
+# VerifyMode's values, spelled out so that parsing the command line imports no models
+# (tests/verify/test_prehash.py checks they stay the same)
+VERIFY_MODES = ("none", "headers", "full")
+
+# seconds for all Hub requests of one verify together: ScanOptions' default --deadline, as scan has it
+DEADLINE = 900.0
 
 _SHA256_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
@@ -41,6 +53,8 @@ def read_manifest(path: str) -> dict[str, str]:
 
 def apply_manifest(files: list[FileEntry], manifest: dict[str, str]) -> list[FileEntry]:
     """Manifest hashes become the expected SHA-256; manifest paths the repo lacks are kept (as missing)."""
+    from modelaudit.models import FileEntry
+
     out = [
         f.model_copy(update={"lfs_sha256": manifest[f.path], "blob_id": None}) if f.path in manifest else f
         for f in files
@@ -71,7 +85,7 @@ def render_text(target: str, mode: VerifyMode, results: list[FileResult], findin
     "--mode",
     "--verify",
     "mode",
-    type=click.Choice([m.value for m in VerifyMode]),
+    type=click.Choice(VERIFY_MODES),
     default=None,
     help="headers: structure only (default for Hub targets); full: hash every file too (default for folders "
     "and the HF cache; downloads Hub files into the HF cache first); none: list only.",
@@ -102,12 +116,36 @@ def verify_command(
       modelaudit verify ./my-model
       modelaudit verify org/model --mode full -f json
     """
-    from modelaudit.pipeline import ScanOptions, open_sources
+    from modelaudit.verify.prehash import prehash_folders
+
+    # a folder verified in full (its default): its large files are hashed from now on, while the rest loads
+    prehashed = prehash_folders([target], workers) if mode in (None, "full") else None
+    try:
+        return _verify(target, mode, manifest, fmt, workers, offline, timeout, prehashed)
+    finally:
+        if prehashed is not None:
+            prehashed.shutdown()
+
+
+def _verify(
+    target: str,
+    mode: str | None,
+    manifest: str | None,
+    fmt: str,
+    workers: int,
+    offline: bool,
+    timeout: float,
+    prehashed: DigestRegistry | None,
+) -> int:
+    from modelaudit.models import Severity, SourceKind, VerifyMode
+    from modelaudit.sources import SourceSet
     from modelaudit.targets import parse_target
     from modelaudit.verify import verify_files
 
     ref = parse_target(target)
-    sources = open_sources(ScanOptions(offline=offline, timeout=timeout, no_cache=True))
+    # what pipeline.open_sources(ScanOptions(offline=..., timeout=..., no_cache=True)) builds, without
+    # importing the pipeline (policy engine, crawler): verify needs none of it
+    sources = SourceSet(offline=offline or _env_offline(), timeout=timeout, deadline=DEADLINE)
     record = sources.fetch(ref)
     chosen = (
         VerifyMode(mode)
@@ -129,6 +167,7 @@ def verify_command(
             progress=progress,  # type: ignore[arg-type]
             node=node,
             read_range=lambda p, s, n: sources.read_range(record, p, s, n),
+            prehashed=prehashed,
         )
 
     if sys.stderr.isatty() and chosen is not VerifyMode.NONE and total:
@@ -150,3 +189,8 @@ def verify_command(
     errors = sum(f.severity is Severity.ERROR for f in findings)
     click.echo(f"{len(results)} files, {errors} errors, {len(findings) - errors} other findings", err=True)
     return 1 if errors else 0
+
+
+def _env_offline() -> bool:
+    """``HF_HUB_OFFLINE`` as the pipeline reads it (pipeline.env_offline)."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().upper() in {"1", "ON", "YES", "TRUE"}
