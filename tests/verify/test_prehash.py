@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 import sys
-import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,28 @@ from _verify_helpers import weights, write_model
 
 from cli_run import run_cli
 from modelaudit.models import FileEntry, VerifyMode
-from modelaudit.verify import prehash, verify_files
+from modelaudit.verify import _prehash_child as child
+from modelaudit.verify import hashing, prehash, verify_files
 from modelaudit.verify.hashing import hash_path
 from modelaudit.verify.prehash import DigestRegistry, Prehashed, hash_file, large_files, prehash_folders
 
 MiB = 1024 * 1024
+
+
+@pytest.fixture(autouse=True)
+def _stop_children(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every registry a test starts is shut down after it: no hashing child outlives its test."""
+    started: list[DigestRegistry] = []
+    real_start = DigestRegistry.start
+
+    def start(self: DigestRegistry, paths: Any) -> bool:
+        started.append(self)
+        return real_start(self, paths)
+
+    monkeypatch.setattr(DigestRegistry, "start", start)
+    yield
+    for registry in started:
+        registry.shutdown()
 
 
 def blob(path: Path, size: int, seed: int = 0) -> Path:
@@ -36,9 +53,7 @@ def blob(path: Path, size: int, seed: int = 0) -> Path:
 
 def finished(registry: DigestRegistry, path: Path) -> None:
     """Wait until the registry's hashing of ``path`` has ended (without taking the digest)."""
-    with open(path, "rb") as fh:  # a handle of another file identity would not do: follow the entry itself
-        entry = registry._entries[os.path.realpath(fh.name)]
-    entry.follow(None)
+    registry._entries[os.path.realpath(path)].follow(None)
 
 
 def opener(folder: Path) -> Any:
@@ -91,7 +106,7 @@ def test_a_file_written_while_it_is_hashed_gives_no_digest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = blob(tmp_path / "w.bin", 2 * MiB)
-    real_stream = prehash.hash_stream
+    real_stream = hashing.hash_stream
 
     def stream_then_append(handle: Any, **kw: Any) -> Any:
         digests = real_stream(handle, **kw)
@@ -99,26 +114,78 @@ def test_a_file_written_while_it_is_hashed_gives_no_digest(
             fh.write(b"more")
         return digests
 
-    monkeypatch.setattr(prehash, "hash_stream", stream_then_append)
+    monkeypatch.setattr(hashing, "hash_stream", stream_then_append)
     assert hash_file(str(path)) is None
 
 
-def test_an_error_while_prehashing_leaves_the_file_to_verify(
+def test_the_child_gives_no_digest_for_a_file_written_while_it_is_hashed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = blob(tmp_path / "w.bin", 3 * MiB)
+    monkeypatch.setattr(child, "STEP", MiB)
+
+    def append(_n: int) -> None:
+        with open(path, "ab") as fh:
+            fh.write(b"x")
+
+    assert child.hash_one(str(path), append) is None
+
+
+@pytest.mark.parametrize("size", [0, 1, child.CHUNK - 1, child.CHUNK, child.CHUNK + 1, 3 * child.CHUNK + 5])
+def test_the_childs_loop_gives_hash_streams_digests(tmp_path: Path, size: int) -> None:
+    path = blob(tmp_path / "w.bin", size)
+    seen: list[int] = []
+    done = child.hash_one(str(path), seen.append)
+    assert done is not None and sum(seen) == size
+    item = Prehashed.from_json(done)
+    assert item.digests == hash_path(str(path)) and item == hash_file(str(path))
+
+
+def test_a_file_the_child_could_not_read_is_left_to_verify(tmp_path: Path) -> None:
+    path = tmp_path / "w.bin"
+    registry = DigestRegistry()
+    registry.start([str(path)])  # not there yet: the child reports nothing for it
+    finished(registry, path)
+    blob(path, 2 * MiB)
+    try:
+        assert take(registry, path) is None
+        entry = FileEntry(path="w.bin", size=2 * MiB)
+        results, findings = verify_files([entry], opener(tmp_path), VerifyMode.FULL, prehashed=registry)
+        assert results[0].sha256_actual == hashlib.sha256(path.read_bytes()).hexdigest() and not findings
+    finally:
+        registry.shutdown()
+
+
+@pytest.mark.parametrize("broken", ["spawn fails", "child exits at once"])
+def test_without_a_working_child_verify_hashes_everything_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
 ) -> None:
     path = blob(tmp_path / "w.bin", 2 * MiB)
 
-    def fail(real: str, **_kw: Any) -> Prehashed | None:
-        raise OSError(5, "Input/output error")
+    def spawn() -> Any:
+        if broken == "spawn fails":
+            raise OSError(24, "Too many open files")
+        return subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
-    monkeypatch.setattr(prehash, "hash_file", fail)
+    monkeypatch.setattr(prehash, "_spawn", spawn)
+    registry = DigestRegistry()
+    assert registry.start([str(path)]) is (broken != "spawn fails")
+    entry = FileEntry(path="w.bin", size=2 * MiB)
+    try:
+        ahead = verify_files([entry], opener(tmp_path), VerifyMode.FULL, prehashed=registry)
+    finally:
+        registry.shutdown()
+    assert ahead == verify_files([entry], opener(tmp_path), VerifyMode.FULL) and registry.hits == 0
+
+
+def test_shutdown_stops_the_child_and_nothing_waits_on_it(tmp_path: Path) -> None:
+    path = blob(tmp_path / "w.bin", 64 * MiB)
     registry = DigestRegistry()
     registry.start([str(path)])
-    finished(registry, path)
-    assert take(registry, path) is None
-    entry = FileEntry(path="w.bin", size=2 * MiB)
-    results, findings = verify_files([entry], opener(tmp_path), VerifyMode.FULL, prehashed=registry)
-    assert results[0].sha256_actual == hashlib.sha256(path.read_bytes()).hexdigest() and not findings
+    registry.shutdown()
+    assert registry._child is not None and registry._child.poll() is not None
+    got = take(registry, path)  # returns at once: the digest, if the child was quicker than the kill
+    assert got is None or got == hash_path(str(path))
 
 
 def test_a_missing_file_is_reported_as_today(tmp_path: Path) -> None:
@@ -131,29 +198,6 @@ def test_a_missing_file_is_reported_as_today(tmp_path: Path) -> None:
     with_registry = verify_files([entry], opener(tmp_path), VerifyMode.FULL, prehashed=registry)
     without = verify_files([entry], opener(tmp_path), VerifyMode.FULL)
     assert with_registry == without and with_registry[0][0].status.value == "missing"
-
-
-def test_a_file_not_started_yet_is_taken_back_by_the_verifier(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first, second = blob(tmp_path / "a.bin", MiB), blob(tmp_path / "b.bin", MiB, seed=1)
-    release = threading.Event()
-    hashed: list[str] = []
-    real_hash = prehash.hash_file
-
-    def slow(real: str, **kw: Any) -> Prehashed | None:
-        hashed.append(os.path.basename(real))
-        release.wait(10)
-        return real_hash(real, **kw)
-
-    monkeypatch.setattr(prehash, "hash_file", slow)
-    registry = DigestRegistry(workers=1)
-    registry.start([str(first), str(second)])
-    assert take(registry, second) is None  # queued behind a.bin: hashed by the caller, not waited for
-    release.set()
-    assert take(registry, first) == hash_path(str(first))
-    registry.shutdown()
-    assert hashed == ["a.bin"]
 
 
 def test_waiting_on_a_digest_passes_its_progress_on(tmp_path: Path) -> None:
