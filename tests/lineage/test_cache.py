@@ -79,6 +79,22 @@ def test_cache_root_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert default_cache_root().name == "modelaudit"
 
 
+def test_cache_root_follows_the_environment_it_depends_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The root is remembered per value of the variables it is made from, never across a change."""
+    import sys
+
+    monkeypatch.delenv("MODELAUDIT_CACHE_DIR", raising=False)
+    if sys.platform.startswith("linux"):
+        for name in ("one", "two", "one"):
+            monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / name))
+            assert default_cache_root() == tmp_path / name / "modelaudit"
+    monkeypatch.setenv("MODELAUDIT_CACHE_DIR", "~/mc")
+    for home in ("h1", "h2"):
+        monkeypatch.setenv("HOME", str(tmp_path / home))
+        monkeypatch.setenv("USERPROFILE", str(tmp_path / home))
+        assert default_cache_root() == tmp_path / home / "mc"
+
+
 class FlakyHub(MemorySource):
     kind = SourceKind.HUB
 

@@ -25,6 +25,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -46,7 +47,23 @@ def is_commit(revision: str | None) -> bool:
 def default_cache_root() -> Path:
     env = os.environ.get("MODELAUDIT_CACHE_DIR")
     if env:
-        return Path(env).expanduser()
+        return _expanded(env, os.environ.get("HOME"), os.environ.get("USERPROFILE"))
+    # platformdirs reads these (XDG on Linux, the profile folders on Windows, HOME everywhere)
+    return _platform_cache_root(*(os.environ.get(k) for k in _PLATFORM_ENV))
+
+
+# Every on-disk cache asks for its root once per entry (a card's parsed YAML, a license text, ...): ~7 µs a
+# call through platformdirs, so the answer is kept per value of what it depends on.
+_PLATFORM_ENV = ("XDG_CACHE_HOME", "HOME", "LOCALAPPDATA", "USERPROFILE")
+
+
+@lru_cache(maxsize=16)
+def _expanded(env: str, *_home: str | None) -> Path:
+    return Path(env).expanduser()
+
+
+@lru_cache(maxsize=16)
+def _platform_cache_root(*_env: str | None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("modelaudit", appauthor=False))
