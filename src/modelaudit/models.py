@@ -7,10 +7,13 @@ guards it against drift. Add optional fields freely; rename or remove only with 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+_NOTHING: Any = object()  # no previous key yet (ScanReport._in_order)
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -359,6 +362,8 @@ class ScanReport(_Model):
 
     def sorted(self) -> ScanReport:
         """A copy with every list in a canonical order, so output is deterministic."""
+        if self._in_order():  # a report from scan() already is: renderers sort it again, copying every node
+            return self.model_copy()
         return self.model_copy(
             update={
                 "nodes": sorted(
@@ -400,6 +405,28 @@ class ScanReport(_Model):
                     key=lambda o: (o.license, o.kind, o.text),
                 ),
             }
+        )
+
+    def _in_order(self) -> bool:
+        """Whether ``sorted`` would change nothing (every list already in its order, stable sorts)."""
+
+        def ordered(keys: Iterable[Any], strict: bool = False) -> bool:
+            prev: Any = _NOTHING
+            for k in keys:
+                if prev is not _NOTHING and (k <= prev if strict else k < prev):
+                    return False
+                prev = k
+            return True
+
+        return (
+            ordered((n.depth, n.id) for n in self.nodes)
+            and all(ordered(f.path for f in n.files) for n in self.nodes)
+            and all(ordered((e.source, e.value) for e in n.license.evidence) for n in self.nodes if n.license)
+            and ordered((e.child, e.parent, e.relation.value) for e in self.edges)
+            and all(ordered((v.source, v.value) for v in e.evidence) for e in self.edges)
+            and ordered((-f.severity.rank, f.rule, f.node, f.message) for f in self.findings)
+            and ordered((o.license, o.kind, o.text) for o in self.obligations)
+            and all(ordered(o.nodes, strict=True) for o in self.obligations)
         )
 
     def to_json(self, indent: int | None = 2) -> str:
