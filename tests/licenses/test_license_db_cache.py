@@ -166,3 +166,38 @@ def test_a_damaged_record_in_the_compiled_file_is_an_error_naming_the_cache(
     assert loaded.get("apache-2.0") is not None  # the others still load
     with pytest.raises(ConfigError, match="compiled license database: record 'MIT' is damaged"):
         loaded.get("MIT")
+
+
+def _shape(value: object) -> object:
+    """A value with every type spelled out (a StrEnum member equals its string, so == alone is not enough)."""
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        fields = {k: _shape(v) for k, v in value.__dict__.items()}
+        return (type(value).__name__, fields)
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    return (type(value).__name__, value)
+
+
+def test_records_built_from_the_compiled_form_are_their_validated_selves(fresh: Path) -> None:
+    """The compiled database builds records without validation; each equals, types included, the record
+    validated from the same data (as a record read from YAML is)."""
+    from modelaudit.licenses.schema import LicenseRecord
+
+    compiled = db.load_db()
+    db._load.cache_clear()
+    read_back = db.load_db()
+    assert read_back.stamp == compiled.stamp
+    records = read_back.all()
+    assert len(records) == len(compiled) > 700
+    for rec in records:
+        data = rec.model_dump(mode="json", exclude_defaults=True)
+        validated = LicenseRecord.model_validate(data)
+        assert _shape(rec) == _shape(validated), rec.id
+        assert rec == validated == compiled.get(rec.id)
+    own = [r for r in records if r.origin == "license_db"]
+    assert any(r.obligations.output_use_restrictions for r in own)  # the nested enum lists are covered
+    assert any(r.recognition.texts for r in own) and any(r.restricted_uses for r in own)

