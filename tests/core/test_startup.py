@@ -70,6 +70,7 @@ except SystemExit as e:
     seen["code"] = e.code
 seen["gc_after"] = gc.isenabled()
 seen["frozen"] = gc.get_freeze_count() > 0
+seen["young"] = gc.get_threshold()[0]
 sys.stderr.write("\\nPROBE " + json.dumps(seen) + "\\n")
 """
 
@@ -89,7 +90,8 @@ def _gc_probe(argv: list[str]) -> dict[str, object]:
 
 def test_the_garbage_collector_is_paused_only_while_the_command_loads() -> None:
     scan = _gc_probe(["scan", str(EXAMPLES / "tiny-chat"), "--offline", "-q", "-f", "json"])
-    assert scan == {"gc_during_scan": True, "code": scan["code"], "gc_after": True, "frozen": True}
+    young = {"young": 20_000}
+    assert scan == {"gc_during_scan": True, "code": scan["code"], "gc_after": True, "frozen": True, **young}
     assert scan["code"] in (0, 1)
     for argv in (["--help"], ["--version"], ["no-such-command"]):  # ends before any command loads
         assert _gc_probe(argv)["gc_after"] is True
@@ -101,11 +103,11 @@ def test_in_process_callers_keep_their_garbage_collector_settings() -> None:
     from modelaudit.cli.main import main
 
     assert gc.isenabled()
-    frozen = gc.get_freeze_count()
+    frozen, threshold = gc.get_freeze_count(), gc.get_threshold()
     for argv in (["--version"], ["licenses", "show", "mit"]):
         with pytest.raises(SystemExit):
             main(argv)
-    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    assert gc.isenabled() and gc.get_freeze_count() == frozen and gc.get_threshold() == threshold
 
 
 WARM_PROBE = """

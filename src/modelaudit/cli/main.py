@@ -129,8 +129,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 # being created (~17 ms of a 0.25 s ``scan`` of a small folder, 80 collections) and find nothing to free.
 # So when ``main`` is the process's entry point (the ``modelaudit`` command, ``python -m modelaudit``) it is
 # paused until the subcommand is loaded; then everything alive is moved to the permanent generation
-# (``gc.freeze``, never walked again) and collection resumes as usual for the command's own work (long fleet
-# runs and the webhook server included). Callers that pass ``argv`` (tests, embedding code) are left alone.
+# (``gc.freeze``, never walked again) and collection resumes with a young generation of YOUNG_GC_THRESHOLD
+# objects instead of 700: the command's own work (the scan's remaining imports, records, findings) also
+# allocates mostly objects that stay, and collecting every 700 allocations walked them ~20 more times (~6 ms
+# of a small scan). Garbage cycles still go within 20 000 allocations (long fleet runs and the webhook
+# server included). Callers that pass ``argv`` (tests, embedding code) are left alone.
+YOUNG_GC_THRESHOLD = 20_000
 _paused_gc = False
 
 
@@ -146,6 +150,8 @@ def _end_startup() -> None:
     if _paused_gc:
         _paused_gc = False
         gc.freeze()
+        young, *older = gc.get_threshold()
+        gc.set_threshold(max(young, YOUNG_GC_THRESHOLD), *older)
         gc.enable()
 
 
