@@ -114,7 +114,7 @@ def generated_at() -> str:
 
 def assess_licenses(graph: LineageGraph) -> tuple[dict[str, LicenseInfo], list[Finding], list[Obligation]]:
     """License of every resolved node, the findings the assessment itself raises, and obligations."""
-    from modelaudit.licenses.assess import assess_record, obligations_for
+    from modelaudit.licenses.assess import assess_record, obligation_terms
 
     licenses: dict[str, LicenseInfo] = {}
     findings: list[Finding] = []
@@ -126,10 +126,9 @@ def assess_licenses(graph: LineageGraph) -> tuple[dict[str, LicenseInfo], list[F
         info, node_findings = assess_record(node.record)
         licenses[key] = info
         findings.extend(f.model_copy(update={"node": key}) for f in node_findings)
-        for ob in obligations_for(info.id):
-            slot = (ob.license, ob.kind, ob.text)
+        for slot in obligation_terms(info.id):
             if slot not in by_key:
-                by_key[slot] = ob.model_copy(update={"nodes": []})
+                by_key[slot] = Obligation(license=slot[0], kind=slot[1], text=slot[2], nodes=[])
             by_key[slot].nodes.append(key)
     return licenses, findings, list(by_key.values())
 

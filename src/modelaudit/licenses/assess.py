@@ -444,24 +444,35 @@ def describe_obligations(rec: LicenseRecord) -> list[tuple[str, str]]:
     return out
 
 
+def obligation_terms(license_id: str | None, *, db: LicenseDB | None = None) -> list[tuple[str, str, str]]:
+    """(license id, kind, text) of every obligation of a license id or SPDX expression (every part's).
+    Kept per database, since a lineage repeats a handful of licenses over hundreds of nodes."""
+    if not license_id:
+        return []
+    db = db or load_db()
+    memo: dict[str, list[tuple[str, str, str]]] = db.derived.setdefault("obligation_terms", {})
+    terms = memo.get(license_id)
+    if terms is None:
+        rec = db.get(license_id)
+        if rec is not None:
+            parts = [rec]
+        else:
+            ids = normalize(license_id, db=db).ids
+            parts = [r for r in (db.get(i) for i in ids) if r is not None]
+        terms = memo[license_id] = [
+            (r.id, kind, text) for r in parts for kind, text in describe_obligations(r)
+        ]
+    return list(terms)
+
+
 def obligations_for(
     license_id: str | None, *, nodes: list[str] | None = None, db: LicenseDB | None = None
 ) -> list[Obligation]:
     """The obligations of a license id or SPDX expression (every part's), for the policy engine to aggregate."""
-    if not license_id:
-        return []
-    db = db or load_db()
-    rec = db.get(license_id)
-    if rec is not None:
-        parts = [rec]
-    else:
-        ids = normalize(license_id, db=db).ids
-        parts = [r for r in (db.get(i) for i in ids) if r is not None]
-    out: list[Obligation] = []
-    for r in parts:
-        for kind, text in describe_obligations(r):
-            out.append(Obligation(license=r.id, kind=kind, text=text, nodes=list(nodes or [])))
-    return out
+    return [
+        Obligation(license=lic, kind=kind, text=text, nodes=list(nodes or []))
+        for lic, kind, text in obligation_terms(license_id, db=db)
+    ]
 
 
 __all__ = [
@@ -470,5 +481,6 @@ __all__ = [
     "RULE_UNKNOWN",
     "assess_record",
     "describe_obligations",
+    "obligation_terms",
     "obligations_for",
 ]
