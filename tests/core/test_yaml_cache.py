@@ -105,3 +105,10 @@ def test_a_rescan_never_imports_pyyaml(tmp_path: Path) -> None:
         for _ in range(2)
     ]
     assert [r.stdout.strip() for r in runs] == ["True", "False"]
+
+
+def test_the_cache_follows_the_cache_folder_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("one", "two"):
+        monkeypatch.setenv("MODELAUDIT_CACHE_DIR", str(tmp_path / name))
+        assert parse_yaml_mapping("license: mit\n", "README.md") == {"license": "mit"}
+        assert len(_entries(tmp_path / name)) == 1
