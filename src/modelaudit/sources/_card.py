@@ -157,21 +157,10 @@ def _yaml_stamp() -> bytes:
 
 
 def _yaml_cache_path(text: str) -> Path:
-    env = os.environ
-    folder = _yaml_cache_dir(
-        *(env.get(v) for v in ("MODELAUDIT_CACHE_DIR", "XDG_CACHE_HOME", "HOME", "LOCALAPPDATA"))
-    )
-    key = hashlib.sha256(_yaml_stamp() + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
-    return folder / key[:2] / f"{key}.json"
-
-
-@cache
-def _yaml_cache_dir(*env: str | None) -> Path:
-    """The folder of parsed YAML, once per value of the variables the cache root follows (a lineage of
-    1000 cards would otherwise ask platformdirs 1000 times)."""
     from modelaudit.lineage.cache import default_cache_root
 
-    return default_cache_root() / "yaml"
+    key = hashlib.sha256(_yaml_stamp() + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return default_cache_root() / "yaml" / key[:2] / f"{key}.json"
 
 
 def _parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
