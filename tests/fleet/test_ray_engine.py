@@ -106,3 +106,63 @@ def test_an_address_nobody_answers_on_is_refused_quickly(tmp_path: Path) -> None
     )
     assert code == 2 and stdout == ""
     assert f"could not join the Ray cluster at 127.0.0.1:{port}: nothing answers there" in stderr
+
+
+def sharded_model(folder: Path, shards: int, shard_bytes: int) -> Path:
+    """A local model whose weights are ``shards`` safetensors files with their index, as the Hub has them."""
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\n---\nA sharded model.\n", encoding="utf-8")
+    (folder / "config.json").write_text(json.dumps({"model_type": "llama"}), encoding="utf-8")
+    rng = np.random.default_rng(3)
+    weight_map = {}
+    for i in range(shards):
+        name = f"model-{i + 1:05d}-of-{shards:05d}.safetensors"
+        tensor = f"layers.{i}.weight"
+        save_file({tensor: rng.integers(0, 255, size=shard_bytes, dtype=np.uint8)}, str(folder / name))
+        weight_map[tensor] = name
+    index = {"metadata": {"total_size": shards * shard_bytes}, "weight_map": weight_map}
+    (folder / "model.safetensors.index.json").write_text(json.dumps(index), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow
+def test_a_sharded_models_files_are_hashed_by_separate_tasks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One model, 6 shards: each shard is hashed by a Ray task of its own (not all by the model's worker),
+    the model's scan takes those digests, and the report is the local engine's, byte for byte."""
+    import hashlib
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("MODELAUDIT_FINGERPRINT_INDEX", str(tmp_path / "index.json"))
+    monkeypatch.chdir(tmp_path)
+    folder = sharded_model(tmp_path / "sharded", 6, 512 * 1024)
+    inv = load_inventory(write_inventory(tmp_path, ["sharded"]))
+    options: dict[str, object] = {
+        "workers": 2,
+        "scan": ScanOptions(verify="full"),
+        "split_hash_bytes": 256 * 1024,
+    }
+
+    with open_store(tmp_path / "local.db") as store:
+        local = run_fleet(inv, FleetOptions(engine="local", **options), store)
+    with open_store(tmp_path / "ray.db") as store:
+        try:
+            remote = run_fleet(inv, FleetOptions(engine="ray", **options), store)
+        except ModelAuditError as exc:  # a local node can time out starting on a saturated machine: once more
+            assert "could not start a local Ray instance" in exc.message
+            remote = run_fleet(inv, FleetOptions(engine="ray", **options), store)
+
+    (a,), (b,) = local.outcomes, remote.outcomes
+    assert a.verdict == "pass" and (a.verdict, a.report, a.error) == (b.verdict, b.report, b.error)
+    assert (local.hash_tasks, local.hashed_ahead) == (0, 0)
+    assert remote.hash_tasks == 6  # six distinct Ray tasks hashed the six shards
+    assert remote.hashed_ahead == 6  # and the model's scan took all six digests instead of hashing again
+    files = {f["path"]: f for n in json.loads(b.report or "{}")["nodes"] for f in n["files"]}
+    for shard in sorted(folder.glob("*.safetensors")):
+        assert files[shard.name]["sha256_actual"] == hashlib.sha256(shard.read_bytes()).hexdigest()
+        assert files[shard.name]["status"] == "no-reference"

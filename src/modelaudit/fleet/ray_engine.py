@@ -4,10 +4,17 @@ Needs the ``[ray]`` extra (``pip install "modelaudit-provenance[ray]"``). With `
 joins that cluster (``ray.init(address=...)``); otherwise it starts a local instance with ``workers`` CPUs,
 no dashboard and a small object store, and stops it afterwards.
 
-Every task runs :func:`modelaudit.fleet.runner.scan_entry`, the same function the local engine runs, in the
-driver's working directory and with the driver's Hugging Face / modelaudit environment (``runtime_env``),
-so reports are the same bytes whichever engine produced them. Within one worker process the tasks share a
-:class:`~modelaudit.fleet.shared.SharedSources`; across processes they share the on-disk metadata cache.
+Every model task runs :func:`modelaudit.fleet.runner.scan_entry`, the same function the local engine runs,
+in the driver's working directory and with the driver's Hugging Face / modelaudit environment
+(``runtime_env``), so reports are the same bytes whichever engine produced them. Within one worker process
+the tasks share a :class:`~modelaudit.fleet.shared.SharedSources`; across processes they share the on-disk
+metadata cache.
+
+Hashing is split per file: with ``--verify full``, each file of a local folder of at least
+``split_hash_bytes`` (64 MiB by default) is hashed by a task of its own, and the model's task runs once they
+are done, with their digests in a :class:`~modelaudit.verify.prehash.DigestRegistry`. A digest is used only
+for the file it came from (same real path, device, inode, size and mtime; verify/prehash.py), so on a
+cluster whose nodes see the folder through different mounts the model's task simply hashes the file again.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from modelaudit.errors import ModelAuditError, UsageError
@@ -31,7 +39,7 @@ ENV_NAMES = ("SOURCE_DATE_EPOCH", "NO_PROXY", "no_proxy", "TRANSFORMERS_OFFLINE"
 LOCAL_OBJECT_STORE_BYTES = 128 * 1024 * 1024
 
 Todo = tuple["FleetEntry", "ScanOptions", str, list[str]]
-Result = tuple[str, str | None, str | None]
+Result = tuple[str, str | None, str | None, int]  # verdict, report, error, digests taken from hash tasks
 
 _worker_sources: dict[str, Any] = {}  # per worker process: options JSON → SharedSources
 
@@ -55,13 +63,43 @@ def driver_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIXES) or k in ENV_NAMES}
 
 
-def _scan_task(spec: str, options_json: str, refresh_json: str, cwd: str) -> Result:
-    """Body of a Ray task (runs in a worker process)."""
+@dataclass
+class SplitHashing:
+    """What the split hashing did in one run: the Ray tasks that hashed a file, the digests scans took."""
+
+    tasks: set[str] = field(default_factory=set)
+    taken: int = 0
+
+
+def _hash_task(path: str) -> dict[str, Any]:
+    """Body of a Ray task hashing one large file: its digests with the file's identity (or None when it
+    could not be read or changed meanwhile: the model's scan then hashes it itself, and reports what it
+    meets), and which task did it."""
+    from modelaudit.verify.prehash import hash_file
+
+    try:
+        item = hash_file(path)
+    except Exception:  # never fails the model's scan task, which takes this as an argument
+        item = None
+    task = ray_task_id()
+    return {"digests": item.to_json() if item is not None else None, "task": task}
+
+
+def ray_task_id() -> str:
+    import ray
+
+    return str(ray.get_runtime_context().get_task_id())
+
+
+def _scan_task(spec: str, options_json: str, refresh_json: str, cwd: str, *hashed: dict[str, Any]) -> Result:
+    """Body of a Ray task (runs in a worker process). ``hashed``: the results of this model's hashing tasks
+    (Ray passes them once they are all done)."""
     from pydantic import TypeAdapter
 
     from modelaudit.fleet.runner import open_shared, scan_entry
     from modelaudit.models import RepoRef
     from modelaudit.pipeline import ScanOptions
+    from modelaudit.verify.prehash import DigestRegistry, Prehashed
 
     if os.getcwd() != cwd:
         os.chdir(cwd)  # node ids of folders are relative to the working directory, as on the driver
@@ -72,7 +110,15 @@ def _scan_task(spec: str, options_json: str, refresh_json: str, cwd: str) -> Res
     if shared is None:
         refresh = TypeAdapter(list[RepoRef]).validate_json(refresh_json)
         shared = _worker_sources[key] = open_shared(options, refresh)
-    return scan_entry(spec, options, shared)
+    registry = None
+    if hashed:
+        registry = DigestRegistry()
+        for result in hashed:
+            doc = result.get("digests")
+            if isinstance(doc, dict):
+                registry.add(Prehashed.from_json(doc))
+    verdict, report, error = scan_entry(spec, options, shared, prehashed=registry)
+    return verdict, report, error, registry.hits if registry is not None else 0
 
 
 def _sync_hub_constants() -> None:
@@ -128,10 +174,25 @@ def check_reachable(address: str, timeout: float = 10.0) -> None:
         ) from None
 
 
+def split_files(spec: str, options: ScanOptions, min_bytes: int) -> list[str]:
+    """The files of a model that are hashed as Ray tasks of their own: those of at least ``min_bytes`` of a
+    local folder verified in full (the default for folders), absolute paths, the largest first."""
+    from modelaudit.models import VerifyMode
+    from modelaudit.verify.prehash import large_files
+
+    if options.verify not in (None, VerifyMode.FULL) or not os.path.isdir(spec):
+        return []
+    return [os.path.abspath(p) for p in large_files(spec, min_bytes)]
+
+
 def scan_on_ray(
-    todo: list[Todo], options: FleetOptions, refresh: list[RepoRef]
-) -> Iterator[tuple[Todo, Result]]:
-    """Scan every entry of ``todo`` as a Ray task; yields results as tasks finish."""
+    todo: list[Todo], options: FleetOptions, refresh: list[RepoRef], split: SplitHashing | None = None
+) -> Iterator[tuple[Todo, tuple[str, str | None, str | None]]]:
+    """Scan every entry of ``todo`` as a Ray task; yields results as tasks finish.
+
+    With ``--verify full``, every file of at least ``options.split_hash_bytes`` of a local folder is hashed
+    by a Ray task of its own, so one model's shards are hashed on all workers; the model's scan task gets
+    their digests (verify/prehash.py) and runs once they are done. ``split`` collects what they did."""
     import json
 
     if options.ray_address:
@@ -173,20 +234,32 @@ def scan_on_ray(
             ) from None
         started_here = True
     try:
-        task = ray.remote(num_cpus=1, max_retries=1)(_scan_task).options(
-            runtime_env={"env_vars": driver_env()}
-        )
+        env = {"env_vars": driver_env()}
+        task = ray.remote(num_cpus=1, max_retries=1)(_scan_task).options(runtime_env=env)
+        hash_task = ray.remote(num_cpus=1, max_retries=1)(_hash_task).options(runtime_env=env)
         refresh_json = json.dumps([r.model_dump(mode="json") for r in refresh])
         cwd = os.getcwd()
+        # every hashing task first, so that they fill the workers while the scans wait for their digests
+        hashes = [
+            [hash_task.remote(path) for path in split_files(entry.spec, opts, options.split_hash_bytes)]
+            for entry, opts, _digest, _moved in todo
+        ]
         pending = {
-            task.remote(entry.spec, opts.model_dump_json(), refresh_json, cwd): (entry, opts, digest, moved)
-            for entry, opts, digest, moved in todo
+            task.remote(entry.spec, opts.model_dump_json(), refresh_json, cwd, *refs): (
+                (entry, opts, digest, moved),
+                refs,
+            )
+            for (entry, opts, digest, moved), refs in zip(todo, hashes, strict=True)
         }
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1)
             for ref in ready:
-                item = pending.pop(ref)
-                yield item, tuple(ray.get(ref))
+                item, refs = pending.pop(ref)
+                verdict, report, error, taken = ray.get(ref)
+                if split is not None:
+                    split.taken += taken
+                    split.tasks.update(str(r["task"]) for r in ray.get(refs))
+                yield item, (verdict, report, error)
     finally:
         if started_here:
             ray.shutdown()

@@ -5,7 +5,8 @@ Engines:
 * ``local`` (default): a bounded thread pool of ``workers`` model scans sharing one
   :class:`~modelaudit.fleet.shared.SharedSources` (each repo fetched once for the whole fleet);
 * ``ray``: each model scan is a Ray task (:mod:`modelaudit.fleet.ray_engine`), on a local Ray instance or
-  the cluster at ``ray_address``. Reports are the same bytes as the local engine's.
+  the cluster at ``ray_address``; with ``--verify full``, each large file of a local folder is hashed by a
+  Ray task of its own first. Reports are the same bytes as the local engine's.
 
 Nothing here prints: progress goes to the ``progress`` callback, results to the returned ``FleetRun``.
 """
@@ -17,7 +18,7 @@ import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +30,9 @@ from modelaudit.fleet.shared import SharedSources
 from modelaudit.fleet.store import ModelRow, RepoStateRow, Store
 from modelaudit.models import RepoRef, ScanReport
 from modelaudit.pipeline import HashProgress, ScanOptions, env_offline, generated_at
+
+if TYPE_CHECKING:
+    from modelaudit.verify.prehash import DigestRegistry
 
 Engine = Literal["local", "ray"]
 DEFAULT_WORKERS = 4
@@ -42,6 +46,9 @@ class FleetOptions(BaseModel):
         default=DEFAULT_WORKERS, ge=1, le=256
     )  # model scans at once (Ray: CPUs of a local Ray)
     ray_address: str | None = None  # join this Ray cluster; None: start a local one
+    # Ray engine, --verify full of local folders: files at least this big are hashed as Ray tasks of their
+    # own, so one model's shards spread over the workers; the model's scan task takes their digests
+    split_hash_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
     incremental: bool = True  # reuse stored results of models whose lineage did not change
     scan: ScanOptions = Field(default_factory=ScanOptions)
 
@@ -69,6 +76,8 @@ class FleetRun(BaseModel):
     outcomes: list[ModelOutcome]
     checked_repos: int = 0  # change checks sent (one light request each)
     fetched_repos: int = 0  # repos whose metadata was fetched (memo misses), local engine only
+    hash_tasks: int = 0  # Ray engine: files hashed as tasks of their own (split_hash_bytes)
+    hashed_ahead: int = 0  # Ray engine: of those, digests the model scans took instead of hashing again
 
 
 Progress = Callable[[ModelOutcome, int, int], None]  # outcome, done, total
@@ -120,13 +129,19 @@ def open_shared(options: ScanOptions, refresh: list[RepoRef] | None = None) -> S
 
 
 def scan_entry(
-    spec: str, options: ScanOptions, sources: SharedSources, hashing: HashProgress | None = None
+    spec: str,
+    options: ScanOptions,
+    sources: SharedSources,
+    hashing: HashProgress | None = None,
+    prehashed: DigestRegistry | None = None,
 ) -> tuple[str, str | None, str | None]:
-    """(verdict, JSON report, error message) of one model; a model that cannot be audited is an ``error``."""
+    """(verdict, JSON report, error message) of one model; a model that cannot be audited is an ``error``.
+
+    ``prehashed``: digests of the model's files computed elsewhere (the Ray engine's hashing tasks)."""
     from modelaudit import pipeline
 
     try:
-        report = pipeline.scan(spec, options, sources=sources, hashing=hashing)
+        report = pipeline.scan(spec, options, sources=sources, hashing=hashing, prehashed=prehashed)
     except ModelAuditError as exc:
         message = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
         return "error", None, message
@@ -210,10 +225,14 @@ def run_fleet(
     )
     fetched = 0
     scanned: list[ModelOutcome] = []
+    split = None
     if options.engine == "ray" and todo:
-        from modelaudit.fleet.ray_engine import scan_on_ray
+        from modelaudit.fleet.ray_engine import SplitHashing, scan_on_ray
 
-        for (entry, _opts, digest, moved), (verdict, report, error) in scan_on_ray(todo, options, refresh):
+        split = SplitHashing()
+        for (entry, _opts, digest, moved), (verdict, report, error) in scan_on_ray(
+            todo, options, refresh, split
+        ):
             outcome = ModelOutcome(
                 entry=entry, verdict=verdict, report=report, error=error, settings=digest, changed=moved
             )
@@ -282,4 +301,6 @@ def run_fleet(
         outcomes=outcomes,
         checked_repos=len(states),
         fetched_repos=fetched,
+        hash_tasks=len(split.tasks) if split is not None else 0,
+        hashed_ahead=split.taken if split is not None else 0,
     )
