@@ -7,10 +7,13 @@ Prints:
   2. a no-change re-run: models rescanned (target 0) and requests per inventory entry (target <= 1);
   3. a hashing-heavy fleet (local folders, one large safetensors file each, --verify full) on the Ray
      engine with 2 workers against 1 worker (target >= 1.6x), after a warm-up run on each Ray instance;
-     the local engine's 2-vs-1 ratio is printed as a reference measured in the same run.
+     the local engine's 2-vs-1 ratio is printed as a reference measured in the same run;
+  4. one model with --shards large shards, --verify full, on the Ray engine with 2 workers against 1
+     (target >= 1.6x): each shard is hashed by a Ray task of its own, on the same Ray instances as 3.
 
     .venv/bin/python benchmarks/fleet.py
     .venv/bin/python benchmarks/fleet.py --models 200 --hash-models 4 --hash-mib 64   # quicker
+    .venv/bin/python benchmarks/fleet.py --models 0 --hash-mib 384                    # hashing only
 """
 
 from __future__ import annotations
@@ -96,12 +99,32 @@ def hashing_fleet(folder: Path, count: int, mib: int, prefix: str) -> Path:
     return write_inventory(folder, targets)
 
 
+def sharded_model(folder: Path, shards: int, mib: int) -> Path:
+    """One local model whose weights are ``shards`` safetensors files of ``mib`` MiB, with their index."""
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    rng = np.random.default_rng(11)
+    path = folder / "sharded"
+    path.mkdir(parents=True)
+    (path / "README.md").write_text(card({"license": "apache-2.0"}), encoding="utf-8")
+    (path / "config.json").write_text(CONFIG, encoding="utf-8")
+    weight_map = {}
+    for i in range(shards):
+        name = f"model-{i + 1:05d}-of-{shards:05d}.safetensors"
+        save_file({f"w{i}": rng.integers(0, 255, size=mib * 1024 * 1024, dtype=np.uint8)}, str(path / name))
+        weight_map[f"w{i}"] = name
+    index = {"metadata": {"total_size": shards * mib * 1024 * 1024}, "weight_map": weight_map}
+    (path / "model.safetensors.index.json").write_text(json.dumps(index), encoding="utf-8")
+    return write_inventory(folder, [str(path)])
+
+
 def raw_hashing(inventory: Path, threads: int) -> float:
     """The machine's own reference: hashlib over the same weights with ``threads`` threads (GIL released)."""
     import hashlib
     from concurrent.futures import ThreadPoolExecutor
 
-    files = [Path(line) / "model.safetensors" for line in inventory.read_text().split()]
+    files = [f for line in inventory.read_text().split() for f in sorted(Path(line).glob("*.safetensors"))]
 
     def one(path: Path) -> str:
         digest = hashlib.sha256()
@@ -116,7 +139,9 @@ def raw_hashing(inventory: Path, threads: int) -> float:
     return time.perf_counter() - start
 
 
-def ray_time(inventory: Path, warmup: Path, db: Path, workers: int) -> float:
+def ray_times(inventories: list[Path], warmup: Path, db: Path, workers: int) -> list[float]:
+    """Seconds of a Ray run over each inventory, all on one Ray instance of ``workers`` CPUs after a warm-up
+    run (worker processes started, modules imported)."""
     from modelaudit.fleet.ray_engine import import_ray
     from modelaudit.pipeline import ScanOptions
 
@@ -132,7 +157,20 @@ def ray_time(inventory: Path, warmup: Path, db: Path, workers: int) -> float:
     try:
         scan = ScanOptions(verify="full", no_cache=True)
         run(warmup, db.with_suffix(".warm.db"), engine="ray", workers=workers, incremental=False, scan=scan)
-        _, seconds = run(inventory, db, engine="ray", workers=workers, incremental=False, scan=scan)
+        seconds = []
+        for i, inventory in enumerate(inventories):
+            result, took = run(
+                inventory,
+                db.with_suffix(f".{i}.db"),
+                engine="ray",
+                workers=workers,
+                incremental=False,
+                scan=scan,
+            )
+            assert all(o.verdict == "pass" for o in result.outcomes), [o.error for o in result.outcomes]
+            # every large file hashed once, by a task of its own, and its digest taken by the model's scan
+            assert result.hash_tasks == result.hashed_ahead > 0, (result.hash_tasks, result.hashed_ahead)
+            seconds.append(took)
         return seconds
     finally:
         ray.shutdown()
@@ -194,6 +232,9 @@ def main() -> None:
         "--hash-models", type=int, default=8, help="models of the hashing-heavy fleet (0: skip)"
     )
     parser.add_argument("--hash-mib", type=int, default=192, help="MiB of weights per hashing-heavy model")
+    parser.add_argument(
+        "--shards", type=int, default=8, help="shards (of --hash-mib MiB) of the one sharded model (0: skip)"
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="modelaudit-bench-fleet-"))
@@ -218,32 +259,51 @@ def measure(args: argparse.Namespace, tmp: Path) -> None:
     )
     if args.models:
         hub_fleet(args, tmp)
-    if args.hash_models:
-        heavy = hashing_fleet(tmp / "heavy", args.hash_models, args.hash_mib, "heavy")
+    if args.hash_models or args.shards:
+        heavy = (
+            hashing_fleet(tmp / "heavy", args.hash_models, args.hash_mib, "heavy")
+            if args.hash_models
+            else None
+        )
+        sharded = sharded_model(tmp / "sharded", args.shards, args.hash_mib) if args.shards else None
         warm = hashing_fleet(tmp / "warm", 6, 16, "warm")  # enough tasks to start every worker process
         total = args.hash_models * args.hash_mib
         from modelaudit.pipeline import ScanOptions
 
         scan = ScanOptions(verify="full", no_cache=True)
-        local_times = {}
-        for w in (1, 2):
-            run(warm, tmp / f"lw{w}.db", workers=w, incremental=False, scan=scan)
-            local_times[w] = run(heavy, tmp / f"l{w}.db", workers=w, incremental=False, scan=scan)[1]
-        ray_times = {w: ray_time(heavy, warm, tmp / f"r{w}.db", w) for w in (1, 2)}
-        raw = {w: raw_hashing(heavy, w) for w in (1, 2)}
+        inventories = [i for i in (heavy, sharded) if i is not None]
+        by_workers = {w: ray_times(inventories, warm, tmp / f"r{w}.db", w) for w in (1, 2)}
+        raw = {w: raw_hashing(inventories[0], w) for w in (1, 2)}
         print(
-            f"hashing-heavy fleet: {args.hash_models} local models x {args.hash_mib} MiB safetensors "
-            f"({total} MiB), --verify full; machine: {os.cpu_count()} CPUs, load average "
+            f"hashing on the Ray engine, --verify full; machine: {os.cpu_count()} CPUs, load average "
             f"{os.getloadavg()[0]:.1f} (other work on the machine takes cores from both runs)"
         )
+        if heavy is not None:
+            one, two = by_workers[1][0], by_workers[2][0]
+            local_times = {}
+            for w in (1, 2):
+                run(warm, tmp / f"lw{w}.db", workers=w, incremental=False, scan=scan)
+                local_times[w] = run(heavy, tmp / f"l{w}.db", workers=w, incremental=False, scan=scan)[1]
+            print(
+                f"  {args.hash_models} local models x {args.hash_mib} MiB safetensors ({total} MiB):\n"
+                f"    ray engine, 1 worker:   {one:6.2f} s ({total / one:.0f} MiB/s)\n"
+                f"    ray engine, 2 workers:  {two:6.2f} s ({total / two:.0f} MiB/s)\n"
+                f"    speed-up:               {one / two:6.2f}x   (target >= 1.6x)\n"
+                f"    reference, local engine 1 vs 2 workers: {local_times[1]:.2f} s vs {local_times[2]:.2f} s "
+                f"= {local_times[1] / local_times[2]:.2f}x"
+            )
+        if sharded is not None:
+            one, two = by_workers[1][-1], by_workers[2][-1]
+            size = args.shards * args.hash_mib
+            print(
+                f"  one model with {args.shards} shards x {args.hash_mib} MiB ({size} MiB), each shard a task:\n"
+                f"    ray engine, 1 worker:   {one:6.2f} s ({size / one:.0f} MiB/s)\n"
+                f"    ray engine, 2 workers:  {two:6.2f} s ({size / two:.0f} MiB/s)\n"
+                f"    speed-up:               {one / two:6.2f}x   (target >= 1.6x)"
+            )
         print(
-            f"  ray engine, 1 worker:   {ray_times[1]:6.2f} s ({total / ray_times[1]:.0f} MiB/s)\n"
-            f"  ray engine, 2 workers:  {ray_times[2]:6.2f} s ({total / ray_times[2]:.0f} MiB/s)\n"
-            f"  speed-up:               {ray_times[1] / ray_times[2]:6.2f}x   (target >= 1.6x)\n"
-            f"  reference, local engine 1 vs 2 workers: {local_times[1]:.2f} s vs {local_times[2]:.2f} s "
-            f"= {local_times[1] / local_times[2]:.2f}x\n"
-            f"  reference, plain hashlib 1 vs 2 threads on the same files: {raw[1]:.2f} s vs {raw[2]:.2f} s "
-            f"= {raw[1] / raw[2]:.2f}x (what two cores of this machine give right now)"
+            f"  reference, plain hashlib 1 vs 2 threads on the first set's files: {raw[1]:.2f} s vs "
+            f"{raw[2]:.2f} s = {raw[1] / raw[2]:.2f}x (what two cores of this machine give right now)"
         )
 
 
