@@ -238,7 +238,12 @@ class NodeFacts:
     multimodal: bool | None = None
 
 
+_NO_FACTS = NodeFacts()  # a parent not computed yet (inside a cycle); never changed
+
+
 def _trim_records(routes: list[Upstream], org: Callable[[str], str | None]) -> tuple[Upstream, ...]:
+    if len(routes) == 1:  # the common case (one parent under the license): a lone path is always kept
+        return (routes[0],)
     kept: list[Upstream] = []
     orgs: dict[tuple[bool, bool], list[str | None]] = {}
     for up in sorted(routes, key=lambda u: u.order):
@@ -253,6 +258,8 @@ def _trim_records(routes: list[Upstream], org: Callable[[str], str | None]) -> t
 
 
 def _trim_frontier(routes: list[Upstream]) -> tuple[Upstream, ...]:
+    if len(routes) == 1:
+        return (routes[0],)
     best = sorted(routes, key=lambda u: u.order)[:1]
     direct = next((u for u in sorted(routes, key=lambda u: u.order) if not u.via_data), None)
     if direct is not None and best and direct is not best[0]:
@@ -339,9 +346,10 @@ def upstream_facts(ctx: RuleContext) -> dict[str, NodeFacts]:
         records: dict[str, list[Upstream]] = {}
         frontier: dict[str, list[Upstream]] = {}
         multimodal = _own_multimodal(nodes[key])
-        edges = sorted(
-            (e for e in graph.parents(key) if e.parent in nodes), key=lambda e: (e.parent, e.relation.value)
-        )
+        declared = graph.parents(key)
+        edges = [e for e in declared if e.parent in nodes]
+        if len(edges) > 1:
+            edges.sort(key=lambda e: (e.parent, e.relation.value))
         for index, edge in enumerate(edges):
             parent = nodes[edge.parent]
             data_hop = edge.relation is Relation.TRAINED_ON or parent.kind is NodeKind.DATASET
@@ -352,7 +360,7 @@ def upstream_facts(ctx: RuleContext) -> dict[str, NodeFacts]:
                 via_data=data_hop,
                 quantized=edge.relation is Relation.QUANTIZED,
             )
-            theirs = facts.get(edge.parent, NodeFacts())
+            theirs = facts.get(edge.parent) or _NO_FACTS
             if edge.parent != key:
                 for rec in terms_of(edge.parent, ctx).records:
                     records.setdefault(rec.id, []).append(hop)
@@ -369,7 +377,7 @@ def upstream_facts(ctx: RuleContext) -> dict[str, NodeFacts]:
                         if anc != key:
                             frontier.setdefault(anc, []).append(up.behind(key, edge.relation, index, data_hop))
         if multimodal is None:
-            for edge in graph.parents(key):  # declaration order: the first base that says decides
+            for edge in declared:  # declaration order: the first base that says decides
                 parent_facts = facts.get(edge.parent)
                 if (
                     edge.relation in _SAME_MODALITY
