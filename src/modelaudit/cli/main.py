@@ -124,17 +124,20 @@ def cli(ctx: click.Context, debug: bool) -> None:
             ctx.default_map = {**(ctx.default_map or {}), "scan": defaults}
 
 
-# Start-up (click, pydantic's schemas, the subcommand's modules) allocates a few hundred thousand objects that
-# live as long as the process. The cyclic garbage collector would walk them again and again while they are
-# being created (~17 ms of a 0.25 s ``scan`` of a small folder, 80 collections) and find nothing to free.
-# So when ``main`` is the process's entry point (the ``modelaudit`` command, ``python -m modelaudit``) it is
-# paused until the subcommand is loaded; then everything alive is moved to the permanent generation
-# (``gc.freeze``, never walked again) and collection resumes with a young generation of YOUNG_GC_THRESHOLD
-# objects instead of 700: the command's own work (the scan's remaining imports, records, findings) also
-# allocates mostly objects that stay, and collecting every 700 allocations walked them ~20 more times (~6 ms
-# of a small scan). Garbage cycles still go within 20 000 allocations (long fleet runs and the webhook
-# server included). Callers that pass ``argv`` (tests, embedding code) are left alone.
-YOUNG_GC_THRESHOLD = 20_000
+# Start-up (click, pydantic's schemas, the modules of the subcommand and of the pipeline) allocates a few
+# hundred thousand objects that live as long as the process. The cyclic garbage collector, collecting its
+# young generation every 700 allocations, walked them again and again while they were created and found
+# nothing to free (~17 ms of a 0.25 s ``scan`` of a small folder, 80 collections), then walked all of them
+# once more when the interpreter exited (~15-30 ms). So when ``main`` is the process's entry point (the
+# ``modelaudit`` command, ``python -m modelaudit``):
+# * collection is paused while the command line and the subcommand load; then everything alive is moved to
+#   the permanent generation (``gc.freeze``: never walked again) and collection resumes with a young
+#   generation of YOUNG_GC_THRESHOLD objects instead of 700 (mypy's main does the same), so the imports and
+#   the objects of the command's own work are walked a few times rather than hundreds; garbage cycles are
+#   still freed within that many allocations (long fleet runs and the webhook server included);
+# * when the command ends, what is alive is frozen too, so the exit does not walk it a last time.
+# Callers that pass ``argv`` (tests, embedding code) are left alone.
+YOUNG_GC_THRESHOLD = 200_000
 _paused_gc = False
 
 
@@ -164,3 +167,5 @@ def main(argv: list[str] | None = None) -> Any:
         return run_guarded(lambda: cli.main(args=args, prog_name="modelaudit", standalone_mode=False), debug)
     finally:
         _end_startup()  # --help, --version and usage errors end before a subcommand is loaded
+        if argv is None:
+            gc.freeze()  # the process exits next
