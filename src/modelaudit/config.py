@@ -6,7 +6,10 @@ The file holds scan defaults only; unknown keys are refused with the file and ke
 
 from __future__ import annotations
 
-import tomllib
+import hashlib
+import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +41,10 @@ def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None
     for folder in [here, *here.parents]:
         dedicated = folder / "modelaudit.toml"
         if dedicated.is_file():
-            return dedicated, _read(dedicated)
+            return dedicated, _table(dedicated, dedicated=True) or {}
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            table = _read(pyproject).get("tool", {}).get("modelaudit")
+            table = _table(pyproject, dedicated=False)
             if isinstance(table, dict):
                 return pyproject, table
         if (folder / ".git").exists():
@@ -49,7 +52,51 @@ def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None
     return None
 
 
+CACHE_FORMAT = 1  # bump when the cached form of a configuration table changes
+
+
+def _table(path: Path, *, dedicated: bool) -> dict[str, Any] | None:
+    """Our table of a config file: the whole of ``modelaudit.toml``, ``[tool.modelaudit]`` of a
+    ``pyproject.toml`` (None when it has none). Kept on disk as JSON keyed by the file's bytes, so a scan run
+    inside a project (whose pyproject.toml is read on every run) does not import and run the TOML parser
+    again; a malformed file is never kept and stays an error every time."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    from modelaudit import __version__
+    from modelaudit.lineage.cache import default_cache_root
+
+    head = f"{CACHE_FORMAT}|{__version__}|{sys.version}|{'dedicated' if dedicated else 'pyproject'}".encode()
+    key = hashlib.sha256(head + b"\0" + raw).hexdigest()
+    kept = default_cache_root() / "config" / f"{key}.json"
+    try:
+        doc = json.loads(kept.read_bytes())
+        if isinstance(doc, dict) and isinstance(doc.get("table"), dict | None):
+            table: dict[str, Any] | None = doc["table"]
+            return table
+    except (OSError, ValueError):  # absent, unreadable or damaged: parse again
+        pass
+    data = _read(path)
+    found = data if dedicated else data.get("tool", {}).get("modelaudit")
+    table = found if isinstance(found, dict) else None
+    try:
+        text = json.dumps({"table": table})
+        if json.loads(text) == {
+            "table": table
+        }:  # TOML dates and times are not JSON: such tables are not kept
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            tmp = kept.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, kept)
+    except (OSError, TypeError, ValueError):  # a cache that cannot be written only costs time
+        pass
+    return table
+
+
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

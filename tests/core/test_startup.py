@@ -122,8 +122,9 @@ sys.stderr.write("\\nPROBE " + json.dumps({{"code": code, "loaded": sorted(m for
 """
 
 # what a repeated metadata scan reads from modelaudit's caches instead: YAML parses (cards, the policy), the
-# compiled license database (no YAML records, SPDX list or ScanCode index), SPDX text matches; and the
-# modules a plain scan does not use at all (smoke runner, waivers, baselines, the fuzzy matcher)
+# compiled license database (no YAML records, SPDX list or ScanCode index), SPDX text matches, the project's
+# configuration table (no TOML parser; the tests run in a checkout with a pyproject.toml); and the modules
+# a plain scan does not use at all (smoke runner, waivers, baselines, the fuzzy matcher)
 LAZY = (
     "yaml",
     "licenseclassifier",
@@ -133,6 +134,7 @@ LAZY = (
     "modelaudit.smoke.runner",
     "modelaudit.policy.waivers",
     "modelaudit.policy.baseline",
+    "tomllib",
 )
 
 
