@@ -141,13 +141,21 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
         me = terms_of(node.key, ctx)
         if not me.known:
             return
-        direct = direct_routes(node.key, ctx)
+        made: list[list[Upstream]] = []
+
+        def direct() -> list[Upstream]:
+            """The one-hop paths to the parents, made when a check needs them (few nodes do)."""
+            if not made:
+                made.append(direct_routes(node.key, ctx))
+            return made[0]
+
         for rec, ups in _records_up(node, ctx):
             yield from self._share_alike(node, ctx, me, rec, ups, direct)
             yield from self._no_derivatives(node, ctx, me, rec, ups)
-        for up in direct:
-            if up.relations[0] is Relation.QUANTIZED:
-                yield from self._quantized(node, me, terms_of(up.key, ctx), up)
+        if any(e.relation is Relation.QUANTIZED for e in ctx.graph.parents(node.key)):
+            for up in direct():
+                if up.relations[0] is Relation.QUANTIZED:
+                    yield from self._quantized(node, me, terms_of(up.key, ctx), up)
         yield from self._merge(node, ctx)
 
     def _share_alike(
@@ -157,7 +165,7 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
         me: Terms,
         rec: LicenseRecord,
         ups: tuple[Upstream, ...],
-        direct: list[Upstream],
+        direct: Callable[[], list[Upstream]],
     ) -> Iterator[Finding]:
         kind = rec.obligations.share_alike
         if (
@@ -171,7 +179,7 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
             # file-level copyleft covers modified files only (an adapter ships new files)
             candidates = [
                 u
-                for u in direct
+                for u in direct()
                 if not u.via_data
                 and u.relations[0] not in (Relation.ADAPTER, Relation.TRAINED_ON)
                 and terms_of(u.key, ctx).has(rec.id)
@@ -305,13 +313,17 @@ class NamingDuty(CatalogRule, rule_id="MA204"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         if node.kind is NodeKind.DATASET or node.record is None:
             return
-        names = node_names(node)
+        names: list[str] | None = None  # made when an upstream license asks for a prefix (rarely)
         me = terms_of(node.key, ctx)
         org = _namespace(node)
         nearest: dict[str, tuple[Upstream, Severity, LicenseRecord]] = {}  # naming prefix → nearest path
         for rec, ups in _records_up(node, ctx):
             prefix = rec.obligations.naming_prefix
-            if not prefix or any(n.lower().startswith(prefix.lower()) for n in names):
+            if not prefix:
+                continue
+            if names is None:
+                names = node_names(node)
+            if any(n.lower().startswith(prefix.lower()) for n in names):
                 continue
 
             def counts(up: Upstream, rec: LicenseRecord = rec) -> bool:
@@ -322,6 +334,7 @@ class NamingDuty(CatalogRule, rule_id="MA204"):
             if found is not None and (prefix not in nearest or found[0].order < nearest[prefix][0].order):
                 nearest[prefix] = (*found, rec)
         for prefix, (up, severity, rec) in sorted(nearest.items()):
+            assert names is not None  # a prefix was found, so the names were made
             yield make_finding(
                 self,
                 node.key,
@@ -349,6 +362,9 @@ def _matches(rec_ids: set[str], category: LicenseCategory, selector: LicenseSele
 
 class LicenseDenied(CatalogRule, rule_id="MA205"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
+        policy = ctx.policy
+        if policy.deny.empty() and policy.allow.empty() and not policy.require_osi:
+            return  # the policy restricts no license: nothing below can be found
         me = terms_of(node.key, ctx)
         if me.info is None or not me.info.id:
             return  # missing: the license stage reports it
@@ -362,7 +378,6 @@ class LicenseDenied(CatalogRule, rule_id="MA205"):
             if me.category is LicenseCategory.UNKNOWN:
                 return  # unknown: the license stage reports it
             parts = [(me.label, {me.label}, me.category, me.info.osi_approved)]
-        policy = ctx.policy
         ev = [license_evidence(me)]
         for part_id, ids, category, osi in parts:
             denied = _matches(ids, category, policy.deny)
