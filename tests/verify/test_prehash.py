@@ -41,6 +41,7 @@ def _stop_children(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(DigestRegistry, "start", start)
     yield
+    prehash.discard_early()
     for registry in started:
         registry.shutdown()
 
@@ -311,3 +312,82 @@ def test_parsing_scan_and_verify_imports_no_models() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# ---------------------------------------------------------------- early start (before click loads)
+
+
+@pytest.fixture
+def big_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "model"
+    blob(folder / "model.safetensors.bin", prehash.PREHASH_MIN_BYTES + 5)
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\n---\n# m\n", encoding="utf-8")
+    return folder
+
+
+def early() -> DigestRegistry | None:
+    return prehash._early[1] if prehash._early is not None else None
+
+
+def test_an_early_start_is_taken_over_by_the_command(big_folder: Path) -> None:
+    prehash.early_start(["--debug", "scan", str(big_folder), "-f", "json", "-o", str(big_folder.parent)])
+    registry = early()
+    assert registry is not None and len(registry) == 1  # the output folder was not taken for a target
+    assert prehash_folders([str(big_folder)]) is registry and prehash._early is None
+    assert take(registry, big_folder / "model.safetensors.bin") == hash_path(
+        str(big_folder / "model.safetensors.bin")
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["verify", "{f}", "--mode", "headers"],
+        ["verify", "--verify=none", "{f}"],
+        ["scan", "{f}", "--verify", "headers"],
+        ["scan", "{f}", "--against", "main"],
+        ["scan", "{f}", "--help"],
+        ["lineage", "{f}"],
+        ["scan", "org/name"],
+    ],
+)
+def test_no_early_start_where_the_command_line_says_no_full_hashing(
+    big_folder: Path, argv: list[str]
+) -> None:
+    prehash.early_start([a.replace("{f}", str(big_folder)) for a in argv])
+    assert prehash._early is None
+
+
+def test_no_early_start_when_the_environment_chooses_another_mode(
+    big_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MODELAUDIT_VERIFY", "headers")
+    prehash.early_start(["scan", str(big_folder)])
+    assert prehash._early is None
+
+
+def test_a_wrong_guess_is_stopped(big_folder: Path, tmp_path: Path) -> None:
+    prehash.early_start(["verify", str(big_folder)])
+    guessed = early()
+    assert guessed is not None
+    assert prehash.discard_early() is None  # the command does not hash in full after all
+    assert guessed._child is not None and guessed._child.poll() is not None
+    prehash.early_start(["verify", str(big_folder)])
+    guessed = early()
+    other = tmp_path / "other"
+    blob(other / "w.bin", prehash.PREHASH_MIN_BYTES)
+    started = prehash_folders([str(other)])  # another folder than guessed: a registry of its own
+    assert started is not None and started is not guessed and prehash._early is None
+    assert guessed is not None and guessed._child is not None and guessed._child.poll() is not None
+    started.shutdown()
+
+
+def test_python_m_modelaudit_gives_the_in_process_output(big_folder: Path) -> None:
+    """The early start through ``python -m modelaudit``: same report as an in-process run (which has none)."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+    for args in (["verify", str(big_folder), "-f", "json"], ["scan", str(big_folder), "-f", "json", "-q"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "modelaudit", *args], capture_output=True, text=True, env=env, check=False
+        )
+        code, out, _err = run_cli(*args, env={"HF_HUB_OFFLINE": "1", "SOURCE_DATE_EPOCH": "1767225600"})
+        assert (proc.returncode, proc.stdout) == (code, out), proc.stderr

@@ -159,11 +159,12 @@ def scan_command(
       modelaudit scan org/model -f html -f json -o reports/
       modelaudit scan org/model@refs/pr/3 --against main -f md
     """
-    from modelaudit.verify.prehash import prehash_folders
+    from modelaudit.verify.prehash import discard_early, prehash_folders
 
     # local folders hashed in full (the default for folders): their large files are hashed from now on,
     # while the pipeline loads and the lineage is crawled; the verify stage takes the digests from there
-    prehashed = prehash_folders(targets) if against is None and verify_mode in (None, "full") else None
+    full = against is None and verify_mode in (None, "full")
+    prehashed = prehash_folders(targets) if full else discard_early()
     try:
         return _scan(
             targets,

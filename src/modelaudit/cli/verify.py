@@ -116,10 +116,10 @@ def verify_command(
       modelaudit verify ./my-model
       modelaudit verify org/model --mode full -f json
     """
-    from modelaudit.verify.prehash import prehash_folders
+    from modelaudit.verify.prehash import discard_early, prehash_folders
 
     # a folder verified in full (its default): its large files are hashed from now on, while the rest loads
-    prehashed = prehash_folders([target], workers) if mode in (None, "full") else None
+    prehashed = prehash_folders([target], workers) if mode in (None, "full") else discard_early()
     try:
         return _verify(target, mode, manifest, fmt, workers, offline, timeout, prehashed)
     finally:

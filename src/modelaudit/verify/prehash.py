@@ -354,23 +354,98 @@ def large_files(folder: str, min_bytes: int | None = None) -> list[str]:
     return [path for _size, path in sorted(found, key=lambda t: (-t[0], t[1]))]
 
 
-def prehash_folders(
-    targets: Iterable[str], workers: int = 2, min_bytes: int | None = None
-) -> DigestRegistry | None:
-    """Start hashing the large files of those ``targets`` that name a local folder (as ``parse_target``
-    reads them: an existing folder always wins), folder by folder, the largest file first; None when there
-    is nothing to hash ahead. The caller calls ``shutdown`` when done."""
-    files: list[str] = []
+def local_folders(targets: Iterable[str]) -> list[str]:
+    """Those ``targets`` that name a local folder, as ``parse_target`` reads them (an existing folder always
+    wins), in order and without repeats."""
+    folders: list[str] = []
     for target in targets:
         try:
             folder = os.path.expanduser(target.strip())
-            if not folder or "\0" in folder or not os.path.isdir(folder):
-                continue
+            if folder and "\0" not in folder and os.path.isdir(folder) and folder not in folders:
+                folders.append(folder)
         except (OSError, ValueError):
             continue
-        files += large_files(folder, min_bytes)
+    return folders
+
+
+def prehash_folders(
+    targets: Iterable[str], workers: int = 2, min_bytes: int | None = None
+) -> DigestRegistry | None:
+    """Start hashing the large files of those ``targets`` that name a local folder, folder by folder, the
+    largest file first; None when there is nothing to hash ahead. The caller calls ``shutdown`` when done.
+
+    A registry :func:`early_start` began for the same folders is taken over instead of starting another."""
+    folders = local_folders(targets)
+    early = discard_early(keep=folders)
+    if early is not None:
+        return early
+    files = [f for folder in folders for f in large_files(folder, min_bytes)]
     if not files:
         return None
     registry = DigestRegistry(workers)
     registry.start(files)
     return registry
+
+
+# what early_start began: (folders, registry), until a command takes it over or discards it
+_early: tuple[list[str], DigestRegistry] | None = None
+# options of scan/verify that take a folder that is not a target, and those that choose the verify mode
+_FOLDER_VALUED = ("-o", "--output")
+_MODE_OPTIONS = ("--verify", "--mode")
+
+
+def early_start(argv: list[str]) -> None:
+    """Before click and the command load, guess from ``argv`` whether this is ``scan``/``verify`` of local
+    folders in full and, if so, start hashing them now (~40 ms sooner than the command could).
+
+    Only a guess: the command decides with the parsed options (:func:`prehash_folders` takes the registry
+    over when its folders are the ones guessed, :func:`discard_early` stops it otherwise), so a wrong guess
+    costs a few milliseconds of a child's work, never a wrong digest."""
+    global _early
+    args = list(argv)
+    while args and args[0] == "--debug":
+        args.pop(0)
+    if not args or args[0] not in ("scan", "verify") or _early is not None:
+        return
+    command, rest = args[0], args[1:]
+    if command == "scan" and os.environ.get("MODELAUDIT_VERIFY", "full").strip() not in ("", "full"):
+        return
+    candidates: list[str] = []
+    skip_next = False
+    for i, arg in enumerate(rest):
+        if skip_next:
+            skip_next = False
+            continue
+        if arg in ("-h", "--help", "--against") or arg.startswith("--against="):
+            return
+        if arg in _MODE_OPTIONS:
+            if i + 1 < len(rest) and rest[i + 1] != "full":
+                return
+            skip_next = True
+        elif arg.startswith(tuple(f"{o}=" for o in _MODE_OPTIONS)):
+            if arg.split("=", 1)[1] != "full":
+                return
+        elif arg in _FOLDER_VALUED:
+            skip_next = True
+        elif not arg.startswith("-"):
+            candidates.append(arg)
+    folders = local_folders(candidates)
+    files = [f for folder in folders for f in large_files(folder)]
+    if files:
+        registry = DigestRegistry()
+        registry.start(files)
+        _early = (folders, registry)
+
+
+def discard_early(keep: list[str] | None = None) -> DigestRegistry | None:
+    """The registry :func:`early_start` began, when it was for exactly the folders ``keep``; otherwise it is
+    stopped (the command does not hash in full, or hashes other folders) and None is returned."""
+    global _early
+    early, _early = _early, None
+    if early is None:
+        return None
+    folders, registry = early
+    if keep is not None and folders == keep:
+        return registry
+    registry.shutdown()
+    return None
