@@ -144,7 +144,8 @@ def test_a_compiled_file_of_another_shape_is_compiled_again(fresh: Path, tmp_pat
     for other in (
         '{"format": 1, "records": {}}',
         "[]",
-        '{"format": 2, "records": [], "spdx": {}, "index": {}}',
+        '{"format": 2, "records": [], "spdx": {}, "index": {}, "derived": {}}',
+        '{"format": 2, "records": {}, "spdx": {}, "index": {}, "derived": []}',
     ):
         compiled.write_text(other, encoding="utf-8")
         db._load.cache_clear()

@@ -93,8 +93,13 @@ class LicenseDB:
     @classmethod
     def _from_compiled(cls, doc: dict[str, Any], path: Path, stamp: str) -> LicenseDB:
         """A database over a compiled document (see :func:`_compile_doc`); ValueError when it is not one."""
-        own, spdx, index = doc.get("records"), doc.get("spdx"), doc.get("index")
-        if not (isinstance(own, dict) and isinstance(spdx, dict) and isinstance(index, dict)):
+        own, spdx, index, derived = doc.get("records"), doc.get("spdx"), doc.get("index"), doc.get("derived")
+        if not (
+            isinstance(own, dict)
+            and isinstance(spdx, dict)
+            and isinstance(index, dict)
+            and isinstance(derived, dict)
+        ):
             raise ValueError("not a compiled license database")
         db = cls([], path)
         db.stamp = stamp
@@ -102,7 +107,7 @@ class LicenseDB:
         db._own = sorted(own)
         db._index = index
         db._ids = sorted(db._pending)
-        for name, value in doc.get("derived", {}).items():
+        for name, value in derived.items():
             db.derived[f"compiled:{name}"] = value
         return db
 
