@@ -124,7 +124,7 @@ sys.stderr.write("\\nPROBE " + json.dumps({{"code": code, "loaded": sorted(m for
 # what a repeated metadata scan reads from modelaudit's caches instead: YAML parses (cards, the policy), the
 # compiled license database (no YAML records, SPDX list or ScanCode index), SPDX text matches, the project's
 # configuration table (no TOML parser; the tests run in a checkout with a pyproject.toml); and the modules
-# a plain scan does not use at all (smoke runner, waivers, baselines, the fuzzy matcher)
+# a plain scan does not use at all (smoke runner, waivers, baselines, the fuzzy matcher, process spawning)
 LAZY = (
     "yaml",
     "licenseclassifier",
@@ -135,6 +135,8 @@ LAZY = (
     "modelaudit.policy.waivers",
     "modelaudit.policy.baseline",
     "tomllib",
+    "subprocess",  # the pre-hashing child is spawned only for folders with large files
+    "statistics",  # fingerprint comparisons only
 )
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -38,6 +37,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:  # hashing (hashlib, concurrent.futures) loads when a digest is made, not to start the child
+    import subprocess  # loads when a child is spawned: most folders have no file large enough
+
     from modelaudit.verify.hashing import Digests
 
 # files smaller than this are hashed by verify itself: pre-hashing them saves nothing worth a thread hop
@@ -300,6 +301,8 @@ def _spawn() -> subprocess.Popen[bytes] | None:
     interpreter: -I (no PYTHONPATH, user site or current folder on its path), -S (no site: no .pth files)."""
     if not sys.executable:
         return None
+    import subprocess
+
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_prehash_child.py")
     return subprocess.Popen(
         [sys.executable, "-I", "-S", script],
