@@ -137,6 +137,7 @@ LAZY = (
     "tomllib",
     "subprocess",  # the pre-hashing child is spawned only for folders with large files
     "statistics",  # fingerprint comparisons only
+    "pickletools",  # the pickle scanner's opcode table: the example holds no pickle
 )
 
 
