@@ -220,7 +220,7 @@ def _scan(
     no_cache: bool,
     allow_incomplete: bool,
 ) -> int:
-    from modelaudit.cli._output import emit_reports, stderr_progress, summary_line
+    from modelaudit.cli._output import TerminalProgress, emit_reports, summary_line
     from modelaudit.models import ScanReport, Verdict, VerifyMode
     from modelaudit.pipeline import ScanOptions, scan
 
@@ -245,15 +245,22 @@ def _scan(
         no_cache=no_cache,
         allow_incomplete=allow_incomplete,
     )
-    progress = None if quiet else stderr_progress()
+    # on a terminal: the stage on one line, and a bar in bytes while --verify full hashes; CI logs stay clean
+    terminal = None if quiet or not sys.stderr.isatty() else TerminalProgress(sys.stderr)
+    progress = terminal.stage if terminal is not None else None
     if against is not None:
         if len(targets) != 1:
             raise UsageError("--against compares one target with another revision of it; give one TARGET")
         return _scan_against(targets[0], against, options, fmts, output, progress, quiet)
     reports: list[ScanReport] = []
-    for target in targets:
-        report = scan(target, options, progress=progress, prehashed=prehashed)
-        reports.append(report)
+    try:
+        for target in targets:
+            hashing = terminal.hashing if terminal is not None else None
+            report = scan(target, options, progress=progress, hashing=hashing, prehashed=prehashed)
+            reports.append(report)
+    finally:
+        if terminal is not None:
+            terminal.close()
     emit_reports(reports, fmts, output)
     if os.environ.get("GITHUB_ACTIONS") == "true":  # annotations on the pull request; stdout stays the report
         from modelaudit.cli._annotations import annotation_lines
