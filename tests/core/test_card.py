@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -246,11 +247,34 @@ def test_bad_gguf_magic() -> None:
         read_gguf_general(b"NOTGGUF" + b"\0" * 40, "x.gguf")
 
 
+def reader(data: bytes) -> Callable[[int, int], bytes]:
+    return lambda start, length: data[start : start + length]
+
+
 def test_safetensors_header_caps() -> None:
-    with pytest.raises(InputError, match="claims"):
-        read_safetensors_metadata(struct.pack("<Q", 2**60), "x.safetensors")
+    with pytest.raises(InputError, match="exceeds the 25000000-byte cap"):
+        read_safetensors_metadata(reader(struct.pack("<Q", 2**60)), "x.safetensors")
     with pytest.raises(InputError, match="truncated"):
-        read_safetensors_metadata(struct.pack("<Q", 100) + b"{}", "x.safetensors")
+        read_safetensors_metadata(reader(struct.pack("<Q", 100) + b"{}"), "x.safetensors")
+    with pytest.raises(InputError, match="shorter than the 8-byte header length"):
+        read_safetensors_metadata(reader(b"\x01\x02"), "x.safetensors")
+    with pytest.raises(InputError, match="__metadata__ is not a JSON object"):
+        read_safetensors_metadata(reader(struct.pack("<Q", 22) + b'{"__metadata__": [1]} '), "x.safetensors")
+
+
+def test_safetensors_metadata_is_read_even_when_the_tensor_table_is_wrong() -> None:
+    # verification reports the bad tensor; the card stage still sees the license the file declares
+    header = json.dumps({"__metadata__": {"license": "mit"}, "w": {"dtype": "NOPE", "shape": [1]}}).encode()
+    data = struct.pack("<Q", len(header)) + header
+    assert read_safetensors_metadata(reader(data), "x.safetensors") == {"license": "mit"}
+    reads: list[tuple[int, int]] = []
+
+    def counting(start: int, length: int) -> bytes:
+        reads.append((start, length))
+        return data[start : start + length]
+
+    read_safetensors_metadata(counting, "x.safetensors")
+    assert reads == [(0, 8), (8, len(header))]  # two range requests on the Hub, the second exactly the header
 
 
 def test_broken_weights_header_is_a_problem_not_an_abort(tmp_path: Path) -> None:

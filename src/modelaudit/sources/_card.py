@@ -13,7 +13,7 @@ import os
 import re
 import struct
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,6 @@ from modelaudit.models import (
 )
 from modelaudit.sources.base import (
     MAX_LICENSE_TEXT_CHARS,
-    MAX_SAFETENSORS_HEADER_BYTES,
     MAX_SMALL_FILE_BYTES,
     is_license_file,
     license_file_skip_reason,
@@ -508,21 +507,18 @@ def _from_gguf(path: str, meta: dict[str, Any]) -> tuple[list[Evidence], list[Pa
 # --------------------------------------------------------------------------------------------- headers
 
 
-def read_safetensors_metadata(head: bytes, path: str) -> dict[str, str]:
-    """``__metadata__`` of a safetensors file from its first bytes (header length + JSON)."""
-    if len(head) < 8:
-        raise InputError(path, "safetensors file shorter than its 8-byte header length")
-    (length,) = struct.unpack("<Q", head[:8])
-    if length > MAX_SAFETENSORS_HEADER_BYTES:
-        raise InputError(
-            path, f"safetensors header claims {length} bytes (limit {MAX_SAFETENSORS_HEADER_BYTES})"
-        )
-    if len(head) < 8 + length:
-        raise InputError(path, "safetensors header is truncated")
-    header = parse_json_object(head[8 : 8 + length], path)
-    meta = header.get("__metadata__") or {}
-    if not isinstance(meta, dict):
-        raise InputError(path, "safetensors __metadata__ is not an object")
+def read_safetensors_metadata(read: Callable[[int, int], bytes], path: str) -> dict[str, str]:
+    """``__metadata__`` of a safetensors file, read through ``read(start, length)``.
+
+    The header format is verification's (verify/safetensors.py reads it for both); a header that cannot be
+    read is an InputError naming the file, which the caller records as a problem, not a stop.
+    """
+    from modelaudit.verify.safetensors import StructureError, read_metadata
+
+    try:
+        meta = read_metadata(read)
+    except StructureError as exc:
+        raise InputError(path, f"safetensors header: {exc.message}") from None
     return {str(k): clip(v) for k, v in meta.items()}
 
 
@@ -654,17 +650,7 @@ def extract_record(
         for entry in files:
             try:
                 if entry.path.endswith(".safetensors"):
-                    first = read_range(entry.path, 0, 8)
-                    if len(first) == 8:
-                        (n,) = struct.unpack("<Q", first)
-                        head = (
-                            first + read_range(entry.path, 8, n)
-                            if 0 < n <= MAX_SAFETENSORS_HEADER_BYTES
-                            else first
-                        )
-                    else:
-                        head = first
-                    meta = read_safetensors_metadata(head, entry.path)
+                    meta = read_safetensors_metadata(partial(read_range, entry.path), entry.path)
                     if meta:
                         safetensors_meta[entry.path] = meta
                         for key, value in meta.items():

@@ -9,7 +9,6 @@ from modelaudit.models import RepoRecord, RepoRef, SourceKind
 # Bounds on what we read from untrusted repos (cards, configs, license files, headers).
 MAX_SMALL_FILE_BYTES = 4 * 1024 * 1024  # README / config / adapter_config / mergekit / LICENSE
 MAX_LICENSE_TEXT_CHARS = 200_000
-MAX_SAFETENSORS_HEADER_BYTES = 25_000_000  # same cap huggingface_hub applies
 MAX_LISTED_FILES = (
     100_000  # files taken from one repo listing (Hub API or folder); more are reported, not read
 )

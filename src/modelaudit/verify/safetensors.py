@@ -116,8 +116,8 @@ def _int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def parse_header(header_bytes: bytes, *, file_size: int | None = None) -> SafetensorsHeader:
-    """Validate a header's JSON (without the 8-byte prefix) against the file size, if known."""
+def _header_json(header_bytes: bytes) -> dict[str, Any]:
+    """The header's JSON object (without the 8-byte prefix): UTF-8, an object, no duplicate keys, capped."""
     n = len(header_bytes)
     if n > MAX_HEADER_BYTES:
         raise StructureError(f"header length {n} exceeds the {MAX_HEADER_BYTES}-byte cap")
@@ -135,7 +135,13 @@ def parse_header(header_bytes: bytes, *, file_size: int | None = None) -> Safete
         raise StructureError(f"header is not valid JSON ({str(exc)[:200]})") from None
     if not isinstance(raw, dict):
         raise StructureError("header is not a JSON object")
-    head = SafetensorsHeader(header_len=n)
+    return raw
+
+
+def parse_header(header_bytes: bytes, *, file_size: int | None = None) -> SafetensorsHeader:
+    """Validate a header's JSON (without the 8-byte prefix) against the file size, if known."""
+    raw = _header_json(header_bytes)
+    head = SafetensorsHeader(header_len=len(header_bytes))
     meta = raw.pop("__metadata__", None)
     if meta is not None:
         if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
@@ -224,6 +230,24 @@ def read_header(read: Callable[[int, int], bytes], file_size: int | None) -> Saf
     if len(body) < n:
         raise StructureError(f"header of {n} bytes is cut short after {len(body)} bytes (truncated)")
     return parse_header(body, file_size=file_size)
+
+
+def read_metadata(read: Callable[[int, int], bytes]) -> dict[str, Any]:
+    """``__metadata__`` of a safetensors file through ``read(start, length)``: the length prefix, then the
+    header (two reads, the second exactly the header's size).
+
+    The same bounded reading as :func:`read_header`, but the tensor table is not judged: metadata readers
+    (license evidence from the card stage) must see the metadata of a file whose tensors verification then
+    reports as corrupt. Raises StructureError for what cannot be read at all.
+    """
+    n = header_length(read(0, 8))
+    body = read(8, n)
+    if len(body) < n:
+        raise StructureError(f"header of {n} bytes is cut short after {len(body)} bytes (truncated)")
+    meta = _header_json(body).get("__metadata__") or {}
+    if not isinstance(meta, dict):
+        raise StructureError("__metadata__ is not a JSON object")
+    return meta
 
 
 def check_index(
