@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -166,30 +166,26 @@ def scan_command(
     full = against is None and verify_mode in (None, "full")
     prehashed = prehash_folders(targets) if full else discard_early()
     try:
-        return _scan(
-            targets,
-            formats,
-            output,
-            against,
-            quiet,
-            prehashed,
-            policy=policy,
-            waivers=waivers,
-            baseline=baseline,
-            offline=offline,
-            verify_mode=verify_mode,
-            fingerprint=fingerprint,
-            fingerprint_index=fingerprint_index,
-            smoke=smoke,
-            device=device,
-            smoke_timeout=smoke_timeout,
-            max_depth=max_depth,
-            max_nodes=max_nodes,
-            timeout=timeout,
-            deadline=deadline,
-            no_cache=no_cache,
-            allow_incomplete=allow_incomplete,
-        )
+        # ScanOptions (pydantic) loads inside _scan, after hashing has started: the settings travel as a dict
+        settings: dict[str, Any] = {
+            "policy": policy,
+            "waivers": waivers,
+            "baseline": baseline,
+            "offline": offline,
+            "verify": verify_mode,
+            "fingerprint": fingerprint,
+            "fingerprint_index": fingerprint_index,
+            "smoke": smoke,
+            "device": device,
+            "smoke_timeout": smoke_timeout,
+            "max_depth": max_depth,
+            "max_nodes": max_nodes,
+            "timeout": timeout,
+            "deadline": deadline,
+            "no_cache": no_cache,
+            "allow_incomplete": allow_incomplete,
+        }
+        return _scan(targets, formats, output, against, quiet, prehashed, settings)
     finally:
         if prehashed is not None:
             prehashed.shutdown()
@@ -202,49 +198,16 @@ def _scan(
     against: str | None,
     quiet: bool,
     prehashed: DigestRegistry | None,
-    *,
-    policy: str,
-    waivers: str | None,
-    baseline: str | None,
-    offline: bool,
-    verify_mode: str | None,
-    fingerprint: bool | None,
-    fingerprint_index: str | None,
-    smoke: bool,
-    device: str,
-    smoke_timeout: float,
-    max_depth: int | None,
-    max_nodes: int,
-    timeout: float,
-    deadline: float,
-    no_cache: bool,
-    allow_incomplete: bool,
+    settings: dict[str, Any],
 ) -> int:
     from modelaudit.cli._output import TerminalProgress, emit_reports, summary_line
-    from modelaudit.models import ScanReport, Verdict, VerifyMode
+    from modelaudit.models import ScanReport, Verdict
     from modelaudit.pipeline import ScanOptions, scan
 
     fmts = list(dict.fromkeys(formats)) or ["text"]
     if (len(fmts) > 1 or len(targets) > 1) and output is None and any(f != "text" for f in fmts):
         raise UsageError("several formats or targets need -o FOLDER", hint="e.g. -o reports/")
-    options = ScanOptions(
-        policy=policy,
-        waivers=waivers,
-        baseline=baseline,
-        offline=offline,
-        verify=VerifyMode(verify_mode) if verify_mode else None,
-        fingerprint=fingerprint,
-        fingerprint_index=fingerprint_index,
-        smoke=smoke,
-        device=device,
-        smoke_timeout=smoke_timeout,
-        max_depth=max_depth,
-        max_nodes=max_nodes,
-        timeout=timeout,
-        deadline=deadline,
-        no_cache=no_cache,
-        allow_incomplete=allow_incomplete,
-    )
+    options = ScanOptions.model_validate(settings)
     # on a terminal: the stage on one line, and a bar in bytes while --verify full hashes; CI logs stay clean
     terminal = None if quiet or not sys.stderr.isatty() else TerminalProgress(sys.stderr)
     progress = terminal.stage if terminal is not None else None
