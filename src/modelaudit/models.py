@@ -337,6 +337,31 @@ class Obligation(_Model):
     nodes: list[str] = Field(default_factory=list)
 
 
+# The canonical order of a report's lists (ScanReport.sorted, and _in_order, which checks it).
+def _node_order(n: Node) -> tuple[int, str]:
+    return (n.depth, n.id)
+
+
+def _file_order(f: FileResult) -> str:
+    return f.path
+
+
+def _evidence_order(e: Evidence) -> tuple[str, str]:
+    return (e.source, e.value)
+
+
+def _edge_order(e: Edge) -> tuple[str, str, str]:
+    return (e.child, e.parent, e.relation.value)
+
+
+def _finding_order(f: Finding) -> tuple[int, str, str, str]:
+    return (-f.severity.rank, f.rule, f.node, f.message)
+
+
+def _obligation_order(o: Obligation) -> tuple[str, str, str]:
+    return (o.license, o.kind, o.text)
+
+
 class ScanReport(_Model):
     schema_version: Literal["1"] = SCHEMA_VERSION
     tool: ToolInfo
@@ -361,7 +386,7 @@ class ScanReport(_Model):
         return out
 
     def sorted(self) -> ScanReport:
-        """A copy with every list in a canonical order, so output is deterministic."""
+        """A copy with every list in a canonical order (the keys in ``_ORDER``), so output is deterministic."""
         if self._in_order():  # a report from scan() already is: renderers sort it again, copying every node
             return self.model_copy()
         return self.model_copy(
@@ -370,14 +395,10 @@ class ScanReport(_Model):
                     (
                         n.model_copy(
                             update={
-                                "files": sorted(n.files, key=lambda f: f.path),
+                                "files": sorted(n.files, key=_file_order),
                                 "license": (
                                     n.license.model_copy(
-                                        update={
-                                            "evidence": sorted(
-                                                n.license.evidence, key=lambda e: (e.source, e.value)
-                                            )
-                                        }
+                                        update={"evidence": sorted(n.license.evidence, key=_evidence_order)}
                                     )
                                     if n.license
                                     else None
@@ -386,29 +407,26 @@ class ScanReport(_Model):
                         )
                         for n in self.nodes
                     ),
-                    key=lambda n: (n.depth, n.id),
+                    key=_node_order,
                 ),
                 "edges": sorted(
                     (
-                        e.model_copy(
-                            update={"evidence": sorted(e.evidence, key=lambda v: (v.source, v.value))}
-                        )
+                        e.model_copy(update={"evidence": sorted(e.evidence, key=_evidence_order)})
                         for e in self.edges
                     ),
-                    key=lambda e: (e.child, e.parent, e.relation.value),
+                    key=_edge_order,
                 ),
-                "findings": sorted(
-                    self.findings, key=lambda f: (-f.severity.rank, f.rule, f.node, f.message)
-                ),
+                "findings": sorted(self.findings, key=_finding_order),
                 "obligations": sorted(
                     (o.model_copy(update={"nodes": sorted(set(o.nodes))}) for o in self.obligations),
-                    key=lambda o: (o.license, o.kind, o.text),
+                    key=_obligation_order,
                 ),
             }
         )
 
     def _in_order(self) -> bool:
-        """Whether ``sorted`` would change nothing (every list already in its order, stable sorts)."""
+        """Whether ``sorted`` would change nothing: every list already in its order (the sorts are stable), by
+        the same keys, and each obligation's nodes strictly increasing (``sorted`` also drops repeats)."""
 
         def ordered(keys: Iterable[Any], strict: bool = False) -> bool:
             prev: Any = _NOTHING
@@ -419,13 +437,13 @@ class ScanReport(_Model):
             return True
 
         return (
-            ordered((n.depth, n.id) for n in self.nodes)
-            and all(ordered(f.path for f in n.files) for n in self.nodes)
-            and all(ordered((e.source, e.value) for e in n.license.evidence) for n in self.nodes if n.license)
-            and ordered((e.child, e.parent, e.relation.value) for e in self.edges)
-            and all(ordered((v.source, v.value) for v in e.evidence) for e in self.edges)
-            and ordered((-f.severity.rank, f.rule, f.node, f.message) for f in self.findings)
-            and ordered((o.license, o.kind, o.text) for o in self.obligations)
+            ordered(map(_node_order, self.nodes))
+            and all(ordered(map(_file_order, n.files)) for n in self.nodes)
+            and all(ordered(map(_evidence_order, n.license.evidence)) for n in self.nodes if n.license)
+            and ordered(map(_edge_order, self.edges))
+            and all(ordered(map(_evidence_order, e.evidence)) for e in self.edges)
+            and ordered(map(_finding_order, self.findings))
+            and ordered(map(_obligation_order, self.obligations))
             and all(ordered(o.nodes, strict=True) for o in self.obligations)
         )
 
