@@ -15,6 +15,16 @@ from typing import Any
 
 from modelaudit.errors import ConfigError
 
+# seconds for all Hub requests of one scan (or verify) together: the default of --deadline
+DEFAULT_DEADLINE = 900.0
+
+
+def env_offline() -> bool:
+    """Whether ``HF_HUB_OFFLINE`` asks for offline work, read now (huggingface_hub's ``is_offline_mode`` keeps
+    the value it read at import, so a variable set later would not count)."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().upper() in {"1", "ON", "YES", "TRUE"}
+
+
 # file key → scan option parameter name
 SCAN_KEYS = {
     "format": "formats",

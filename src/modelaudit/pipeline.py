@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit import __version__
+from modelaudit.config import DEFAULT_DEADLINE, env_offline
 from modelaudit.errors import IncompleteAuditError, NetworkError, UsageError
 from modelaudit.lineage.crawler import DEFAULT_MAX_NODES, crawl
 from modelaudit.lineage.graph import GraphNode, LineageGraph
@@ -72,7 +73,7 @@ class ScanOptions(BaseModel):
     token: str | None = None  # default HF_TOKEN / the huggingface_hub token file
     cache_dir: str | None = None  # HF cache; default HF_HUB_CACHE
     timeout: float = 10.0  # per request, seconds
-    deadline: float | None = Field(default=900.0, gt=0)  # all Hub requests of the scan together, seconds
+    deadline: float | None = Field(default=DEFAULT_DEADLINE, gt=0)  # all Hub requests of the scan together, seconds
     no_cache: bool = False  # bypass modelaudit's on-disk Hub metadata cache (lineage/cache.py)
     allow_incomplete: bool = False  # repos unread after retries: a warning finding instead of an error
     fingerprint: bool | None = None  # fingerprint target + direct parents; None: on unless verify is none
@@ -92,10 +93,6 @@ def open_sources(opts: ScanOptions) -> SourceSet:
         deadline=opts.deadline,
         metadata_cache=None if opts.no_cache else MetadataCache(endpoint=opts.endpoint),
     )
-
-
-def env_offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().upper() in {"1", "ON", "YES", "TRUE"}
 
 
 def generated_at() -> str:

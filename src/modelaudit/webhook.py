@@ -34,6 +34,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from modelaudit.compare import MARKER, render_markdown
+from modelaudit.config import DEFAULT_DEADLINE
 from modelaudit.errors import ModelAuditError
 
 log = logging.getLogger("modelaudit.webhook")
@@ -57,7 +58,7 @@ class WebhookSettings(BaseModel):
     workers: int = Field(default=1, ge=1, le=32)
     queue_size: int = Field(default=32, ge=1, le=10_000)
     timeout: float = Field(default=10.0, gt=0)  # per Hub request
-    deadline: float = Field(default=900.0, gt=0)  # all Hub requests of one scan
+    deadline: float = Field(default=DEFAULT_DEADLINE, gt=0)  # all Hub requests of one scan
 
     def watches(self, repo_id: str) -> bool:
         return any(fnmatch.fnmatchcase(repo_id, pattern) for pattern in self.repos)

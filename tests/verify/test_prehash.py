@@ -296,9 +296,12 @@ def test_verify_headers_and_none_hash_nothing_ahead(tmp_path: Path, monkeypatch:
 
 
 def test_command_line_constants_match_the_models() -> None:
-    from modelaudit.cli.verify import DEADLINE, VERIFY_MODES, _env_offline
+    from modelaudit.cli.verify import VERIFY_MODES
+    from modelaudit.config import DEFAULT_DEADLINE as DEADLINE
+    from modelaudit.config import env_offline
+    from modelaudit.config import env_offline as _env_offline
     from modelaudit.models import VerifyMode
-    from modelaudit.pipeline import ScanOptions, env_offline
+    from modelaudit.pipeline import ScanOptions
 
     assert tuple(m.value for m in VerifyMode) == VERIFY_MODES
     assert ScanOptions().deadline == DEADLINE

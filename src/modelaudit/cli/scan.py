@@ -19,6 +19,7 @@ from modelaudit.cli._options import (
     timeout_option,
 )
 from modelaudit.cli.verify import VERIFY_MODES
+from modelaudit.config import DEFAULT_DEADLINE
 from modelaudit.errors import ExitCode, UsageError
 
 # the pipeline, the models and the report writers load inside the command, once hashing has started
@@ -112,7 +113,7 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
 @timeout_option()
 @click.option(
     "--deadline",
-    default=900.0,
+    default=DEFAULT_DEADLINE,
     show_default=True,
     type=click.FloatRange(min=0.1),
     envvar="MODELAUDIT_DEADLINE",

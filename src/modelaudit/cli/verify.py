@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from modelaudit.cli._options import format_option, offline_option, timeout_option
+from modelaudit.config import DEFAULT_DEADLINE, env_offline
 from modelaudit.errors import InputError
 
 if TYPE_CHECKING:  # the models (pydantic) load inside the command, after hashing has started
@@ -21,9 +21,6 @@ if TYPE_CHECKING:  # the models (pydantic) load inside the command, after hashin
 # VerifyMode's values, spelled out so that parsing the command line imports no models
 # (tests/verify/test_prehash.py checks they stay the same)
 VERIFY_MODES = ("none", "headers", "full")
-
-# seconds for all Hub requests of one verify together: ScanOptions' default --deadline, as scan has it
-DEADLINE = 900.0
 
 _SHA256_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
@@ -145,7 +142,7 @@ def _verify(
     ref = parse_target(target)
     # what pipeline.open_sources(ScanOptions(offline=..., timeout=..., no_cache=True)) builds, without
     # importing the pipeline (policy engine, crawler): verify needs none of it
-    sources = SourceSet(offline=offline or _env_offline(), timeout=timeout, deadline=DEADLINE)
+    sources = SourceSet(offline=offline or env_offline(), timeout=timeout, deadline=DEFAULT_DEADLINE)
     record = sources.fetch(ref)
     chosen = (
         VerifyMode(mode)
@@ -189,8 +186,3 @@ def _verify(
     errors = sum(f.severity is Severity.ERROR for f in findings)
     click.echo(f"{len(results)} files, {errors} errors, {len(findings) - errors} other findings", err=True)
     return 1 if errors else 0
-
-
-def _env_offline() -> bool:
-    """``HF_HUB_OFFLINE`` as the pipeline reads it (pipeline.env_offline)."""
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().upper() in {"1", "ON", "YES", "TRUE"}

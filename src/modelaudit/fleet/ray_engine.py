@@ -134,7 +134,9 @@ def _sync_hub_constants() -> None:
     cache = os.environ.get("HF_HUB_CACHE")
     if cache:
         constants.HF_HUB_CACHE = cache
-    constants.HF_HUB_OFFLINE = os.environ.get("HF_HUB_OFFLINE", "").upper() in {"1", "ON", "YES", "TRUE"}
+    from modelaudit.config import env_offline
+
+    constants.HF_HUB_OFFLINE = env_offline()
 
 
 def use_cluster_token() -> None:

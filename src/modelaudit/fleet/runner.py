@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit import __version__
+from modelaudit.config import env_offline
 from modelaudit.errors import ModelAuditError
 from modelaudit.fleet.freshness import changed_nodes, check_repos, ref_from_id, refs_to_check
 from modelaudit.fleet.inventory import FleetEntry, Inventory
 from modelaudit.fleet.shared import SharedSources
 from modelaudit.fleet.store import ModelRow, RepoStateRow, Store
 from modelaudit.models import RepoRef, ScanReport
-from modelaudit.pipeline import HashProgress, ScanOptions, env_offline, generated_at
+from modelaudit.pipeline import HashProgress, ScanOptions, generated_at
 
 if TYPE_CHECKING:
     from modelaudit.verify.prehash import DigestRegistry
