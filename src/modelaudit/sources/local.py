@@ -12,8 +12,10 @@ from modelaudit.models import FileEntry, RepoRecord, RepoRef, SourceKind
 from modelaudit.sources._card import extract_record
 from modelaudit.sources.base import MAX_SMALL_FILE_BYTES
 
+# the folders never read; defined with the early hasher (a module light enough for start-up), which skips them too
+from modelaudit.verify.prehash import SKIP_DIRS
+
 MAX_FILES = 100_000
-SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".cache", ".ipynb_checkpoints"}
 
 
 def _inside(root: Path, path: Path) -> bool:

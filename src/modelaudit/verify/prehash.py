@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # hashing (hashlib, concurrent.futures) loads when a digest i
 PREHASH_MIN_BYTES = 4 * 1024 * 1024
 # what a folder walk looks at before giving up (a model folder has a few dozen files)
 MAX_WALK_ENTRIES = 100_000
-# folders local sources skip too (sources/local.py SKIP_DIRS): their files are never verified
+# folders whose files are never read: the local source (sources/local.py) skips them, and so does large_files
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".cache", ".ipynb_checkpoints"})
 
 
