@@ -79,28 +79,22 @@ def _table(path: Path, *, dedicated: bool) -> dict[str, Any] | None:
 
     head = f"{CACHE_FORMAT}|{__version__}|{sys.version}|{'dedicated' if dedicated else 'pyproject'}".encode()
     key = hashlib.sha256(head + b"\0" + raw).hexdigest()
+    from modelaudit.cachefile import read_json, write_text
+
     kept = default_cache_root() / "config" / f"{key}.json"
-    try:
-        doc = json.loads(kept.read_bytes())
-        if isinstance(doc, dict) and isinstance(doc.get("table"), dict | None):
-            table: dict[str, Any] | None = doc["table"]
-            return table
-    except (OSError, ValueError):  # absent, unreadable or damaged: parse again
-        pass
+    doc = read_json(kept)
+    if isinstance(doc, dict) and "table" in doc and isinstance(doc["table"], dict | None):
+        table: dict[str, Any] | None = doc["table"]
+        return table
     data = _read(path)
     found = data if dedicated else data.get("tool", {}).get("modelaudit")
     table = found if isinstance(found, dict) else None
     try:
         text = json.dumps({"table": table})
-        if json.loads(text) == {
-            "table": table
-        }:  # TOML dates and times are not JSON: such tables are not kept
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            tmp = kept.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, kept)
-    except (OSError, TypeError, ValueError):  # a cache that cannot be written only costs time
-        pass
+    except (TypeError, ValueError):  # TOML dates and times are not JSON: such tables are not kept
+        return table
+    if json.loads(text) == {"table": table}:  # nor those JSON would give back otherwise
+        write_text(kept, text)
     return table
 
 

@@ -417,12 +417,12 @@ def _read_compiled(stamp: str, path: Path) -> LicenseDB | None:
 
 def _write_compiled(stamp: str, doc: dict[str, Any]) -> None:
     """Keep the compiled database for the next run; a cache that cannot be written only costs time."""
+    from modelaudit.cachefile import write_json
+
     target = _compiled_path(stamp)
+    if not write_json(target, doc, sort_keys=True):
+        return
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(doc, separators=(",", ":"), sort_keys=True), encoding="utf-8")
-        os.replace(tmp, target)
         for old in target.parent.glob("*.json"):  # earlier compilations of other sources
             if old != target:
                 old.unlink(missing_ok=True)

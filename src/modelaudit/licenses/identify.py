@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import zlib
 from array import array
@@ -280,21 +279,16 @@ def _identify_own_cached(text: str, db: LicenseDB) -> Identification:
     path = _own_cache_path(text, db)
     if path is None:
         return _identify_own(text, db)
-    try:
-        return Identification.model_validate_json(path.read_bytes())
-    except (
-        OSError,
-        ValueError,
-    ):  # absent, unreadable or damaged (pydantic's ValidationError is a ValueError)
-        pass
+    from modelaudit.cachefile import read_json, write_text
+
+    kept = read_json(path)
+    if kept is not None:
+        try:
+            return Identification.model_validate(kept)
+        except ValueError:  # damaged (pydantic's ValidationError is a ValueError): identify again
+            pass
     ident = _identify_own(text, db)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(ident.model_dump_json(), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:  # a cache that cannot be written only costs time
-        pass
+    write_text(path, ident.model_dump_json())
     return ident
 
 

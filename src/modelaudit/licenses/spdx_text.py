@@ -27,8 +27,6 @@ never read; an unreadable or damaged entry is scanned again.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -141,22 +139,21 @@ def _from_json(doc: Any) -> SpdxScan:
 
 
 def _read_cached(path: Path) -> SpdxScan | None:
+    from modelaudit.cachefile import read_json
+
+    doc = read_json(path)
     try:
-        return _from_json(json.loads(path.read_bytes()))
-    except (OSError, ValueError):  # absent, unreadable or damaged: scan again
+        return _from_json(doc) if doc is not None else None
+    except ValueError:  # damaged: scan again
         return None
 
 
 def _write_cached(path: Path, scan: SpdxScan) -> None:
     """Keep the result for the next run; a cache that cannot be written only costs time."""
+    from modelaudit.cachefile import write_json
+
     doc = {"coverage": scan.coverage, "regions": [[r.id, r.start, r.end, r.url] for r in scan.regions]}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    write_json(path, doc)
 
 
 def _scan_uncached(text: str) -> SpdxScan:

@@ -19,10 +19,8 @@ Layout under the cache root (``MODELAUDIT_CACHE_DIR``, else the platform's user 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -32,6 +30,7 @@ from urllib.parse import quote
 from pydantic import ValidationError
 
 from modelaudit import __version__
+from modelaudit.cachefile import read_json, write_json
 from modelaudit.models import RepoKind, RepoRecord, RepoRef
 
 CACHE_FORMAT = "1"
@@ -149,29 +148,11 @@ class MetadataCache:
         assert record.revision is not None
         commit_path = self._commit_path(ref, record.revision)
         if not commit_path.exists():
-            _write_json(commit_path, record.model_dump(mode="json"))
+            write_json(commit_path, record.model_dump(mode="json"))  # key order kept: records round-trip exactly
         if not is_commit(ref.revision):
-            _write_json(self._ref_path(ref), {"commit": record.revision, "fetched_at": self._clock()})
+            write_json(self._ref_path(ref), {"commit": record.revision, "fetched_at": self._clock()})
 
 
 def _read_json(path: Path) -> dict[str, object] | None:
-    try:
-        with path.open("rb") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError):
-        return None
+    data = read_json(path)
     return data if isinstance(data, dict) else None
-
-
-def _write_json(path: Path, data: object) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, separators=(",", ":"))  # key order kept: records round-trip exactly
-        os.replace(tmp, path)
-    except (OSError, TypeError, ValueError):
-        Path(tmp).unlink(missing_ok=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import struct
 from collections.abc import Callable, Iterable
@@ -109,21 +108,14 @@ def parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
     parses the cards, policies and mergekit configs it has seen. Malformed documents are never kept."""
     if len(text) > MAX_YAML_CHARS:
         raise InputError(path, f"YAML document is larger than {MAX_YAML_CHARS} characters")
+    from modelaudit.cachefile import read_json, write_json
+
     where = _yaml_cache_path(text)
-    try:
-        kept = json.loads(where.read_bytes())
-        if isinstance(kept, dict):
-            return kept
-    except (OSError, ValueError):  # absent, unreadable or damaged: parse again
-        pass
+    kept = read_json(where)
+    if isinstance(kept, dict):
+        return kept
     result = _parse_yaml_mapping(text, path)
-    try:
-        where.parent.mkdir(parents=True, exist_ok=True)
-        tmp = where.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(result, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, where)
-    except (OSError, ValueError):  # a cache that cannot be written only costs time
-        pass
+    write_json(where, result)
     return result
 
 
