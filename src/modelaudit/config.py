@@ -74,8 +74,8 @@ def _table(path: Path, *, dedicated: bool) -> dict[str, Any] | None:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc})") from None
-    from modelaudit import __version__
-    from modelaudit.lineage.cache import default_cache_root
+    from modelaudit._version import __version__
+    from modelaudit.cachedir import default_cache_root
 
     head = f"{CACHE_FORMAT}|{__version__}|{sys.version}|{'dedicated' if dedicated else 'pyproject'}".encode()
     key = hashlib.sha256(head + b"\0" + raw).hexdigest()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from modelaudit import __version__
+from modelaudit._version import __version__
 from modelaudit.config import DEFAULT_DEADLINE, env_offline
 from modelaudit.errors import IncompleteAuditError, NetworkError, UsageError
 from modelaudit.lineage.crawler import DEFAULT_MAX_NODES, crawl
@@ -74,7 +74,7 @@ class ScanOptions(BaseModel):
     cache_dir: str | None = None  # HF cache; default HF_HUB_CACHE
     timeout: float = 10.0  # per request, seconds
     deadline: float | None = Field(default=DEFAULT_DEADLINE, gt=0)  # all Hub requests of the scan together, seconds
-    no_cache: bool = False  # bypass modelaudit's on-disk Hub metadata cache (lineage/cache.py)
+    no_cache: bool = False  # bypass modelaudit's on-disk Hub metadata cache (sources/metadata_cache.py)
     allow_incomplete: bool = False  # repos unread after retries: a warning finding instead of an error
     fingerprint: bool | None = None  # fingerprint target + direct parents; None: on unless verify is none
     fingerprint_index: str | None = None  # known bases; default $MODELAUDIT_FINGERPRINT_INDEX, else user dir
@@ -82,7 +82,7 @@ class ScanOptions(BaseModel):
 
 def open_sources(opts: ScanOptions) -> SourceSet:
     """The sources a scan (or ``modelaudit lineage``) reads, with the metadata cache unless --no-cache."""
-    from modelaudit.lineage.cache import MetadataCache
+    from modelaudit.sources.metadata_cache import MetadataCache
 
     return SourceSet(
         offline=opts.offline or env_offline(),
@@ -135,8 +135,8 @@ def check_complete(graph: LineageGraph, sources: SourceSet, *, allow_incomplete:
     (network errors, 5xx, the deadline), under any policy; with ``allow_incomplete``, one warning finding
     on the target names them instead. Not-found, gated and private parents are not incomplete: they stay
     ``lineage-unresolved`` findings whose severity the policy decides."""
+    from modelaudit.catalog import make_finding, spec
     from modelaudit.models import Evidence
-    from modelaudit.policy.catalog import make_finding, spec
 
     failed = sources.network_failures()
     unread = {

@@ -5,6 +5,9 @@ Accepted: ``org/name``, ``org/name@rev``, ``name``, ``hf://org/name[@rev]``, ``h
 ``datasets/`` URLs, and ``/discussions/N``: pull request N, i.e. revision ``refs/pr/N``),
 ``datasets/org/name[@rev]``, and filesystem paths (which win when they exist). A pull request is
 ``org/name@refs/pr/N`` (or ``@refs%2Fpr%2FN``).
+
+Also the Hub ids that metadata names (a card's ``base_model``, an adapter's base, a GGUF URL, a path into an
+HF cache): :func:`hub_id_from`, :func:`is_local_path`, :func:`is_commit`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,14 @@ _PART = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?"
 _REPO_ID = re.compile(rf"^(?:{_PART}/)?{_PART}$")
 _HUB_HOSTS = {"huggingface.co", "www.huggingface.co", "hf.co"}
 _MAX_TARGET_CHARS = 4096
+
+# Repo ids as metadata names them (card ``base_model``, adapter configs, GGUF URLs, cache folders).
+_HUB_ID = re.compile(r"^(?!.*(--|\.\.))[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,95})?$")
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")  # a full commit id; HF cache snapshot folders are named by one
+_HUB_URL = re.compile(
+    r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<datasets>datasets/)?(?P<id>[^/\s?#]+(?:/[^/\s?#]+)?)"
+)
 
 
 def valid_repo_id(repo_id: str) -> bool:
@@ -135,3 +146,69 @@ def parse_target(text: str, *, prefer_path: bool = True) -> RepoRef:
         body = body[len("models/") :]
     repo, rev = _split_revision(body)
     return _ref(text, repo, kind, rev)
+
+
+# --------------------------------------------------------------------------------------------- ids in metadata
+
+
+def is_commit(revision: str | None) -> bool:
+    """Whether ``revision`` is a full 40-hex commit id (immutable), not a branch or tag."""
+    return bool(revision and _COMMIT.match(revision))
+
+
+def hub_id_from(value: str) -> tuple[str, RepoKind] | None:
+    """A Hub repo id named by a card field or URL, or None when ``value`` is not one (e.g. a local path)."""
+    value = value.strip()
+    url = _HUB_URL.match(value)
+    if url:
+        kind = RepoKind.DATASET if url.group("datasets") else RepoKind.MODEL
+        return url.group("id"), kind
+    if value.startswith("datasets/"):
+        rest = value[len("datasets/") :]
+        return (rest, RepoKind.DATASET) if _HUB_ID.match(rest.split("@", 1)[0]) else None
+    if is_local_path(value):
+        return hub_id_from_cache_path(value)
+    return (value, RepoKind.MODEL) if _HUB_ID.match(value.split("@", 1)[0]) else None
+
+
+def hub_id_from_cache_path(value: str) -> tuple[str, RepoKind] | None:
+    """The Hub repo (``org/name@revision``) a path into a Hugging Face cache names, or None.
+
+    Training scripts often record the snapshot folder they loaded, e.g.
+    ``/home/me/.cache/huggingface/hub/models--deepseek-ai--deepseek-llm-7b-base/snapshots/7683fea...``.
+    huggingface_hub names those folders ``{type}s--{org}--{name}`` (``repo_folder_name``); Hub ids cannot
+    contain ``--``, so the folder name decodes to one repo, and the snapshot folder is its commit.
+    """
+    from huggingface_hub.constants import REPO_ID_SEPARATOR  # "--" in the cache's folder names
+
+    parts = [part for part in re.split(r"[\\/]", value) if part]
+    kinds = {"models": RepoKind.MODEL, "datasets": RepoKind.DATASET}
+    for i in range(len(parts) - 1, -1, -1):
+        pieces = parts[i].split(REPO_ID_SEPARATOR)
+        if len(pieces) not in (2, 3) or pieces[0] not in kinds:
+            continue
+        repo_id = "/".join(pieces[1:])
+        if not _HUB_ID.match(repo_id):
+            return None
+        rest = parts[i + 1 :]
+        if len(rest) >= 2 and rest[0] == "snapshots" and is_commit(rest[1]):
+            repo_id += f"@{rest[1]}"
+        return repo_id, kinds[pieces[0]]
+    return None
+
+
+def is_local_path(value: str) -> bool:
+    """Whether a base named in metadata is a path on the machine that made the model, not a Hub id.
+
+    Training scripts record whatever ``from_pretrained`` was given: ``/content/llama``, ``./output``,
+    ``../base``, ``~/models/x``, ``C:\\Users\\...`` or ``C:/models/x``. Such a value can never be looked up on
+    the Hub. (A relative path without a leading ``./``, such as ``models/base``, reads like an ``org/name``
+    id and cannot be told apart from one.)
+    """
+    value = value.strip()
+    return (
+        value in (".", "..")
+        or value.startswith(("/", "./", "../", "~"))
+        or "\\" in value
+        or bool(_WINDOWS_DRIVE.match(value))
+    )

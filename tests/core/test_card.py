@@ -11,16 +11,13 @@ import numpy as np
 import pytest
 from safetensors.numpy import save_file
 
+from modelaudit.bounded import parse_front_matter
 from modelaudit.errors import InputError
 from modelaudit.models import Relation, RepoKind, RepoRef
-from modelaudit.sources._card import (
-    hub_id_from,
-    mergekit_model_refs,
-    parse_front_matter,
-    read_gguf_general,
-    read_safetensors_metadata,
-)
 from modelaudit.sources.local import LocalSource
+from modelaudit.sources.record import mergekit_model_refs
+from modelaudit.sources.weights import read_gguf_general, read_safetensors_metadata
+from modelaudit.targets import hub_id_from
 
 
 def fetch(folder: Path, kind: RepoKind = RepoKind.MODEL):  # type: ignore[no-untyped-def]
@@ -171,7 +168,7 @@ def test_mergekit_file_gives_merge_claims(tmp_path: Path) -> None:
 
 def test_tags_give_licenses_and_relations() -> None:
     from modelaudit.models import SourceKind
-    from modelaudit.sources._card import extract_record
+    from modelaudit.sources.record import extract_record
 
     rec = extract_record(
         RepoRef(repo_id="org/m"),

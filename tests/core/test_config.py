@@ -80,7 +80,7 @@ def test_tables_that_are_not_json_are_read_every_time(project: Path, monkeypatch
 def test_a_damaged_entry_is_parsed_again_and_another_version_never_reads_it(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import modelaudit
+    from modelaudit import _version
 
     (project / "modelaudit.toml").write_text("max_nodes = 7\n")
     assert scan_defaults(project) == {"max_nodes": 7}
@@ -89,5 +89,5 @@ def test_a_damaged_entry_is_parsed_again_and_another_version_never_reads_it(
     assert scan_defaults(project) == {"max_nodes": 7}
     entry.write_text('{"table": {"max_nodes": 99}}')  # read while nothing changed
     assert scan_defaults(project) == {"max_nodes": 99}
-    monkeypatch.setattr(modelaudit, "__version__", modelaudit.__version__ + ".post1")
+    monkeypatch.setattr(_version, "__version__", _version.__version__ + ".post1")
     assert scan_defaults(project) == {"max_nodes": 7}

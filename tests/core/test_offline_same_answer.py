@@ -114,8 +114,8 @@ def test_offline_scan_of_a_branch_uses_what_the_online_scan_of_it_learned(
 def test_the_metadata_cache_holds_everything_the_online_scan_learned(
     fakehub: FakeHub, zephyr_like: str
 ) -> None:
-    from modelaudit.lineage.cache import MetadataCache
     from modelaudit.models import RepoRef
+    from modelaudit.sources.metadata_cache import MetadataCache
 
     scan(zephyr_like, "--verify", "none")
     cache = MetadataCache(endpoint=fakehub.url)

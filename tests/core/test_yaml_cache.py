@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from modelaudit import bounded
+from modelaudit.bounded import parse_front_matter, parse_yaml_mapping
 from modelaudit.errors import InputError
-from modelaudit.sources import _card
-from modelaudit.sources._card import parse_front_matter, parse_yaml_mapping
 
 CARD = """---
 license: apache-2.0
@@ -48,7 +48,7 @@ def test_a_second_parse_of_the_same_text_reads_the_cache(
     first = parse_front_matter(CARD, "README.md")
     assert first["released"] == "2024-02-01" and first["extra"] == {"nested": [1, 2.5, None, True], "3": "x"}
     assert len(_entries(cache)) == 1
-    monkeypatch.setattr(_card, "_parse_yaml_mapping", _not_again)
+    monkeypatch.setattr(bounded, "_parse_yaml_mapping", _not_again)
     again = parse_front_matter(CARD, "README.md")
     assert again == first and list(again) == list(first)  # same values, same key order
     with pytest.raises(AssertionError, match="parsed again"):
@@ -73,7 +73,7 @@ def test_a_damaged_entry_is_parsed_again(cache: Path) -> None:
 
 
 def test_another_version_never_reads_an_older_parse(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import modelaudit
+    from modelaudit import _version
 
     parse_yaml_mapping("license: mit\n", "README.md")
     [old] = _entries(cache)
@@ -81,12 +81,12 @@ def test_another_version_never_reads_an_older_parse(cache: Path, monkeypatch: py
     assert parse_yaml_mapping("license: mit\n", "README.md") == {
         "license": "poisoned"
     }  # read while unchanged
-    monkeypatch.setattr(modelaudit, "__version__", modelaudit.__version__ + ".post1")
-    _card._yaml_stamp.cache_clear()
+    monkeypatch.setattr(_version, "__version__", _version.__version__ + ".post1")
+    bounded._yaml_stamp.cache_clear()
     try:
         assert parse_yaml_mapping("license: mit\n", "README.md") == {"license": "mit"}
     finally:
-        _card._yaml_stamp.cache_clear()
+        bounded._yaml_stamp.cache_clear()
     assert len(_entries(cache)) == 2
 
 

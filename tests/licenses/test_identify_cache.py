@@ -57,7 +57,7 @@ def test_a_second_identification_of_the_same_text_reads_the_cache(
 def test_a_changed_database_or_version_never_reads_an_older_answer(
     fresh: Path, tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
-    import modelaudit
+    from modelaudit import _version
 
     text = _llama_text(corpus)
     first = identify_text(text)
@@ -72,7 +72,7 @@ def test_a_changed_database_or_version_never_reads_an_older_answer(
         rec = fresh / db.RECOGNITION_FILE
         rec.write_text(rec.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     else:
-        monkeypatch.setattr(modelaudit, "__version__", modelaudit.__version__ + ".post1")
+        monkeypatch.setattr(_version, "__version__", _version.__version__ + ".post1")
     db._load.cache_clear()
     again = identify_text(text)
     assert again == first and "poisoned" not in again.evidence

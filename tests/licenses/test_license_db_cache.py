@@ -120,12 +120,12 @@ def test_records_are_built_when_asked_for_and_equal_the_compiled_ones(fresh: Pat
 def test_the_compiled_database_is_keyed_by_content_and_version(
     fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
-    import modelaudit
+    from modelaudit import _version
 
     first = db.load_db()
     [old] = _compiled(tmp_path)
     if change == "version":
-        monkeypatch.setattr(modelaudit, "__version__", modelaudit.__version__ + ".post1")
+        monkeypatch.setattr(_version, "__version__", _version.__version__ + ".post1")
     elif change == "recognition data":
         rec = fresh / db.RECOGNITION_FILE
         rec.write_text(rec.read_text(encoding="utf-8") + "\n", encoding="utf-8")

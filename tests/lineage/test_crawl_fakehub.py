@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from _lineage_support import card, edges_of, nodes_of
 
 from fakehub import FakeHub
-from modelaudit.lineage.cache import MetadataCache
+from memory_repos import card, edges_of, nodes_of
 from modelaudit.lineage.crawler import crawl
 from modelaudit.lineage.graph import LineageGraph
 from modelaudit.models import RepoKind, RepoRef, SourceKind
@@ -17,6 +16,7 @@ from modelaudit.policy.engine import evaluate
 from modelaudit.policy.model import Policy
 from modelaudit.policy.rules import RuleContext
 from modelaudit.sources import SourceSet
+from modelaudit.sources.metadata_cache import MetadataCache
 
 CONFIG = json.dumps({"model_type": "llama", "architectures": ["LlamaForCausalLM"]})
 WEIGHTS = bytes(range(256)) * 8

@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from _lineage_support import MemorySource, card
 
+from memory_repos import MemorySource, card
 from modelaudit.lineage import crawler
 from modelaudit.lineage.crawler import crawl, parent_ref
 from modelaudit.lineage.graph import LineageGraph

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from _lineage_support import MemorySource, card, edges_of, model_ref, nodes_of
 from pydantic import ValidationError
 
+from memory_repos import MemorySource, card, edges_of, model_ref, nodes_of
 from modelaudit.lineage.crawler import crawl
 from modelaudit.lineage.graph import LineageGraph
 from modelaudit.models import Edge, Relation, RepoRef

@@ -5,8 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
-from _lineage_support import MemorySource, card, model_ref
-
+from memory_repos import MemorySource, card, model_ref
 from modelaudit.lineage.crawler import crawl
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.lineage.render import build_view, render

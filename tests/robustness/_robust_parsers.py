@@ -595,7 +595,7 @@ def _through_pipeline(record: RepoRecord) -> None:
 
 
 def _repo(files: dict[str, bytes], *, ranges: bool = True, local_dir: str | None = None) -> RepoRecord:
-    from modelaudit.sources._card import extract_record
+    from modelaudit.sources.record import extract_record
 
     ref = RepoRef(repo_id="fuzz/target", local_path=local_dir)
 
@@ -759,7 +759,7 @@ CASES: list[ParserCase] = [
 
 def classify(case: ParserCase, value: Any) -> tuple[Outcome, BaseException | None]:
     """Run one input and name its outcome (see the module docstring)."""
-    from modelaudit.verify.safetensors import StructureError
+    from modelaudit.sources.weights import StructureError
 
     try:
         out = case.run(value)

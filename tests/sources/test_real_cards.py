@@ -26,7 +26,8 @@ from modelaudit.licenses.assess import assess_record
 from modelaudit.lineage.crawler import crawl, parent_ref
 from modelaudit.models import FileEntry, Relation, RepoKind, RepoRecord, RepoRef, Severity, SourceKind
 from modelaudit.sources import SourceSet
-from modelaudit.sources._card import extract_record, hub_id_from, hub_id_from_cache_path, is_local_path
+from modelaudit.sources.record import extract_record
+from modelaudit.targets import hub_id_from, hub_id_from_cache_path, is_local_path
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 KINDS = {  # folder → (path the file has inside a repo, repo kind)

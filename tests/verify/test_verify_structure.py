@@ -16,11 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modelaudit.models import FileEntry, FileStatus, VerifyMode
+from modelaudit.sources.weights import StructureError, header_length
 from modelaudit.verify import verify_files
 from modelaudit.verify.gguf_check import read_gguf_header
 from modelaudit.verify.hashing import git_blob_sha1, hash_many, hash_stream
 from modelaudit.verify.pickle_scan import classify, scan_pickle_stream
-from modelaudit.verify.safetensors import DTYPE_BITS, StructureError, header_length, parse_header, read_header
+from modelaudit.verify.safetensors import DTYPE_BITS, parse_header, read_header
 
 # ------------------------------------------------------------------------------------ safetensors
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from modelaudit import __version__
+from modelaudit._version import __version__
 from modelaudit.cli._errors import run_guarded
 
 # command name → (module, attribute, one-line help shown by --help without importing the module)

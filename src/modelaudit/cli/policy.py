@@ -49,7 +49,7 @@ def show_command(name: str, fmt: str) -> None:
     """Show policy NAME (a ready policy or a YAML file): its settings and every rule's effective severity."""
     import yaml
 
-    from modelaudit.policy.catalog import CATALOG, Stage
+    from modelaudit.catalog import CATALOG, Stage
     from modelaudit.policy.model import load_policy
     from modelaudit.policy.rules import RULES
 

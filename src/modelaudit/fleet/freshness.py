@@ -17,10 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from modelaudit.errors import GatedRepoError, ModelAuditError, RepoNotFoundError, RevisionNotFoundError
 from modelaudit.fleet.store import RepoStateRow
-from modelaudit.lineage.cache import is_commit
 from modelaudit.models import Node, RepoKind, RepoRef, ScanReport, SourceKind
 from modelaudit.sources import SourceSet
-from modelaudit.targets import valid_repo_id
+from modelaudit.targets import is_commit, valid_repo_id
 
 GONE = "not-found"
 GATED = "gated"

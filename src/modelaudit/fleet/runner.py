@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from modelaudit import __version__
+from modelaudit._version import __version__
 from modelaudit.config import env_offline
 from modelaudit.errors import ModelAuditError
 from modelaudit.fleet.freshness import changed_nodes, check_repos, ref_from_id, refs_to_check
@@ -115,7 +115,7 @@ def settings_digest(options: ScanOptions) -> str:
 
 
 def open_shared(options: ScanOptions, refresh: list[RepoRef] | None = None) -> SharedSources:
-    from modelaudit.lineage.cache import MetadataCache
+    from modelaudit.sources.metadata_cache import MetadataCache
 
     return SharedSources(
         refresh=refresh or [],

@@ -16,8 +16,8 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from modelaudit.catalog import CATALOG, RuleSpec
 from modelaudit.models import Finding, Node, ScanReport, Severity, SourceKind
-from modelaudit.policy.catalog import CATALOG, RuleSpec
 
 SARIF_SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

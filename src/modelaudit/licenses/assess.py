@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from modelaudit.catalog import RuleSpec, make_finding, spec
 from modelaudit.licenses.db import LicenseDB, load_db
 from modelaudit.licenses.identify import Identification, identify_text, phrase_in, tokens
 from modelaudit.licenses.normalize import NormalizedLicense, normalize
@@ -36,7 +37,6 @@ from modelaudit.models import (
     RepoRecord,
     Severity,
 )
-from modelaudit.policy.catalog import RuleSpec, make_finding, spec
 
 RULE_MISSING = spec("license-missing")
 RULE_UNKNOWN = spec("license-unknown")

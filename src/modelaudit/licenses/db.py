@@ -343,7 +343,7 @@ def _source_stamp(path: Path) -> tuple[list[Path], str]:
     import hashlib
     from importlib.util import find_spec
 
-    from modelaudit import __version__
+    from modelaudit._version import __version__
 
     files = sorted(path.glob("*.yaml"))
     h = hashlib.sha256(f"{COMPILED_FORMAT}|{__version__}".encode())
@@ -377,7 +377,7 @@ def _source_stamp(path: Path) -> tuple[list[Path], str]:
 
 def compiled_dir() -> Path:
     """The cache folder of the compiled database and of results derived from it (identify, spdx_text)."""
-    from modelaudit.lineage.cache import default_cache_root
+    from modelaudit.cachedir import default_cache_root
 
     return default_cache_root() / "license_db"
 

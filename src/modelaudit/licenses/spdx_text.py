@@ -89,7 +89,7 @@ def _matcher_stamp() -> str:
     found without importing it or reading package metadata, this cache's format and ours."""
     from importlib.util import find_spec
 
-    from modelaudit import __version__
+    from modelaudit._version import __version__
 
     parts = [f"format={CACHE_FORMAT}", f"modelaudit={__version__}"]
     spec = find_spec("licenseclassifier")
@@ -111,7 +111,7 @@ def _matcher_stamp() -> str:
 
 
 def _cache_path(text: str) -> Path:
-    from modelaudit.lineage.cache import default_cache_root
+    from modelaudit.cachedir import default_cache_root
 
     key = hashlib.sha256(_matcher_stamp().encode() + b"\0" + text.encode("utf-8", "surrogatepass"))
     return default_cache_root() / "license_db" / "spdx" / f"{key.hexdigest()}.json"

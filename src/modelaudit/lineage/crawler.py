@@ -44,7 +44,7 @@ from modelaudit.models import (
     RepoRef,
     Severity,
 )
-from modelaudit.sources._card import hub_id_from, is_local_path
+from modelaudit.targets import hub_id_from, is_local_path
 
 DEFAULT_MAX_DEPTH = 10
 DEFAULT_MAX_NODES = 500
@@ -343,7 +343,7 @@ def _local_base_finding(child: str, claims: list[ParentClaim]) -> Finding:
 
 
 def _cap_finding(root: str, max_nodes: int, dropped: list[str]) -> Finding:
-    from modelaudit.policy.catalog import make_finding, spec
+    from modelaudit.catalog import make_finding, spec
 
     names = sorted(set(dropped))
     shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")

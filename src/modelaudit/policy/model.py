@@ -190,7 +190,7 @@ def list_policies() -> list[str]:
 
 def load_policy(name_or_path: str) -> Policy:
     """A ready policy by name (``default``) or a YAML file; errors name the file and the field."""
-    from modelaudit.sources._card import parse_yaml_mapping
+    from modelaudit.bounded import parse_yaml_mapping
 
     path = Path(name_or_path)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
@@ -223,7 +223,7 @@ def load_policy(name_or_path: str) -> Policy:
 
 def unknown_rule_names(policy: Policy) -> list[str]:
     """Rule names in ``severity`` / ``disabled_rules`` that match nothing: a typo must not silently do nothing."""
-    from modelaudit.policy.catalog import known
+    from modelaudit.catalog import known
 
     problems = []
     for field, names in (("severity", sorted(policy.severity)), ("disabled_rules", policy.disabled_rules)):

@@ -85,7 +85,7 @@ def _loc(parts: Sequence[int | str]) -> str:
 
 def load_waivers(path: str | Path) -> list[Waiver]:
     """Read and validate a waivers file; every problem is a ``ConfigError`` naming the file and field."""
-    from modelaudit.sources._card import parse_yaml_mapping
+    from modelaudit.bounded import parse_yaml_mapping
 
     p = Path(path)
     try:

@@ -23,7 +23,6 @@ from typing import Any
 
 import yaml
 
-import modelaudit
 from modelaudit.errors import DependencyMissingError, InputError, UsageError
 from modelaudit.models import Evidence, Finding, SmokeResult
 from modelaudit.smoke.device import validate_device
@@ -178,7 +177,7 @@ def _skipped(
 
 def _child_env(threads: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _DROP_ENV and not _SECRET_ENV.search(k)}
-    src_root = str(Path(modelaudit.__file__).resolve().parent.parent)
+    src_root = str(Path(__file__).resolve().parents[2])  # the folder holding the modelaudit package
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src_root, env.get("PYTHONPATH", "")) if p)
     env.update(
         {

@@ -9,8 +9,8 @@ from modelaudit.errors import NetworkError, OfflineError, SourceError
 from modelaudit.models import RepoRecord, RepoRef, SourceKind
 
 if TYPE_CHECKING:
-    from modelaudit.lineage.cache import MetadataCache
     from modelaudit.sources.base import Source
+    from modelaudit.sources.metadata_cache import MetadataCache
 
 # name → "module:Class"; imported on first use so that --help and local scans stay light.
 SOURCES: dict[SourceKind, str] = {
@@ -26,7 +26,7 @@ class SourceSet:
     Online, a Hub id that cannot be reached for network reasons falls back to the HF cache (an explicit
     evidence note says so); not-found and gated answers are final and never masked by the cache.
 
-    With a ``metadata_cache`` (lineage/cache.py), Hub records are served from disk when fresh (pinned
+    With a ``metadata_cache`` (sources/metadata_cache.py), Hub records are served from disk when fresh (pinned
     commits always, branches within the TTL) and stored after each Hub read. Offline or unreachable, the
     metadata cache is read first, stale or not: it holds the whole record an online scan built (card data
     from the API, config summary, tags, file records with hashes, license files), so an offline scan gives

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO, Protocol, runtime_checkable
+import json
+from typing import Any, BinaryIO, Protocol, runtime_checkable
 
 from modelaudit.models import RepoRecord, RepoRef, SourceKind
 
@@ -13,6 +14,7 @@ MAX_LISTED_FILES = (
     100_000  # files taken from one repo listing (Hub API or folder); more are reported, not read
 )
 MAX_REPO_PATH_CHARS = 1024
+MAX_VALUE_CHARS = 2_000  # evidence values are truncated to this
 LICENSE_FILE_NAMES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "ACCEPTABLE_USE_POLICY")
 # License files are read from every model, adapter and dataset repo; only text files under this size are
 # (real license texts are a few KB to ~40 KB; a bigger "LICENSE" is not one text to identify).
@@ -21,6 +23,12 @@ MAX_LICENSE_FILE_BYTES = 1024 * 1024
 NON_TEXT_SUFFIXES = frozenset(
     {".pdf", ".doc", ".docx", ".odt", ".rtf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".zip", ".gz"}
 )
+
+
+def clip(value: Any) -> str:
+    """Evidence text for a raw value: strings as-is, other values as compact JSON; bounded length."""
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 
 
 @runtime_checkable

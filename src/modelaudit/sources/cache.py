@@ -23,8 +23,8 @@ from typing import Any, BinaryIO
 
 from modelaudit.errors import FileNotInRepoError, InputError, OfflineError
 from modelaudit.models import Evidence, FileEntry, RepoKind, RepoRecord, RepoRef, SourceKind
-from modelaudit.sources._card import extract_record
 from modelaudit.sources.base import MAX_SMALL_FILE_BYTES
+from modelaudit.sources.record import extract_record
 
 COMMIT_RE = re.compile(r"^[0-9a-f]{40}$")
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")

@@ -51,7 +51,8 @@ from huggingface_hub.utils import (  # type: ignore[attr-defined]  # documented,
     parse_ratelimit_headers,
 )
 
-import modelaudit
+from modelaudit._version import __version__
+from modelaudit.bounded import parse_front_matter
 from modelaudit.errors import (
     FileNotInRepoError,
     GatedRepoError,
@@ -62,7 +63,6 @@ from modelaudit.errors import (
     SourceError,
 )
 from modelaudit.models import Evidence, FileEntry, RepoKind, RepoRecord, RepoRef, SourceKind
-from modelaudit.sources._card import MERGEKIT_FILES, extract_record, parse_front_matter
 from modelaudit.sources.base import MAX_LISTED_FILES, MAX_SMALL_FILE_BYTES, is_license_file, unsafe_repo_path
 from modelaudit.sources.cache import (
     COMMIT_RE,
@@ -73,6 +73,7 @@ from modelaudit.sources.cache import (
     write_ref,
     write_tree_listing,
 )
+from modelaudit.sources.record import MERGEKIT_FILES, extract_record
 
 
 class IncompleteBodyError(Exception):
@@ -153,7 +154,7 @@ class HubSource:
             endpoint=self.endpoint,
             token=token,
             library_name="modelaudit",
-            library_version=modelaudit.__version__,
+            library_version=__version__,
         )
         self._resolved: dict[tuple[str, str, str], _Resolved] = {}
         self._lock = threading.Lock()
@@ -171,7 +172,7 @@ class HubSource:
         return build_hf_headers(
             token=self._token,
             library_name="modelaudit",
-            library_version=modelaudit.__version__,
+            library_version=__version__,
             headers=extra,
         )
 
@@ -499,7 +500,7 @@ class HubSource:
                 endpoint=self.endpoint,
                 token=self._token,
                 library_name="modelaudit",
-                library_version=modelaudit.__version__,
+                library_version=__version__,
                 etag_timeout=self._request_timeout(),
             ),
             path=path,

@@ -9,13 +9,12 @@ from typing import BinaryIO
 
 from modelaudit.errors import FileNotInRepoError, SourceError
 from modelaudit.models import FileEntry, RepoRecord, RepoRef, SourceKind
-from modelaudit.sources._card import extract_record
 from modelaudit.sources.base import MAX_SMALL_FILE_BYTES
-
-# the folders never read; defined with the early hasher (a module light enough for start-up), which skips them too
-from modelaudit.verify.prehash import SKIP_DIRS
+from modelaudit.sources.record import extract_record
 
 MAX_FILES = 100_000
+# folders whose files are never read (version control, caches, notebook checkpoints)
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".cache", ".ipynb_checkpoints"})
 
 
 def _inside(root: Path, path: Path) -> bool:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from modelaudit.catalog import make_finding, spec
 from modelaudit.models import Evidence, Finding, Severity
-from modelaudit.policy.catalog import make_finding, spec
 
 
 def finding(

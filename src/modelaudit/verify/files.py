@@ -35,10 +35,11 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from modelaudit.errors import FileNotInRepoError, SourceError
 from modelaudit.models import Evidence, FileEntry, FileResult, FileStatus, Finding, Severity, VerifyMode
+from modelaudit.sources.weights import StructureError
 from modelaudit.verify._findings import finding
 from modelaudit.verify.hashing import hash_stream, stream_size
 from modelaudit.verify.pickle_scan import PICKLE_SUFFIXES, scan_file
-from modelaudit.verify.safetensors import StructureError, check_index, read_header
+from modelaudit.verify.safetensors import check_index, read_header
 
 if TYPE_CHECKING:
     from modelaudit.verify.prehash import DigestRegistry

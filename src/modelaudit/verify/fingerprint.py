@@ -51,9 +51,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.errors import InputError
 from modelaudit.models import Evidence, FileEntry, Finding, FingerprintSummary, Severity
+from modelaudit.sources.weights import StructureError
 from modelaudit.verify import fp_cache
 from modelaudit.verify._findings import finding
-from modelaudit.verify.safetensors import SafetensorsHeader, StructureError, TensorSpan, read_header
+from modelaudit.verify.safetensors import SafetensorsHeader, TensorSpan, read_header
 
 if TYPE_CHECKING:
     import numpy as np

@@ -30,7 +30,7 @@ def stamp(algorithm: str, runs: int, run_len: int) -> str:
     """What the cached results depend on besides their keys."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from modelaudit import __version__
+    from modelaudit._version import __version__
 
     try:
         numpy_version = version("numpy")
@@ -41,7 +41,7 @@ def stamp(algorithm: str, runs: int, run_len: int) -> str:
 
 
 def _root() -> Path:
-    from modelaudit.lineage.cache import default_cache_root
+    from modelaudit.cachedir import default_cache_root
 
     return default_cache_root() / "fingerprint"
 

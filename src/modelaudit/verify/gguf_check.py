@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modelaudit.gguf_kv import MAX_NAME, Cursor, GGUFFormatError, iter_kv
-from modelaudit.verify.safetensors import StructureError
+from modelaudit.sources.weights import StructureError
 
 MAX_KV = 1_000_000
 MAX_TENSORS = 1_000_000

@@ -45,8 +45,6 @@ if TYPE_CHECKING:  # hashing (hashlib, concurrent.futures) loads when a digest i
 PREHASH_MIN_BYTES = 4 * 1024 * 1024
 # what a folder walk looks at before giving up (a model folder has a few dozen files)
 MAX_WALK_ENTRIES = 100_000
-# folders whose files are never read: the local source (sources/local.py) skips them, and so does large_files
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".cache", ".ipynb_checkpoints"})
 
 
 @dataclass(frozen=True)
@@ -333,6 +331,8 @@ def large_files(folder: str, min_bytes: int | None = None) -> list[str]:
     hashes, found without importing the sources."""
     if min_bytes is None:
         min_bytes = PREHASH_MIN_BYTES
+    from modelaudit.sources.local import SKIP_DIRS  # the folders the local source never reads
+
     found: list[tuple[int, str]] = []
     seen = 0
     stack = [folder]

@@ -4,6 +4,9 @@ A safetensors file is ``u64 little-endian header length N`` + ``N bytes of JSON`
 check here is on untrusted input and is bounded: the header length is capped before anything is read, sizes
 are computed with Python integers (no overflow), and nothing is allocated from a size the file claims.
 
+The bounded reading of the length prefix and the header JSON is the sources floor's
+(:mod:`modelaudit.sources.weights`, which reads ``__metadata__`` with it); the checks here build on it.
+
 Checks: length cap and fit inside the file, JSON object without duplicate keys, ``__metadata__`` a str→str map,
 known dtypes, shapes of non-negative ints, ``data_offsets`` ordered, ``numel × dtype size == end - begin``, the
 spans tile the data section exactly (no overlap, no gap, starting at 0), and the data section ends exactly at
@@ -14,12 +17,12 @@ from __future__ import annotations
 
 import json
 import math
-import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_HEADER_BYTES = 25_000_000  # the cap huggingface_hub and the safetensors library apply
+from modelaudit.sources.weights import StructureError, header_json, header_length
+
 MAX_TENSORS = 1_000_000
 MAX_DIMS = 16
 
@@ -46,15 +49,6 @@ DTYPE_BITS: dict[str, int] = {
     "F6_E2M3": 6,
     "F6_E3M2": 6,
 }
-
-
-class StructureError(Exception):
-    """A file whose structure is wrong; ``tensor`` names the tensor concerned when there is one."""
-
-    def __init__(self, message: str, tensor: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.tensor = tensor
 
 
 @dataclass(frozen=True)
@@ -89,58 +83,13 @@ class SafetensorsHeader:
         return {t.name: t for t in self.tensors}
 
 
-def header_length(prefix: bytes, file_size: int | None = None) -> int:
-    """Parse and bound the 8-byte length prefix."""
-    if len(prefix) < 8:
-        raise StructureError(f"file is {len(prefix)} bytes long, shorter than the 8-byte header length")
-    (n,) = struct.unpack("<Q", prefix[:8])
-    if n < 2:
-        raise StructureError(f"header length {n} is too small for a JSON object")
-    if n > MAX_HEADER_BYTES:
-        raise StructureError(f"header length {n} exceeds the {MAX_HEADER_BYTES}-byte cap")
-    if file_size is not None and 8 + n > file_size:
-        raise StructureError(f"header of {n} bytes does not fit in a file of {file_size} bytes (truncated?)")
-    return int(n)
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise StructureError(f"duplicate key {key!r} in header", tensor=key)
-        out[key] = value
-    return out
-
-
 def _int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _header_json(header_bytes: bytes) -> dict[str, Any]:
-    """The header's JSON object (without the 8-byte prefix): UTF-8, an object, no duplicate keys, capped."""
-    n = len(header_bytes)
-    if n > MAX_HEADER_BYTES:
-        raise StructureError(f"header length {n} exceeds the {MAX_HEADER_BYTES}-byte cap")
-    try:
-        text = header_bytes.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise StructureError(f"header is not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    if not text.lstrip().startswith("{"):
-        raise StructureError("header is not a JSON object")
-    try:
-        raw = json.loads(text, object_pairs_hook=_no_duplicates)
-    except StructureError:
-        raise
-    except (ValueError, RecursionError) as exc:
-        raise StructureError(f"header is not valid JSON ({str(exc)[:200]})") from None
-    if not isinstance(raw, dict):
-        raise StructureError("header is not a JSON object")
-    return raw
-
-
 def parse_header(header_bytes: bytes, *, file_size: int | None = None) -> SafetensorsHeader:
     """Validate a header's JSON (without the 8-byte prefix) against the file size, if known."""
-    raw = _header_json(header_bytes)
+    raw = header_json(header_bytes)
     head = SafetensorsHeader(header_len=len(header_bytes))
     meta = raw.pop("__metadata__", None)
     if meta is not None:
@@ -230,24 +179,6 @@ def read_header(read: Callable[[int, int], bytes], file_size: int | None) -> Saf
     if len(body) < n:
         raise StructureError(f"header of {n} bytes is cut short after {len(body)} bytes (truncated)")
     return parse_header(body, file_size=file_size)
-
-
-def read_metadata(read: Callable[[int, int], bytes]) -> dict[str, Any]:
-    """``__metadata__`` of a safetensors file through ``read(start, length)``: the length prefix, then the
-    header (two reads, the second exactly the header's size).
-
-    The same bounded reading as :func:`read_header`, but the tensor table is not judged: metadata readers
-    (license evidence from the card stage) must see the metadata of a file whose tensors verification then
-    reports as corrupt. Raises StructureError for what cannot be read at all.
-    """
-    n = header_length(read(0, 8))
-    body = read(8, n)
-    if len(body) < n:
-        raise StructureError(f"header of {n} bytes is cut short after {len(body)} bytes (truncated)")
-    meta = _header_json(body).get("__metadata__") or {}
-    if not isinstance(meta, dict):
-        raise StructureError("__metadata__ is not a JSON object")
-    return meta
 
 
 def check_index(

@@ -1,6 +1,6 @@
 """The Rule protocol and the context every rule reads. Rules are pure: they yield findings, never raise.
 
-A rule's id, slug, words and default severity come from the rule catalog (``policy/catalog.py``): a rule
+A rule's id, slug, words and default severity come from the rule catalog (``catalog.py``): a rule
 class names its id (``class X(CatalogRule, rule_id="MA201")``) and gets the rest from there.
 """
 
@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from modelaudit.catalog import CATALOG, RuleSpec, make_finding
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.models import FileResult, Finding, LicenseInfo, Severity, SmokeResult
-from modelaudit.policy.catalog import CATALOG, RuleSpec, make_finding
 from modelaudit.policy.model import Policy
 
 if TYPE_CHECKING:

@@ -20,52 +20,22 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from modelaudit import __version__
+from modelaudit._version import __version__
+from modelaudit.cachedir import default_cache_root
 from modelaudit.cachefile import read_json, write_json
 from modelaudit.models import RepoKind, RepoRecord, RepoRef
+from modelaudit.targets import is_commit
 
 CACHE_FORMAT = "1"
 DEFAULT_TTL_SECONDS = 3600.0
 DEFAULT_ENDPOINT = "https://huggingface.co"
-_COMMIT = re.compile(r"^[0-9a-f]{40}$")
-
-
-def is_commit(revision: str | None) -> bool:
-    return bool(revision and _COMMIT.match(revision))
-
-
-def default_cache_root() -> Path:
-    env = os.environ.get("MODELAUDIT_CACHE_DIR")
-    if env:
-        return _expanded(env, os.environ.get("HOME"), os.environ.get("USERPROFILE"))
-    # platformdirs reads these (XDG on Linux, the profile folders on Windows, HOME everywhere)
-    return _platform_cache_root(*(os.environ.get(k) for k in _PLATFORM_ENV))
-
-
-# Every on-disk cache asks for its root once per entry (a card's parsed YAML, a license text, ...): ~7 µs a
-# call through platformdirs, so the answer is kept per value of what it depends on.
-_PLATFORM_ENV = ("XDG_CACHE_HOME", "HOME", "LOCALAPPDATA", "USERPROFILE")
-
-
-@lru_cache(maxsize=16)
-def _expanded(env: str, *_home: str | None) -> Path:
-    return Path(env).expanduser()
-
-
-@lru_cache(maxsize=16)
-def _platform_cache_root(*_env: str | None) -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("modelaudit", appauthor=False))
 
 
 def default_ttl() -> float:

@@ -1,25 +1,26 @@
 """Turn a repo's metadata files into a RepoRecord, with evidence for every fact.
 
 Shared by every source: the Hub, the HF cache and local folders all hand over a file list and a way to
-read small files; this module decides what the files say. Inputs are untrusted, so every reader is
-bounded (size caps, safe YAML, node-count caps) and a malformed file is an ``InputError`` naming it.
+read small files; this module decides what the files say: the card's front matter, config.json,
+adapter_config.json, mergekit configs, Hub tags, license files, and the metadata in weight headers (read by
+:mod:`modelaudit.sources.weights`). Inputs are untrusted, so every reader is bounded (size caps, safe YAML,
+node-count caps: :mod:`modelaudit.bounded`) and a malformed file is an ``InputError`` naming it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-import struct
 from collections.abc import Callable, Iterable
-from functools import cache, partial
-from pathlib import Path
+from functools import partial
 from typing import Any
 
-from huggingface_hub.constants import REPO_ID_SEPARATOR
-
+from modelaudit.bounded import (
+    decode_text,
+    jsonable,
+    parse_front_matter,
+    parse_json_object,
+    parse_yaml_mapping,
+)
 from modelaudit.errors import InputError
-from modelaudit.gguf_kv import Cursor, GGUFFormatError, iter_kv
 from modelaudit.models import (
     Evidence,
     FileEntry,
@@ -34,233 +35,27 @@ from modelaudit.models import (
 from modelaudit.sources.base import (
     MAX_LICENSE_TEXT_CHARS,
     MAX_SMALL_FILE_BYTES,
+    clip,
     is_license_file,
     license_file_skip_reason,
 )
+from modelaudit.sources.weights import GGUF_HEADER_READ_BYTES, read_gguf_general, read_safetensors_metadata
+from modelaudit.targets import hub_id_from
 
 ReadSmall = Callable[[str], bytes | None]  # path → bytes, or None when absent / not fetched
 ReadRange = Callable[[str, int, int], bytes]  # path, start, length → bytes
 
-MAX_YAML_NODES = 50_000  # a card's front matter is a few hundred nodes; aliases can multiply them
-MAX_VALUE_CHARS = 2_000  # evidence values are truncated to this
-MAX_YAML_CHARS = 1_000_000  # front matter, mergekit configs, policies: real ones are a few KB
-GGUF_HEADER_READ_BYTES = 8 * 1024 * 1024  # general.* keys sit at the start; tokenizer arrays may follow
 MERGEKIT_FILES = ("mergekit_config.yml", "mergekit_moe_config.yml")
 RELATIONS_DECLARABLE = {"adapter", "merge", "quantized", "finetune"}
 
-# Front matter as huggingface_hub finds it: a leading '---' line, YAML, then a closing '---' line.
-_FRONT_MATTER = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$))")
-_HUB_ID = re.compile(r"^(?!.*(--|\.\.))[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,95})?$")
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-_REVISION = re.compile(r"^[0-9a-f]{40}$")  # cache snapshot folders are named by commit
-_HUB_URL = re.compile(
-    r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<datasets>datasets/)?(?P<id>[^/\s?#]+(?:/[^/\s?#]+)?)"
-)
-
 
 # --------------------------------------------------------------------------------------------- helpers
-
-
-def clip(value: Any) -> str:
-    """Evidence text for a raw value: strings as-is, other values as compact JSON; bounded length."""
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
-
-
-def _count_nodes(obj: Any, limit: int) -> int:
-    """Nodes in a parsed YAML/JSON value, stopping early past ``limit`` (alias bombs share subtrees)."""
-    count = 0
-    stack = [obj]
-    while stack:
-        item = stack.pop()
-        count += 1
-        if count > limit:
-            return count
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return count
-
-
-def _jsonable(obj: Any) -> Any:
-    """YAML may produce dates, sets or non-string keys; reports need plain JSON."""
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if obj is None or isinstance(obj, bool | int | float | str):
-        return obj
-    return str(obj)
-
-
-def _decode(raw: bytes, path: str) -> str:
-    text = raw.decode("utf-8", errors="replace")
-    return text[1:] if text.startswith("\ufeff") else text
-
-
-def parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
-    """Safe-load a YAML mapping with a node cap; anything else is an InputError naming ``path``.
-
-    The result is plain JSON data, so it is kept on disk keyed by the text's SHA-256 (see
-    :func:`_yaml_cache_path`): a rescan reads the JSON back and never imports PyYAML (~10 ms a process) or
-    parses the cards, policies and mergekit configs it has seen. Malformed documents are never kept."""
-    if len(text) > MAX_YAML_CHARS:
-        raise InputError(path, f"YAML document is larger than {MAX_YAML_CHARS} characters")
-    from modelaudit.cachefile import read_json, write_json
-
-    where = _yaml_cache_path(text)
-    kept = read_json(where)
-    if isinstance(kept, dict):
-        return kept
-    result = _parse_yaml_mapping(text, path)
-    write_json(where, result)
-    return result
-
-
-YAML_CACHE_FORMAT = 1  # bump when the cached form of a parsed YAML mapping changes
-
-
-@cache
-def _yaml_stamp() -> bytes:
-    """What a parse depends on besides the text: PyYAML's files (size and mtime, found without importing
-    it), this module's bytes (its caps and JSON conversion), the cache format and modelaudit's version."""
-    from importlib.util import find_spec
-
-    from modelaudit import __version__
-
-    h = hashlib.sha256(f"{YAML_CACHE_FORMAT}|{__version__}|{MAX_YAML_NODES}".encode())
-    try:
-        h.update(Path(__file__).read_bytes())
-    except OSError:  # a build without sources: the version above still keys it
-        h.update(b"-")
-    spec = find_spec("yaml")
-    folder = Path(spec.origin).parent if spec is not None and spec.origin else None
-    for f in sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []:
-        try:
-            st = f.stat()
-        except OSError:
-            continue
-        if f.is_file():
-            h.update(f"|{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return h.digest()
-
-
-def _yaml_cache_path(text: str) -> Path:
-    from modelaudit.lineage.cache import default_cache_root
-
-    key = hashlib.sha256(_yaml_stamp() + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
-    return default_cache_root() / "yaml" / key[:2] / f"{key}.json"
-
-
-def _parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
-    import yaml
-
-    _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster, equally safe
-    try:
-        data = yaml.load(text, Loader=_SafeLoader)  # safe constructors only: no python/* tags
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(path, f"malformed YAML{where}: {problem}") from None
-    except RecursionError:
-        raise InputError(path, "YAML nested too deeply") from None
-    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible date such as 2024-02-30
-        raise InputError(path, f"malformed YAML value: {exc}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(path, f"expected a YAML mapping, got {type(data).__name__}")
-    if _count_nodes(data, MAX_YAML_NODES) > MAX_YAML_NODES:
-        raise InputError(path, f"YAML has more than {MAX_YAML_NODES} nodes (alias bomb?)")
-    result: dict[str, Any] = _jsonable(data)
-    return result
-
-
-def parse_front_matter(text: str, path: str) -> dict[str, Any]:
-    """The YAML header of a model or dataset card (BOM and CRLF tolerated); {} when there is none."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}
-    return parse_yaml_mapping(match.group(2), path)
-
-
-def parse_json_object(raw: bytes, path: str) -> dict[str, Any]:
-    try:
-        data = json.loads(_decode(raw, path))
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise InputError(path, f"malformed JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise InputError(path, f"expected a JSON object, got {type(data).__name__}")
-    if _count_nodes(data, MAX_YAML_NODES * 4) > MAX_YAML_NODES * 4:
-        raise InputError(path, "JSON document too large")
-    return data
 
 
 def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def hub_id_from(value: str) -> tuple[str, RepoKind] | None:
-    """A Hub repo id named by a card field or URL, or None when ``value`` is not one (e.g. a local path)."""
-    value = value.strip()
-    url = _HUB_URL.match(value)
-    if url:
-        kind = RepoKind.DATASET if url.group("datasets") else RepoKind.MODEL
-        return url.group("id"), kind
-    if value.startswith("datasets/"):
-        rest = value[len("datasets/") :]
-        return (rest, RepoKind.DATASET) if _HUB_ID.match(rest.split("@", 1)[0]) else None
-    if is_local_path(value):
-        return hub_id_from_cache_path(value)
-    return (value, RepoKind.MODEL) if _HUB_ID.match(value.split("@", 1)[0]) else None
-
-
-def hub_id_from_cache_path(value: str) -> tuple[str, RepoKind] | None:
-    """The Hub repo (``org/name@revision``) a path into a Hugging Face cache names, or None.
-
-    Training scripts often record the snapshot folder they loaded, e.g.
-    ``/home/me/.cache/huggingface/hub/models--deepseek-ai--deepseek-llm-7b-base/snapshots/7683fea...``.
-    huggingface_hub names those folders ``{type}s--{org}--{name}`` (``repo_folder_name``); Hub ids cannot
-    contain ``--``, so the folder name decodes to one repo, and the snapshot folder is its commit.
-    """
-    parts = [part for part in re.split(r"[\\/]", value) if part]
-    kinds = {"models": RepoKind.MODEL, "datasets": RepoKind.DATASET}
-    for i in range(len(parts) - 1, -1, -1):
-        pieces = parts[i].split(REPO_ID_SEPARATOR)
-        if len(pieces) not in (2, 3) or pieces[0] not in kinds:
-            continue
-        repo_id = "/".join(pieces[1:])
-        if not _HUB_ID.match(repo_id):
-            return None
-        rest = parts[i + 1 :]
-        if len(rest) >= 2 and rest[0] == "snapshots" and _REVISION.match(rest[1]):
-            repo_id += f"@{rest[1]}"
-        return repo_id, kinds[pieces[0]]
-    return None
-
-
-def is_local_path(value: str) -> bool:
-    """Whether a base named in metadata is a path on the machine that made the model, not a Hub id.
-
-    Training scripts record whatever ``from_pretrained`` was given: ``/content/llama``, ``./output``,
-    ``../base``, ``~/models/x``, ``C:\\Users\\...`` or ``C:/models/x``. Such a value can never be looked up on
-    the Hub. (A relative path without a leading ``./``, such as ``models/base``, reads like an ``org/name``
-    id and cannot be told apart from one.)
-    """
-    value = value.strip()
-    return (
-        value in (".", "..")
-        or value.startswith(("/", "./", "../", "~"))
-        or "\\" in value
-        or bool(_WINDOWS_DRIVE.match(value))
-    )
 
 
 # --------------------------------------------------------------------------------------------- extractors
@@ -496,54 +291,6 @@ def _from_gguf(path: str, meta: dict[str, Any]) -> tuple[list[Evidence], list[Pa
     return licenses, parents
 
 
-# --------------------------------------------------------------------------------------------- headers
-
-
-def read_safetensors_metadata(read: Callable[[int, int], bytes], path: str) -> dict[str, str]:
-    """``__metadata__`` of a safetensors file, read through ``read(start, length)``.
-
-    The header format is verification's (verify/safetensors.py reads it for both); a header that cannot be
-    read is an InputError naming the file, which the caller records as a problem, not a stop.
-    """
-    from modelaudit.verify.safetensors import StructureError, read_metadata
-
-    try:
-        meta = read_metadata(read)
-    except StructureError as exc:
-        raise InputError(path, f"safetensors header: {exc.message}") from None
-    return {str(k): clip(v) for k, v in meta.items()}
-
-
-def read_gguf_general(head: bytes, path: str) -> dict[str, Any]:
-    """``general.*`` keys from the start of a GGUF file.
-
-    The ``gguf`` package's reader memory-maps a whole file and needs its tensor data; here only the first
-    megabytes are at hand (a range read on the Hub), so this walks the key/value section with the bounded
-    walker verification uses, and stops quietly at the first key it cannot read within ``head``. Arrays are
-    kept for ``general.*`` keys only.
-    """
-    if len(head) < 24 or head[:4] != b"GGUF":
-        raise InputError(path, "not a GGUF file (bad magic)")
-    version, _tensors, kv_count = struct.unpack_from("<IQQ", head, 4)
-    if version not in (2, 3):
-        raise InputError(path, f"unsupported GGUF version {version}")
-    walk = iter_kv(
-        Cursor.over(head, 24),
-        min(kv_count, 100_000),
-        keep_arrays=_is_general,
-        stop_at_end=True,
-        key_limit=None,  # an oversized key past the bytes at hand ends the walk quietly
-    )
-    try:
-        return {key: value for key, value in walk if _is_general(key)}
-    except GGUFFormatError as exc:
-        raise InputError(path, f"malformed GGUF metadata: {exc}") from None
-
-
-def _is_general(key: str) -> bool:
-    return key.startswith("general.")
-
-
 # --------------------------------------------------------------------------------------------- record
 
 
@@ -584,8 +331,8 @@ def extract_record(
 
     if card_data is None:
         raw = read_capped("README.md") if "README.md" in paths else None
-        card_data = parse_front_matter(_decode(raw, "README.md"), card_location or "README.md") if raw else {}
-    card_data = _jsonable(card_data)
+        card_data = parse_front_matter(decode_text(raw), card_location or "README.md") if raw else {}
+    card_data = jsonable(card_data)
     assert isinstance(card_data, dict)
 
     def small_json(name: str) -> dict[str, Any] | None:
@@ -602,7 +349,7 @@ def extract_record(
         if name in paths:
             raw = read_capped(name)
             if raw is not None:
-                mergekit, mergekit_path = parse_yaml_mapping(_decode(raw, name), name), name
+                mergekit, mergekit_path = parse_yaml_mapping(decode_text(raw), name), name
                 break
 
     license_evidence = _license_evidence_from_card(card_data)
@@ -629,7 +376,7 @@ def extract_record(
         if b"\0" in raw[:8192]:
             problems.append(Evidence(source=f"file:{path}", value="license file not read: not a text file"))
             continue
-        text = _decode(raw, path)
+        text = decode_text(raw)
         license_files.append(
             LicenseFile(
                 path=path, text=text[:MAX_LICENSE_TEXT_CHARS], truncated=len(text) > MAX_LICENSE_TEXT_CHARS
@@ -652,7 +399,7 @@ def extract_record(
                                 )
                 elif entry.path.endswith(".gguf"):
                     meta_g = read_gguf_general(read_range(entry.path, 0, GGUF_HEADER_READ_BYTES), entry.path)
-                    gguf_meta[entry.path] = {k: _jsonable(v) for k, v in meta_g.items()}
+                    gguf_meta[entry.path] = {k: jsonable(v) for k, v in meta_g.items()}
                     lic, par = _from_gguf(entry.path, meta_g)
                     license_evidence += lic
                     parents += par

@@ -436,7 +436,7 @@ def render_markdown() -> str:
     out = [
         "# Rules",
         "",
-        "Generated from `src/modelaudit/policy/catalog.py` (`python -m modelaudit.policy.catalog > "
+        "Generated from `src/modelaudit/catalog.py` (`python -m modelaudit.catalog > "
         "docs/rules.md`); do not edit by hand.",
         "Each finding in a report names its rule by id (`rule`) and slug (`name`); a policy's `severity` and "
         "`disabled_rules` accept either.",

@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-from modelaudit.policy.catalog import CATALOG, Stage, make_finding, render_markdown, spec
+from modelaudit.catalog import CATALOG, Stage, make_finding, render_markdown, spec
 from modelaudit.policy.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +67,7 @@ def test_make_finding_uses_the_spec() -> None:
 
 def test_docs_rules_md_is_generated_from_the_catalog() -> None:
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == render_markdown(), (
-        "regenerate: python -m modelaudit.policy.catalog > docs/rules.md"
+        "regenerate: python -m modelaudit.catalog > docs/rules.md"
     )
 
 

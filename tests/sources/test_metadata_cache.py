@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _lineage_support import MemorySource, make_record
 
+from memory_repos import MemorySource, make_record
+from modelaudit.cachedir import default_cache_root
 from modelaudit.errors import NetworkError, SourceError
-from modelaudit.lineage.cache import MetadataCache, default_cache_root
 from modelaudit.models import RepoRecord, RepoRef, SourceKind
 from modelaudit.sources import SourceSet
+from modelaudit.sources.metadata_cache import MetadataCache
 
 
 class Clock:

@@ -1,4 +1,4 @@
-"""In-memory repos for lineage unit tests: real card extraction, no network, optional random latency."""
+"""In-memory repos for unit tests of sources and lineage: real card extraction, no network, optional latency."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import yaml
 
 from modelaudit.errors import GatedRepoError, RepoNotFoundError
 from modelaudit.models import FileEntry, RepoKind, RepoRecord, RepoRef, SourceKind
-from modelaudit.sources._card import extract_record
+from modelaudit.sources.record import extract_record
 
 
 def card(front: dict[str, Any], body: str = "model card\n") -> str:

@@ -1,0 +1,158 @@
+"""Bounded parsing of untrusted YAML and JSON documents (model cards' front matter, mergekit configs,
+config.json, policies, waivers): size and node caps, safe constructors only, plain JSON data out, and a
+malformed document is an ``InputError`` naming it.
+
+A parsed YAML mapping is kept on disk as JSON, keyed by the text (see :func:`parse_yaml_mapping`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from modelaudit.errors import InputError
+
+MAX_YAML_NODES = 50_000  # a card's front matter is a few hundred nodes; aliases can multiply them
+MAX_YAML_CHARS = 1_000_000  # front matter, mergekit configs, policies: real ones are a few KB
+
+# Front matter as huggingface_hub finds it: a leading '---' line, YAML, then a closing '---' line.
+_FRONT_MATTER = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$))")
+
+
+def count_nodes(obj: Any, limit: int) -> int:
+    """Nodes in a parsed YAML/JSON value, stopping early past ``limit`` (alias bombs share subtrees)."""
+    count = 0
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > limit:
+            return count
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def jsonable(obj: Any) -> Any:
+    """YAML may produce dates, sets or non-string keys; reports need plain JSON."""
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [jsonable(v) for v in obj]
+    if obj is None or isinstance(obj, bool | int | float | str):
+        return obj
+    return str(obj)
+
+
+def decode_text(raw: bytes) -> str:
+    """Bytes of a small text file as text: UTF-8 (undecodable bytes replaced), a leading BOM dropped."""
+    text = raw.decode("utf-8", errors="replace")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
+    """Safe-load a YAML mapping with a node cap; anything else is an InputError naming ``path``.
+
+    The result is plain JSON data, so it is kept on disk keyed by the text's SHA-256 (see
+    :func:`_yaml_cache_path`): a rescan reads the JSON back and never imports PyYAML (~10 ms a process) or
+    parses the cards, policies and mergekit configs it has seen. Malformed documents are never kept."""
+    if len(text) > MAX_YAML_CHARS:
+        raise InputError(path, f"YAML document is larger than {MAX_YAML_CHARS} characters")
+    from modelaudit.cachefile import read_json, write_json
+
+    where = _yaml_cache_path(text)
+    kept = read_json(where)
+    if isinstance(kept, dict):
+        return kept
+    result = _parse_yaml_mapping(text, path)
+    write_json(where, result)
+    return result
+
+
+YAML_CACHE_FORMAT = 1  # bump when the cached form of a parsed YAML mapping changes
+
+
+@cache
+def _yaml_stamp() -> bytes:
+    """What a parse depends on besides the text: PyYAML's files (size and mtime, found without importing
+    it), this module's bytes (its caps and JSON conversion), the cache format and modelaudit's version."""
+    from importlib.util import find_spec
+
+    from modelaudit._version import __version__
+
+    h = hashlib.sha256(f"{YAML_CACHE_FORMAT}|{__version__}|{MAX_YAML_NODES}".encode())
+    try:
+        h.update(Path(__file__).read_bytes())
+    except OSError:  # a build without sources: the version above still keys it
+        h.update(b"-")
+    spec = find_spec("yaml")
+    folder = Path(spec.origin).parent if spec is not None and spec.origin else None
+    for f in sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        if f.is_file():
+            h.update(f"|{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.digest()
+
+
+def _yaml_cache_path(text: str) -> Path:
+    from modelaudit.cachedir import default_cache_root
+
+    key = hashlib.sha256(_yaml_stamp() + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return default_cache_root() / "yaml" / key[:2] / f"{key}.json"
+
+
+def _parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
+    import yaml
+
+    _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster, equally safe
+    try:
+        data = yaml.load(text, Loader=_SafeLoader)  # safe constructors only: no python/* tags
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(path, f"malformed YAML{where}: {problem}") from None
+    except RecursionError:
+        raise InputError(path, "YAML nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible date such as 2024-02-30
+        raise InputError(path, f"malformed YAML value: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(path, f"expected a YAML mapping, got {type(data).__name__}")
+    if count_nodes(data, MAX_YAML_NODES) > MAX_YAML_NODES:
+        raise InputError(path, f"YAML has more than {MAX_YAML_NODES} nodes (alias bomb?)")
+    result: dict[str, Any] = jsonable(data)
+    return result
+
+
+def parse_front_matter(text: str, path: str) -> dict[str, Any]:
+    """The YAML header of a model or dataset card (BOM and CRLF tolerated); {} when there is none."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}
+    return parse_yaml_mapping(match.group(2), path)
+
+
+def parse_json_object(raw: bytes, path: str) -> dict[str, Any]:
+    try:
+        data = json.loads(decode_text(raw))
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(path, f"malformed JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(path, f"expected a JSON object, got {type(data).__name__}")
+    if count_nodes(data, MAX_YAML_NODES * 4) > MAX_YAML_NODES * 4:
+        raise InputError(path, "JSON document too large")
+    return data
