@@ -9,6 +9,7 @@ baseline, so its verdict counts only findings the pull request introduces, exact
 
 Both reports name the repo by the head's target string (``org/name@refs/pr/3``), so the same problem on
 both sides has the same finding key. Nothing here runs repo code: it is the ordinary metadata scan.
+The comparison (:class:`modelaudit.documents.Comparison`) is rendered by :mod:`modelaudit.formats.comparison`.
 """
 
 from __future__ import annotations
@@ -17,18 +18,9 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from modelaudit.documents import Comparison, FieldChange, FileDelta, ParentDelta, Side
 from modelaudit.errors import UsageError
-from modelaudit.models import (
-    FileEntry,
-    Finding,
-    RepoKind,
-    RepoRecord,
-    ScanReport,
-    Severity,
-    Verdict,
-)
+from modelaudit.models import FileEntry, RepoKind, RepoRecord, ScanReport, Verdict
 from modelaudit.policy.baseline import apply_baseline, finding_key
 from modelaudit.policy.engine import verdict as policy_verdict
 from modelaudit.sources.base import is_license_file
@@ -51,61 +43,6 @@ WEIGHT_SUFFIXES = (
     ".pkl",
 )
 LICENSE_FIELDS = ("license", "license_name", "license_link")
-COMMENT_LIMIT = 60_000  # characters; Hub discussion comments (and GitHub's 65,536) stay under it
-MARKER = "<!-- modelaudit:hub-pr-check -->"
-
-
-class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Side(_M):
-    revision: str  # as asked: refs/pr/3, main, a tag or a commit
-    commit: str  # what it resolved to
-    verdict: Verdict  # the revision's own verdict, every finding counted
-
-
-class FieldChange(_M):
-    field: str  # license | license_name | license_link
-    before: list[str]
-    after: list[str]
-
-
-class FileDelta(_M):
-    path: str
-    change: str  # added | removed | changed
-    before: str | None  # recorded hash (LFS sha256, else git blob sha1); None = absent
-    after: str | None
-
-
-class ParentDelta(_M):
-    target: str  # org/name or datasets/org/name
-    change: str  # added | removed
-
-
-class Comparison(_M):
-    """The pull request's changes and the verdict on what it introduces."""
-
-    repo: str  # the head's target string, e.g. org/name@refs/pr/3
-    head: Side
-    base: Side
-    policy: str
-    fail_on: Severity
-    verdict: Verdict  # only findings the head introduces count
-    license_before: str | None = None  # assessed license of the repo itself
-    license_after: str | None = None
-    license_fields: list[FieldChange] = Field(default_factory=list)
-    license_files: list[FileDelta] = Field(default_factory=list)
-    parents: list[ParentDelta] = Field(default_factory=list)
-    weight_files: list[FileDelta] = Field(default_factory=list)
-    other_files: list[FileDelta] = Field(default_factory=list)
-    new_findings: list[Finding] = Field(default_factory=list)  # in head, not in base
-    resolved_findings: list[Finding] = Field(default_factory=list)  # in base, not in head
-
-    @property
-    def failing(self) -> list[Finding]:
-        rank = self.fail_on.rank
-        return [f for f in self.new_findings if not f.waived and f.severity.rank >= rank]
 
 
 # --------------------------------------------------------------------------------------------- comparing
@@ -270,152 +207,9 @@ def compare_revisions(
     return comparison, head_report
 
 
-# --------------------------------------------------------------------------------------------- rendering
-
-
-def _short(sha: str | None) -> str:
-    return sha[:12] if sha else "–"
-
-
-def _finding_row(f: Finding) -> str:
-    from modelaudit.formats.markdown import code, md
-
-    waived = " (waived)" if f.waived else ""
-    return f"| {f.severity.value}{waived} | {code(f.rule)} {md(f.name)} | {code(f.node)} | {md(f.message)} |"
-
-
-def render_markdown(c: Comparison, *, limit: int = COMMENT_LIMIT) -> str:
-    """A discussion comment: verdict first, then the changes; rows past ``limit`` characters are cut."""
-    from modelaudit.formats.markdown import code, md
-
-    failing = c.failing
-    if c.verdict is Verdict.FAIL:
-        headline = f"❌ **FAIL**: this pull request introduces {len(failing)} finding(s) at or above {c.fail_on.value}"
-    else:
-        headline = f"✅ **PASS**: nothing this pull request introduces reaches {c.fail_on.value}"
-    head = [
-        MARKER,
-        f"### modelaudit: {code(c.repo)}",
-        "",
-        headline,
-        "",
-        f"Compared {code(c.head.revision)} ({code(_short(c.head.commit))}) with {code(c.base.revision)} "
-        f"({code(_short(c.base.commit))}) under policy {code(c.policy)}.",
-        "",
-    ]
-    blocks: list[list[str]] = []
-    if failing:
-        blocks.append(
-            ["**Why it fails**", ""]
-            + [f"- {code(f.name)} on {code(f.node)}: {md(f.message)}" for f in failing]
-        )
-    if c.license_before != c.license_after or c.license_fields:
-        rows = ["**License**", "", "| | before | after |", "|---|---|---|"]
-        if c.license_before != c.license_after:
-            rows.append(f"| assessed | {md(c.license_before or '–')} | {md(c.license_after or '–')} |")
-        rows += [
-            f"| card {code(ch.field)} | {md(', '.join(ch.before) or '–')} | {md(', '.join(ch.after) or '–')} |"
-            for ch in c.license_fields
-        ]
-        blocks.append(rows)
-    for title, deltas in (("LICENSE files", c.license_files), ("Weight files", c.weight_files)):
-        if deltas:
-            blocks.append(
-                [f"**{title}**", "", "| change | file | before | after |", "|---|---|---|---|"]
-                + [
-                    f"| {d.change} | {code(d.path)} | {code(_short(d.before))} | {code(_short(d.after))} |"
-                    for d in deltas
-                ]
-            )
-    if c.parents:
-        blocks.append(
-            ["**Declared bases and datasets**", ""] + [f"- {d.change}: {code(d.target)}" for d in c.parents]
-        )
-    others = [f for f in c.new_findings if f not in failing]  # the failing ones are listed above
-    if others:
-        blocks.append(
-            [
-                f"**{'Other new' if failing else 'New'} findings ({len(others)})**",
-                "",
-                "| severity | rule | node | message |",
-                "|---|---|---|---|",
-            ]
-            + [_finding_row(f) for f in others]
-        )
-    if c.resolved_findings:
-        blocks.append(
-            [
-                f"**Resolved findings ({len(c.resolved_findings)})**",
-                "",
-                "| severity | rule | node | message |",
-                "|---|---|---|---|",
-            ]
-            + [_finding_row(f) for f in c.resolved_findings]
-        )
-    if c.other_files:
-        blocks.append(["**Other files**", ""] + [f"- {d.change}: {code(d.path)}" for d in c.other_files])
-    if not blocks:
-        blocks.append(["No license, lineage, weight or finding changes."])
-    tail = [
-        "",
-        f"<sub>head {code(c.head.revision)} alone: {c.head.verdict.value}; base alone: {c.base.verdict.value}. "
-        "Findings already on the base do not count. Generated by modelaudit; no repository code was run.</sub>",
-    ]
-    out = "\n".join(head) + "\n"
-    cut = 0
-    for block in blocks:
-        for i, line in enumerate(block):
-            if len(out) + len(line) + 1 + 200 > limit:
-                cut += len(block) - i
-                break
-            out += line + "\n"
-        else:
-            out += "\n"
-            continue
-        break
-    if cut:
-        out += f"\n_… {cut} more line(s) left out to fit one comment; run the scan locally for all of it._\n"
-    return out + "\n".join(tail) + "\n"
-
-
-def render_text(c: Comparison) -> str:
-    lines = [
-        f"{c.repo}: {c.head.revision} ({_short(c.head.commit)}) against {c.base.revision} ({_short(c.base.commit)}), "
-        f"policy {c.policy}",
-    ]
-    if c.license_before != c.license_after:
-        lines.append(f"license: {c.license_before or '-'} → {c.license_after or '-'}")
-    lines += [
-        f"card {ch.field}: {', '.join(ch.before) or '-'} → {', '.join(ch.after) or '-'}"
-        for ch in c.license_fields
-    ]
-    for title, deltas in (
-        ("LICENSE file", c.license_files),
-        ("weights", c.weight_files),
-        ("file", c.other_files),
-    ):
-        lines += [f"{title} {d.change}: {d.path} {_short(d.before)} → {_short(d.after)}" for d in deltas]
-    lines += [f"declared parent {d.change}: {d.target}" for d in c.parents]
-    lines += [f"new {f.severity.value} {f.rule} {f.name} @ {f.node}: {f.message}" for f in c.new_findings]
-    lines += [f"resolved {f.rule} {f.name} @ {f.node}" for f in c.resolved_findings]
-    failing = c.failing
-    lines.append(
-        f"FAIL: {len(failing)} new finding(s) at or above {c.fail_on.value}"
-        if c.verdict is Verdict.FAIL
-        else f"PASS: nothing new at or above {c.fail_on.value}"
-    )
-    return "\n".join(lines) + "\n"
-
-
 __all__ = [
-    "MARKER",
-    "Comparison",
-    "FieldChange",
-    "FileDelta",
-    "ParentDelta",
-    "Side",
+    "LICENSE_FIELDS",
+    "WEIGHT_SUFFIXES",
     "compare_records",
     "compare_revisions",
-    "render_markdown",
-    "render_text",
 ]

@@ -19,6 +19,8 @@ from modelaudit.config import DEFAULT_DEADLINE, env_offline
 from modelaudit.errors import IncompleteAuditError, NetworkError, UsageError
 from modelaudit.lineage.crawler import DEFAULT_MAX_NODES, crawl
 from modelaudit.lineage.graph import GraphNode, LineageGraph
+from modelaudit.lineage.view import LineageView
+from modelaudit.lineage.view import build_view as build_lineage_view
 from modelaudit.models import (
     FileResult,
     FileStatus,
@@ -128,6 +130,14 @@ def assess_licenses(graph: LineageGraph) -> tuple[dict[str, LicenseInfo], list[F
                 by_key[slot] = Obligation(license=slot[0], kind=slot[1], text=slot[2], nodes=[])
             by_key[slot].nodes.append(key)
     return licenses, findings, list(by_key.values())
+
+
+def lineage_view(graph: LineageGraph, licenses: dict[str, LicenseInfo] | None = None) -> LineageView:
+    """What ``modelaudit lineage`` shows: the graph with ``licenses`` attached and the lineage findings the
+    rules raise on it (under a neutral policy: no verdict, no waivers)."""
+    lic = licenses or {}
+    findings = evaluate(RuleContext(graph=graph, policy=Policy(name="lineage"), licenses=lic))
+    return build_lineage_view(graph, lic, findings)
 
 
 def check_complete(graph: LineageGraph, sources: SourceSet, *, allow_incomplete: bool) -> list[Finding]:

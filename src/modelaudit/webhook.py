@@ -33,8 +33,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from modelaudit.compare import MARKER, render_markdown
 from modelaudit.config import DEFAULT_DEADLINE
+from modelaudit.documents import MARKER, AuditError
 from modelaudit.errors import ModelAuditError
 
 log = logging.getLogger("modelaudit.webhook")
@@ -202,6 +202,7 @@ class PrChecker:
 
     def __call__(self, job: PrJob) -> None:
         from modelaudit.compare import compare_revisions
+        from modelaudit.formats import AUDIT_ERROR_FORMATS, COMPARISON_FORMATS
         from modelaudit.models import VerifyMode
         from modelaudit.pipeline import ScanOptions
 
@@ -229,10 +230,11 @@ class PrChecker:
         log.info("%s: comparing refs/pr/%d with %s", job.key, job.num, against)
         try:
             comparison, _ = compare_revisions(f"{prefix}{job.repo_id}@refs/pr/{job.num}", against, options)
-            body = render_markdown(comparison)
+            body = COMPARISON_FORMATS.render_text("md", comparison)
             outcome = comparison.verdict.value
         except ModelAuditError as exc:  # fail closed: say the check could not be done, never "pass"
-            body = _error_comment(job, against, exc)
+            error = AuditError(repo=job.repo_id, number=job.num, against=against, message=exc.message)
+            body = AUDIT_ERROR_FORMATS.render_text("md", error)
             outcome = "error"
         self._post(job, details.events, body)
         log.info("%s: %s", job.key, outcome)
@@ -262,16 +264,6 @@ def _describe(exc: Exception) -> str:
     response = getattr(exc, "response", None)
     status = getattr(response, "status_code", None)
     return f"HTTP {status}" if status else type(exc).__name__
-
-
-def _error_comment(job: PrJob, against: str, exc: ModelAuditError) -> str:
-    from modelaudit.formats.markdown import code, md
-
-    return (
-        f"{MARKER}\n### modelaudit: {code(job.repo_id)} pull request #{job.num}\n\n"
-        f"⚠️ **ERROR**: the audit against {code(against)} could not be completed, so this pull request is "
-        f"not cleared.\n\n{md(exc.message)}\n"
-    )
 
 
 # --------------------------------------------------------------------------------------------- the app

@@ -19,7 +19,7 @@ import termios
 import threading
 from pathlib import Path
 
-from modelaudit.cli._output import TerminalProgress
+from modelaudit.cli._progress import TerminalProgress
 
 MiB = 1024 * 1024
 

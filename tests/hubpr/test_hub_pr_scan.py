@@ -195,7 +195,8 @@ def test_finding_keys_match_across_revisions() -> None:
 
 
 def test_comment_fits_one_discussion_comment_and_keeps_card_text_inert() -> None:
-    from modelaudit.compare import Comparison, Side, render_markdown
+    from modelaudit.documents import Comparison, Side
+    from modelaudit.formats.comparison import render_markdown
     from modelaudit.models import Finding, Severity, Verdict
 
     findings = [

@@ -1,4 +1,8 @@
-"""Rendering the lineage: the terminal tree, JSON, DOT and Mermaid, on a graph with every oddity."""
+"""Rendering the lineage: the terminal tree, JSON, DOT and Mermaid, on a graph with every oddity.
+
+The view is built as ``modelaudit lineage`` builds it (the pipeline runs the lineage rules and hands their
+findings to the view) and rendered through the lineage formats registry.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,9 @@ import itertools
 import json
 
 from memory_repos import MemorySource, card, model_ref
+from modelaudit.formats import LINEAGE_FORMATS
 from modelaudit.lineage.crawler import crawl
 from modelaudit.lineage.graph import GraphNode, LineageGraph
-from modelaudit.lineage.render import build_view, render
 from modelaudit.models import (
     CommercialUse,
     Edge,
@@ -18,6 +22,11 @@ from modelaudit.models import (
     Relation,
     RepoRef,
 )
+from modelaudit.pipeline import lineage_view as build_view
+
+
+def render(view, fmt: str) -> str:  # type: ignore[no-untyped-def]
+    return LINEAGE_FORMATS.render_text(fmt, view)
 
 
 def view():  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from modelaudit.formats.diff import render_json, render_markdown, render_text
 from modelaudit.models import (
     Edge,
     FileResult,
@@ -23,7 +24,7 @@ from modelaudit.models import (
     Verdict,
     Waiver,
 )
-from modelaudit.policy.diff import diff_reports, render_json, render_markdown, render_text
+from modelaudit.policy.diff import diff_reports
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64

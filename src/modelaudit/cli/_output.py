@@ -1,4 +1,4 @@
-"""Where reports go: stdout (only the report) or files; progress and summaries go to stderr."""
+"""Where reports go: stdout (only the report) or files; summaries go to stderr (progress: cli/_progress.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import os
 import re
 import secrets
 import sys
-import threading
 from pathlib import Path
-from typing import Any, TextIO
 
 import click
 
@@ -89,65 +87,3 @@ def summary_line(report: ScanReport) -> str:
         f"({counts['error']} error, {counts['warning']} warning, {counts['note']} note; "
         f"{len(report.nodes)} node(s))"
     )
-
-
-class TerminalProgress:
-    """What a scan is doing, on one terminal line; while ``--verify full`` hashes, a tqdm bar in bytes.
-
-    The pipeline reports stages (``stage``) and hashed bytes (``hashing``: ``(0, total)`` when a target's
-    hashing starts, then ``(n, total)`` per chunk, from the hashing threads). Both share the line: once the
-    bar exists the stage is shown as its description, so the two never overwrite each other. The bar closes
-    when the policy is applied (hashing has ended by then) or by ``close``.
-    """
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.bar: Any = None
-        self.lock = threading.Lock()
-
-    def stage(self, message: str) -> None:
-        with self.lock:
-            if self.bar is not None:
-                if message == "applying policy":
-                    self._close()
-                else:
-                    self.bar.set_description_str(message[:60])
-                    return
-            self.stream.write(f"\r\033[K… {message}")
-            if message == "applying policy":
-                self.stream.write("\r\033[K")
-            self.stream.flush()
-
-    def hashing(self, n: int, total: int) -> None:
-        with self.lock:
-            if n == 0:
-                if self.bar is None:
-                    from tqdm import tqdm
-
-                    self.stream.write("\r\033[K")
-                    self.bar = tqdm(
-                        total=total,
-                        unit="B",
-                        unit_scale=True,
-                        unit_divisor=1024,
-                        desc="verifying files (full)",
-                        file=self.stream,
-                        leave=False,
-                        dynamic_ncols=True,
-                    )
-                else:  # a further target of the same command
-                    self.bar.total += total
-                    self.bar.refresh()
-            elif self.bar is not None:
-                self.bar.update(n)
-
-    def close(self) -> None:
-        with self.lock:
-            self._close()
-
-    def _close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-        self.stream.write("\r\033[K")
-        self.stream.flush()

@@ -23,10 +23,11 @@ def diff_command(base: str, head: str, fmt: str) -> int:
     Example:
       modelaudit diff reports/main.json reports/pr.json -f md > comment.md
     """
+    from modelaudit.formats import DIFF_FORMATS
     from modelaudit.policy.baseline import load_report
-    from modelaudit.policy.diff import RENDERERS, diff_reports
+    from modelaudit.policy.diff import diff_reports
 
     result = diff_reports(load_report(base, what="base report"), load_report(head, what="head report"))
-    sys.stdout.write(RENDERERS[fmt](result))
+    sys.stdout.write(DIFF_FORMATS.render_text(fmt, result))
     sys.stdout.flush()
     return int(ExitCode.POLICY_FAILED if result.failed else ExitCode.OK)

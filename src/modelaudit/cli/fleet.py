@@ -7,13 +7,9 @@ with their causes) and ``dashboard`` (re-render the fleet page of a stored run).
 
 from __future__ import annotations
 
-import json
-import sys
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 from click.decorators import FC
@@ -29,7 +25,7 @@ from modelaudit.errors import ExitCode, UsageError
 from modelaudit.models import VerifyMode
 
 if TYPE_CHECKING:
-    from modelaudit.fleet.runner import FleetRun, ModelOutcome
+    from modelaudit.fleet.runner import FleetRun
     from modelaudit.fleet.store import Store
 
 REPORT_FORMATS = ["json", "html", "md", "sarif", "spdx", "spdx3", "cyclonedx", "notice", "text"]
@@ -59,79 +55,6 @@ def fleet_command() -> None:
       modelaudit fleet query depends-on meta-llama/Llama-3.1-8B
       modelaudit fleet diff                                   # what changed since the previous run (exit 1: worse)
     """
-
-
-# --------------------------------------------------------------------------------------------- progress
-
-
-class FleetProgress:
-    """A tqdm bar on a terminal; on other streams (CI logs) a plain line every 10 % or 15 seconds."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.tty = sys.stderr.isatty()
-        self.bar: Any = None
-        self.last_line = 0.0
-        self.last_share = -1
-        self.failed = 0
-        self.rescanned = 0
-        self.bytes_bar: Any = None
-        self.lock = threading.Lock()
-
-    def __call__(self, outcome: ModelOutcome, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        self.failed += outcome.verdict != "pass"
-        self.rescanned += outcome.rescanned
-        if self.tty:
-            if self.bar is None:
-                from tqdm import tqdm
-
-                self.bar = tqdm(total=total, unit="model", desc="fleet", file=sys.stderr, dynamic_ncols=True)
-            self.bar.set_postfix(rescanned=self.rescanned, not_passing=self.failed, refresh=False)
-            self.bar.update(1)
-            return
-        share = done * 10 // max(total, 1)
-        now = time.monotonic()
-        if share != self.last_share or now - self.last_line >= 15 or done == total:
-            self.last_share, self.last_line = share, now
-            click.echo(
-                f"fleet: {done}/{total} models ({self.rescanned} rescanned, {self.failed} not passing)",
-                err=True,
-            )
-
-    def hashing_for(self, spec: str) -> Callable[[int, int], None]:
-        """A second bar, in bytes, for --verify full hashing (terminal only; totals grow as models start)."""
-
-        def tick(n: int, total: int) -> None:
-            if not (self.enabled and self.tty):
-                return
-            with self.lock:
-                if self.bytes_bar is None:
-                    from tqdm import tqdm
-
-                    self.bytes_bar = tqdm(
-                        total=0,
-                        unit="B",
-                        unit_scale=True,
-                        unit_divisor=1024,
-                        desc="hashing",
-                        file=sys.stderr,
-                        position=1,
-                        dynamic_ncols=True,
-                    )
-                if n == 0:
-                    self.bytes_bar.total += total
-                    self.bytes_bar.refresh()
-                else:
-                    self.bytes_bar.update(n)
-
-        return tick
-
-    def close(self) -> None:
-        for bar in (self.bytes_bar, self.bar):
-            if bar is not None:
-                bar.close()
 
 
 # --------------------------------------------------------------------------------------------- scan
@@ -260,6 +183,10 @@ def fleet_scan_command(
         incremental=not full,
         scan=scan_options,
     )
+    from modelaudit.cli._progress import FleetProgress
+    from modelaudit.fleet.summary import fleet_summary
+    from modelaudit.formats import FLEET_FORMATS
+
     progress = FleetProgress(enabled=not quiet)
     with open_store(db) as store:
         try:
@@ -267,11 +194,7 @@ def fleet_scan_command(
         finally:
             progress.close()
         written = write_outputs(run, store, Path(output), list(dict.fromkeys(formats)) or ["html", "json"])
-    summary = fleet_summary(run)
-    if as_json:
-        click.echo(json.dumps(summary, indent=2, sort_keys=True))
-    else:
-        click.echo(summary_text(summary), nl=False)
+    click.echo(FLEET_FORMATS.render_text("json" if as_json else "text", fleet_summary(run)), nl=False)
     if not quiet:
         click.echo(
             f"wrote {written} report file(s) and {Path(output) / 'dashboard.html'}; store {db}", err=True
@@ -285,8 +208,8 @@ def fleet_scan_command(
 def write_outputs(run: FleetRun, store: Store, out: Path, formats: list[str]) -> int:
     """Per-model reports (rescanned ones, and any missing on disk) and the dashboard; returns files written."""
     from modelaudit.cli._output import report_slug, write_atomic
-    from modelaudit.fleet.dashboard import build_view, render_dashboard
-    from modelaudit.formats import get_formatter
+    from modelaudit.fleet.dashboard import build_view
+    from modelaudit.formats import DASHBOARD_FORMATS, get_formatter
 
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: exists and is not a folder")
@@ -312,60 +235,8 @@ def write_outputs(run: FleetRun, store: Store, out: Path, formats: list[str]) ->
     view = build_view(
         models, run_id=run.run_id, started_at=run.started_at, inventory=run.inventory, hrefs=hrefs
     )
-    write_atomic(out / "dashboard.html", render_dashboard(view))
+    write_atomic(out / "dashboard.html", DASHBOARD_FORMATS.render("html", view))
     return written
-
-
-def fleet_summary(run: FleetRun) -> dict[str, Any]:
-    models = []
-    for o in run.outcomes:
-        report = o.parsed()
-        counts = report.counts() if report else {"error": 0, "warning": 0, "note": 0}
-        models.append(
-            {
-                "entry": o.entry.spec,
-                "owner": o.entry.owner,
-                "verdict": o.verdict,
-                "rescanned": o.rescanned,
-                "changed": o.changed,
-                "findings": counts,
-                "error": o.error,
-                "failing_rules": sorted(
-                    {f.name for f in report.findings if f.severity.value == "error" and not f.waived}
-                )
-                if report
-                else [],
-            }
-        )
-    return {
-        "run": run.run_id,
-        "engine": run.engine,
-        "started_at": run.started_at,
-        "totals": {
-            "models": len(run.outcomes),
-            "pass": sum(o.verdict == "pass" for o in run.outcomes),
-            "fail": sum(o.verdict == "fail" for o in run.outcomes),
-            "error": sum(o.verdict == "error" for o in run.outcomes),
-            "rescanned": sum(o.rescanned for o in run.outcomes),
-            "change_checks": run.checked_repos,
-        },
-        "models": models,
-    }
-
-
-def summary_text(summary: dict[str, Any]) -> str:
-    t = summary["totals"]
-    lines = [
-        f"fleet run {summary['run']}: {t['models']} model(s): {t['pass']} pass, {t['fail']} fail, "
-        f"{t['error']} not audited; {t['rescanned']} rescanned, {t['models'] - t['rescanned']} unchanged"
-    ]
-    for m in summary["models"]:
-        if m["verdict"] == "pass":
-            continue
-        owner = f" [{m['owner']}]" if m["owner"] else ""
-        why = m["error"] if m["verdict"] == "error" else ", ".join(m["failing_rules"]) or "see report"
-        lines.append(f"  {m['verdict'].upper():5} {m['entry']}{owner}: {why}")
-    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------------------------- query
@@ -380,15 +251,6 @@ def _pick_run(store: Store, run: int | None) -> int:
     if run not in store.run_ids():
         raise UsageError(f"{store.path}: no run {run} (runs: {', '.join(map(str, store.run_ids()))})")
     return run
-
-
-def _print_rows(names: list[str], rows: list[tuple[Any, ...]], as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps([dict(zip(names, r, strict=True)) for r in rows], indent=2))
-        return
-    click.echo("\t".join(names))
-    for r in rows:
-        click.echo("\t".join("" if v is None else str(v) for v in r))
 
 
 @fleet_command.command("query")
@@ -414,8 +276,10 @@ def fleet_query_command(
     """
     import sqlite3
 
+    from modelaudit.documents import QueryResult
     from modelaudit.fleet.queries import run_shortcut
     from modelaudit.fleet.store import open_store
+    from modelaudit.formats import FLEET_QUERY_FORMATS
 
     with open_store(db, read_only=True) as store:
         if question == "sql":
@@ -427,7 +291,8 @@ def fleet_query_command(
                 raise UsageError(f"SQL error: {exc}") from None
         else:
             names, rows = run_shortcut(store, question, list(args), _pick_run(store, run_id))
-    _print_rows(names, rows, as_json)
+    result = QueryResult(names=names, rows=rows)
+    click.echo(FLEET_QUERY_FORMATS.render_text("json" if as_json else "text", result), nl=False)
     return int(ExitCode.OK)
 
 
@@ -444,8 +309,10 @@ def fleet_diff_command(db: str, from_run: int | None, to_run: int | None, as_jso
 
     Exit 1 when some model's verdict got worse (pass → fail or not audited), else 0.
     """
+    from modelaudit.documents import FleetDiff
     from modelaudit.fleet.changes import compare_runs
     from modelaudit.fleet.store import open_store
+    from modelaudit.formats import FLEET_DIFF_FORMATS
 
     with open_store(db, read_only=True) as store:
         new = _pick_run(store, to_run)
@@ -455,26 +322,9 @@ def fleet_diff_command(db: str, from_run: int | None, to_run: int | None, as_jso
                 raise UsageError(f"{db}: run {new} is the first run; nothing to compare with")
             from_run = older[-1]
         old = _pick_run(store, from_run)
-        changes = compare_runs(store.models(old), store.models(new))
-    worse = any(c.worse for c in changes)
-    if as_json:
-        click.echo(
-            json.dumps(
-                {"from": old, "to": new, "worse": worse, "changes": [c.model_dump() for c in changes]},
-                indent=2,
-                sort_keys=True,
-            )
-        )
-    else:
-        click.echo(
-            f"fleet diff: run {old} → run {new}: {len(changes)} model(s) changed"
-            f"{', some verdicts got worse' if worse else ''}"
-        )
-        for c in changes:
-            mark = "WORSE" if c.worse else "     "
-            click.echo(f"{mark} {c.entry}: {c.before or '—'} → {c.after or '—'}")
-            for cause in c.causes:
-                click.echo(f"        {cause}")
+        diff = FleetDiff(old=old, new=new, changes=compare_runs(store.models(old), store.models(new)))
+    click.echo(FLEET_DIFF_FORMATS.render_text("json" if as_json else "text", diff), nl=False)
+    worse = diff.worse
     return int(ExitCode.POLICY_FAILED if worse else ExitCode.OK)
 
 
@@ -494,8 +344,9 @@ def fleet_diff_command(db: str, from_run: int | None, to_run: int | None, as_jso
 def fleet_dashboard_command(db: str, run_id: int | None, output: str | None, reports: str) -> int:
     """Render the fleet dashboard (one self-contained HTML page) of a stored run."""
     from modelaudit.cli._output import report_slug, write_atomic
-    from modelaudit.fleet.dashboard import build_view, render_dashboard
+    from modelaudit.fleet.dashboard import build_view
     from modelaudit.fleet.store import open_store
+    from modelaudit.formats import DASHBOARD_FORMATS
 
     with open_store(db, read_only=True) as store:
         run = _pick_run(store, run_id)
@@ -507,7 +358,7 @@ def fleet_dashboard_command(db: str, run_id: int | None, output: str | None, rep
         if report is not None:
             hrefs[m.entry] = f"{reports.rstrip('/')}/{report_slug(report)}.html"
     view = build_view(models, run_id=run, started_at=rows[0][0], inventory=rows[0][1], hrefs=hrefs)
-    page = render_dashboard(view)
+    page = DASHBOARD_FORMATS.render_text("html", view)
     if output:
         write_atomic(Path(output), page)
     else:

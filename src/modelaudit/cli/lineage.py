@@ -16,14 +16,13 @@ from modelaudit.cli._options import (
 )
 from modelaudit.lineage.crawler import DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES
 from modelaudit.lineage.graph import LineageGraph
-from modelaudit.lineage.render import FORMATS
 from modelaudit.models import LicenseInfo
 
 
 @click.command("lineage")
 @click.argument("target")
 @format_option(
-    FORMATS, help="text: a tree; json: nodes and edges; dot: Graphviz; mermaid: a Mermaid diagram."
+    ("text", "json", "dot", "mermaid"), help="text: a tree; json: nodes and edges; dot: Graphviz; mermaid: a Mermaid diagram."
 )
 @offline_option("Read only the Hugging Face cache, the metadata cache and local folders.")
 @max_depth_option("Follow parents at most this many hops from TARGET.", default=DEFAULT_MAX_DEPTH)
@@ -47,16 +46,16 @@ def lineage_command(
       modelaudit lineage ./my-adapter --offline
       modelaudit lineage org/model -f dot | dot -Tsvg > lineage.svg
     """
+    from modelaudit.formats import LINEAGE_FORMATS
     from modelaudit.lineage.crawler import crawl
-    from modelaudit.lineage.render import build_view, render
-    from modelaudit.pipeline import ScanOptions, open_sources
+    from modelaudit.pipeline import ScanOptions, lineage_view, open_sources
     from modelaudit.targets import parse_target
 
     ref = parse_target(target)
     sources = open_sources(ScanOptions(offline=offline, no_cache=no_cache, timeout=timeout))
     graph = crawl(ref, sources, max_depth=max_depth, max_nodes=max_nodes)
-    view = build_view(graph, _licenses(graph))
-    sys.stdout.write(render(view, fmt))
+    view = lineage_view(graph, _licenses(graph))
+    sys.stdout.write(LINEAGE_FORMATS.render_text(fmt, view))
     sys.stdout.flush()
     return 0
 

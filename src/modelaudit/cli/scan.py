@@ -201,7 +201,8 @@ def _scan(
     prehashed: DigestRegistry | None,
     settings: dict[str, Any],
 ) -> int:
-    from modelaudit.cli._output import TerminalProgress, emit_reports, summary_line
+    from modelaudit.cli._output import emit_reports, summary_line
+    from modelaudit.cli._progress import TerminalProgress
     from modelaudit.models import ScanReport, Verdict
     from modelaudit.pipeline import ScanOptions, scan
 
@@ -252,23 +253,24 @@ def _scan_against(
     from pathlib import Path
 
     from modelaudit.cli._output import emit_reports, report_slug, summary_line, write_atomic
-    from modelaudit.compare import compare_revisions, render_markdown, render_text
+    from modelaudit.compare import compare_revisions
+    from modelaudit.formats import COMPARISON_FORMATS
     from modelaudit.models import Verdict
 
     comparison, report = compare_revisions(target, against, options, progress=progress)
-    renderers = {"text": render_text, "md": render_markdown}
     as_folder = output is not None and (
         len(fmts) > 1 or output.endswith(("/", os.sep)) or Path(output).is_dir()
     )
     for name in fmts:
-        if name not in renderers:
+        if name not in COMPARISON_FORMATS:
             emit_reports([report], [name], os.path.join(output, "") if output and as_folder else output)
             continue
-        text = renderers[name](comparison)
+        formatter = COMPARISON_FORMATS.formatter(name)
+        text = formatter.render(comparison)
         if output is None:
-            sys.stdout.write(text)
+            sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
         elif as_folder:
-            path = Path(output) / f"{report_slug(report)}.{'txt' if name == 'text' else 'md'}"
+            path = Path(output) / f"{report_slug(report)}{formatter.suffix}"
             write_atomic(path, text)
             click.echo(f"wrote {path}", err=True)
         else:

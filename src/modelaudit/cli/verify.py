@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from modelaudit.config import DEFAULT_DEADLINE, env_offline
 from modelaudit.errors import InputError
 
 if TYPE_CHECKING:  # the models (pydantic) load inside the command, after hashing has started
-    from modelaudit.models import FileEntry, FileResult, Finding, VerifyMode
+    from modelaudit.models import FileEntry, FileResult, Finding
     from modelaudit.verify.prehash import DigestRegistry
 
 # VerifyMode's values, spelled out so that parsing the command line imports no models
@@ -59,21 +58,6 @@ def apply_manifest(files: list[FileEntry], manifest: dict[str, str]) -> list[Fil
     listed = {f.path for f in files}
     out += [FileEntry(path=p, lfs_sha256=h) for p, h in sorted(manifest.items()) if p not in listed]
     return out
-
-
-def render_text(target: str, mode: VerifyMode, results: list[FileResult], findings: list[Finding]) -> str:
-    lines = [f"{target} (verify: {mode.value})"]
-    width = max((len(r.status.value) for r in results), default=8)
-    for r in results:
-        size = f"{r.size:>14,}" if r.size is not None else " " * 14
-        detail = f"  {r.detail}" if r.detail else ""
-        lines.append(f"  {r.status.value:<{width}}  {size}  {r.path}{detail}")
-    if findings:
-        lines.append("")
-        for f in findings:
-            lines.append(f"{f.severity.value:<7} {f.rule} {f.name}: {f.message}")
-            lines.append(f"        fix: {f.how_to_fix}")
-    return "\n".join(lines) + "\n"
 
 
 @click.command("verify")
@@ -134,6 +118,8 @@ def _verify(
     timeout: float,
     prehashed: DigestRegistry | None,
 ) -> int:
+    from modelaudit.documents import VerifyReport
+    from modelaudit.formats import VERIFY_FORMATS
     from modelaudit.models import Severity, SourceKind, VerifyMode
     from modelaudit.sources import SourceSet
     from modelaudit.targets import parse_target
@@ -168,20 +154,17 @@ def _verify(
         )
 
     if sys.stderr.isatty() and chosen is not VerifyMode.NONE and total:
-        with click.progressbar(length=total, label="verifying", file=sys.stderr) as bar:
+        from modelaudit.cli._progress import progress_bar
+
+        bar = progress_bar(total, "verifying")
+        try:
             results, findings = run(bar.update)
+        finally:
+            bar.close()
     else:
         results, findings = run()
-    if fmt == "json":
-        doc = {
-            "target": node,
-            "mode": chosen.value,
-            "files": [r.model_dump(mode="json") for r in results],
-            "findings": [f.model_dump(mode="json") for f in findings],
-        }
-        sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
-    else:
-        sys.stdout.write(render_text(node, chosen, results, findings))
+    outcome = VerifyReport(target=node, mode=chosen, files=results, findings=findings)
+    sys.stdout.write(VERIFY_FORMATS.render_text(fmt, outcome))
     sys.stdout.flush()
     errors = sum(f.severity is Severity.ERROR for f in findings)
     click.echo(f"{len(results)} files, {errors} errors, {len(findings) - errors} other findings", err=True)

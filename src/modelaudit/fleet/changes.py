@@ -3,25 +3,16 @@
 Causes are read from the two stored reports: the model's own revision, each lineage node's revision,
 license, gated status and resolvability, ancestors added or dropped, and findings that appeared or went
 away. A verdict got worse when it went from ``pass`` to ``fail`` or ``error`` (not audited), or from
-``error`` to ``fail``.
+``error`` to ``fail``. Rendered by :mod:`modelaudit.formats.fleet` (as a :class:`~modelaudit.documents.FleetDiff`).
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-
+from modelaudit.documents import ModelChange
 from modelaudit.fleet.store import ModelRow
 from modelaudit.models import Node, ScanReport
 
 RANK = {"pass": 0, "error": 1, "fail": 2}
-
-
-class Change(BaseModel):
-    entry: str
-    before: str | None  # verdict in the older run; None: not in it
-    after: str | None
-    worse: bool
-    causes: list[str] = Field(default_factory=list)
 
 
 def _short(rev: str | None) -> str:
@@ -75,14 +66,14 @@ def report_causes(old: ScanReport, new: ScanReport) -> list[str]:
     return causes
 
 
-def compare_runs(old: dict[str, ModelRow], new: dict[str, ModelRow]) -> list[Change]:
+def compare_runs(old: dict[str, ModelRow], new: dict[str, ModelRow]) -> list[ModelChange]:
     """Every entry whose verdict or lineage changed between two runs, in entry order."""
-    changes: list[Change] = []
+    changes: list[ModelChange] = []
     for entry in sorted(set(old) | set(new)):
         a, b = old.get(entry), new.get(entry)
         if a is None and b is not None:
             changes.append(
-                Change(
+                ModelChange(
                     entry=entry,
                     before=None,
                     after=b.verdict,
@@ -93,7 +84,7 @@ def compare_runs(old: dict[str, ModelRow], new: dict[str, ModelRow]) -> list[Cha
             continue
         if b is None and a is not None:
             changes.append(
-                Change(
+                ModelChange(
                     entry=entry,
                     before=a.verdict,
                     after=None,
@@ -116,5 +107,5 @@ def compare_runs(old: dict[str, ModelRow], new: dict[str, ModelRow]) -> list[Cha
         if a.verdict == b.verdict and not causes:
             continue
         worse = RANK.get(b.verdict, 2) > RANK.get(a.verdict, 2)
-        changes.append(Change(entry=entry, before=a.verdict, after=b.verdict, worse=worse, causes=causes))
+        changes.append(ModelChange(entry=entry, before=a.verdict, after=b.verdict, worse=worse, causes=causes))
     return changes

@@ -1,71 +1,28 @@
-"""The fleet dashboard: one self-contained HTML page for a whole fleet run.
+"""The fleet dashboard's content: one row per model, the rows in each sort order, the shared ancestors.
 
-Same rules as the model report (formats/html.py): inline stylesheet allowed by its hash, a
-Content-Security-Policy that forbids scripts, images, fonts and requests, every value escaped. The table
-sorts and filters without JavaScript: the page carries one copy of the rows per sort order, and radio
-buttons (inputs need no script) show one copy and hide filtered rows through CSS selectors. Without CSS
-every table is simply shown.
+Computed here from the stored results; rendered as one self-contained HTML page by
+:mod:`modelaudit.formats.dashboard`.
 """
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
-from pathlib import Path
 
-from pydantic import BaseModel, Field
-
+from modelaudit.documents import Ancestor, DashboardView, Row
 from modelaudit.fleet.store import ModelRow
-from modelaudit.formats.html import content_security_policy
 from modelaudit.models import ScanReport
 
-TEMPLATES = Path(__file__).parent / "templates"
 COMMERCIAL_RANK = {"no": 3, "unknown": 2, "conditional": 1, "yes": 0}
 VERDICT_RANK = {"error": 0, "fail": 1, "pass": 2}
 CATEGORY_ORDER = ["proprietary", "restrictive", "copyleft", "weak-copyleft", "permissive", "unknown"]
 SORTS = [("verdict", "verdict"), ("model", "model"), ("owner", "owner"), ("errors", "findings")]
-FILTERS = [
+FILTERS = [  # (key, label): "all" first; formats/dashboard.py hides rows by key
     ("all", "all"),
     ("fail", "failing"),
     ("error", "not audited"),
     ("pass", "passing"),
     ("noncommercial", "non-commercial in lineage"),
 ]
-
-
-class Row(BaseModel):
-    entry: str
-    owner: str
-    use: str
-    verdict: str
-    license: str  # the model's own license id
-    categories: list[str] = Field(default_factory=list)  # license categories along the lineage
-    commercial: str  # the most restrictive commercial-use answer along the lineage
-    errors: int = 0
-    warnings: int = 0
-    notes: int = 0
-    nodes: int = 0
-    rescanned: bool = True
-    error: str | None = None
-    href: str | None = None  # the model's HTML report, relative to the dashboard
-
-
-class Ancestor(BaseModel):
-    node: str
-    models: int
-    license: str
-    category: str
-
-
-class DashboardView(BaseModel):
-    title: str
-    run_id: int
-    started_at: str
-    inventory: str
-    totals: dict[str, int]
-    sorted_rows: list[tuple[str, str, list[Row]]]  # (key, label, rows in that order)
-    ancestors: list[Ancestor]
-    filters: list[tuple[str, str]]
 
 
 def row_for(model: ModelRow, href: str | None) -> Row:
@@ -157,36 +114,3 @@ def build_view(
         ancestors=shared_ancestors(reports),
         filters=FILTERS,
     )
-
-
-@functools.cache
-def _template() -> object:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    return env.get_template("dashboard.html.j2")
-
-
-def stylesheet() -> str:
-    css = (TEMPLATES / "dashboard.css").read_text(encoding="utf-8")
-    rules: list[str] = []
-    for key, _label in SORTS:  # show the table of the chosen order, mark its button
-        rules.append(f"#sort-{key}:checked~.tables .by-{key}{{display:table}}")
-        rules.append(f"#sort-{key}:checked~.bar label[for=sort-{key}]{{background:var(--ink);color:#fff}}")
-    for key, _label in FILTERS[1:]:
-        hide = "tr.row:not(.c-no)" if key == "noncommercial" else f"tr.row:not(.v-{key})"
-        rules.append(f"#show-{key}:checked~.tables {hide}{{display:none}}")
-    for key, _label in FILTERS:
-        rules.append(f"#show-{key}:checked~.bar label[for=show-{key}]{{background:var(--ink);color:#fff}}")
-    return css + "\n".join(rules) + "\n"
-
-
-def render_dashboard(view: DashboardView) -> str:
-    css = stylesheet()
-    template = _template()
-    return template.render(v=view, css=css, csp=content_security_policy(css))  # type: ignore[attr-defined, no-any-return]

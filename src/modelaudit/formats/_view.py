@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from urllib.parse import quote
 
-from modelaudit.lineage.render import tree_lines
+from modelaudit.formats._tree import tree_lines
 from modelaudit.models import (
     CommercialUse,
     FileStatus,
@@ -120,7 +121,8 @@ def license_url(node: Node) -> str | None:
             repo = node.id.split("@", 1)[0]
             prefix = "datasets/" if repo.startswith("datasets/") else ""
             repo = repo.removeprefix("datasets/")
-            return f"https://huggingface.co/{prefix}{repo}/blob/{node.revision or 'main'}/{path}"
+            # the path comes from the repo: percent-encoded, it cannot end a Markdown link or break a table
+            return f"https://huggingface.co/{prefix}{repo}/blob/{node.revision or 'main'}/{quote(path)}"
     return None
 
 

@@ -2,35 +2,20 @@
 
 GitHub rejects comments over 65,536 characters, so sections are added in order of importance (verdict,
 summary, findings, obligations, licenses, lineage, waivers, files, smoke, provenance) and whatever does not fit
-is cut at a row boundary and named in a closing note. Card text is untrusted: it is escaped so it can neither
-inject HTML, break a table, nor @-mention people.
+is cut at a row boundary and named in a closing note. Card text is untrusted: it is escaped (formats/_md.py)
+so it can neither inject HTML or links, break a table, nor @-mention people.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from modelaudit.formats._md import code, md
 from modelaudit.formats._view import ReportView, build_view
 from modelaudit.models import ScanReport
 
 GITHUB_COMMENT_LIMIT = 65_536
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
-
-
-def md(text: str) -> str:
-    """Escape untrusted text for inline Markdown (also safe inside a table cell)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = text.replace("@", "@&#8203;")  # no @-mentions from card text
-    return " ".join(text.split())  # no newlines inside cells or list items
-
-
-def code(text: str) -> str:
-    """An inline code span that cannot be broken out of (backticks and newlines removed)."""
-    cleaned = " ".join(text.replace("`", "'").split())
-    return f"`{cleaned}`" if cleaned else "` `"
 
 
 @dataclass

@@ -1,75 +1,22 @@
-"""The lineage as a reader sees it: a tree on the terminal, JSON, Graphviz DOT, or a Mermaid diagram.
+"""The lineage view (``modelaudit lineage``): a tree on the terminal, JSON, Graphviz DOT, or a Mermaid diagram.
 
-Pure functions over a ``LineageView`` (no I/O, no clock): the same graph always renders the same bytes.
+Pure functions over a :class:`~modelaudit.lineage.view.LineageView` (no I/O, no clock): the same view always
+renders the same bytes. The view, findings included, is built before it gets here
+(:func:`modelaudit.pipeline.lineage_view`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
+from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from modelaudit.lineage.graph import LineageGraph
-from modelaudit.models import Edge, Finding, LicenseInfo, Node, NodeKind, Relation
-
-FORMATS = ("text", "json", "dot", "mermaid")
+from modelaudit.formats._tree import tree_lines
+from modelaudit.lineage.view import LineageView
+from modelaudit.models import Edge, Node, NodeKind, Relation
 
 # a fixed order for a node's parents: bases before data
 _RELATION_ORDER = {r: i for i, r in enumerate(Relation)}
-_LINEAGE_RULES = ("lineage-unresolved", "lineage-cycle", "lineage-mismatch", "gated")
-
-
-class LineageView(BaseModel):
-    """What ``modelaudit lineage -f json`` prints: the nodes and edges of the report contract, plus cycles."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    root: str
-    nodes: list[Node] = Field(default_factory=list)
-    edges: list[Edge] = Field(default_factory=list)
-    cycles: list[list[str]] = Field(default_factory=list)
-    truncated: str | None = None
-    findings: list[Finding] = Field(default_factory=list)  # lineage findings only (unresolved, cycle, ...)
-
-    def node(self, key: str) -> Node | None:
-        return next((n for n in self.nodes if n.id == key), None)
-
-
-def build_view(graph: LineageGraph, licenses: dict[str, LicenseInfo] | None = None) -> LineageView:
-    """The graph with licenses attached and the lineage rules' findings, in a canonical order."""
-    from modelaudit.policy.engine import evaluate
-    from modelaudit.policy.model import Policy
-    from modelaudit.policy.rules import RuleContext
-
-    lic = licenses or {}
-    nodes = [g.to_node(lic.get(key)) for key, g in graph.nodes.items()]
-    ctx = RuleContext(graph=graph, policy=Policy(name="lineage"), licenses=lic)
-    findings = [f for f in [*graph.findings, *evaluate(ctx)] if f.name in _LINEAGE_RULES]
-    return LineageView(
-        root=graph.root,
-        nodes=sorted(nodes, key=lambda n: (n.depth, n.id)),
-        edges=sorted(
-            (
-                e.model_copy(update={"evidence": sorted(e.evidence, key=lambda v: (v.source, v.value))})
-                for e in graph.edges
-            ),
-            key=lambda e: (e.child, e.parent, e.relation.value),
-        ),
-        cycles=graph.cycles,
-        truncated=graph.truncated,
-        findings=sorted(findings, key=lambda f: (-f.severity.rank, f.rule, f.node, f.message)),
-    )
-
-
-def render(view: LineageView, fmt: str) -> str:
-    if fmt == "json":
-        return render_json(view)
-    if fmt == "dot":
-        return render_dot(view)
-    if fmt == "mermaid":
-        return render_mermaid(view)
-    return render_text(view)
 
 
 # --------------------------------------------------------------------------------------------- text
@@ -97,62 +44,6 @@ def _node_label(node: Node | None, key: str) -> str:
     else:
         parts.append(f"UNRESOLVED: {node.unresolved_reason or 'unknown reason'}")
     return "  ".join(parts)
-
-
-def tree_lines(
-    root: str,
-    children: Callable[[str], list[tuple[str, str]]],
-    label: Callable[[str], str],
-    *,
-    branches: tuple[str, str] = ("├── ", "└── "),
-    indents: tuple[str, str] = ("│   ", "    "),
-    max_depth: int | None = None,
-    too_deep: str = "",
-) -> tuple[list[str], set[str]]:
-    """An indented tree from ``root``, and the keys drawn in it (both text trees, terminal and reports).
-
-    ``children(key)`` gives ``(edge text, child key)`` pairs in drawing order. A key already drawn with its
-    own subtree is referenced ("see above"), a key on the current path is marked "(cycle)". Below
-    ``max_depth`` levels the ``too_deep`` line replaces the subtree. Iterative: a lineage of any depth
-    renders without touching the recursion limit.
-    """
-    lines = [label(root)]
-    drawn = {root}
-    path = [root]
-    on_path = {root}
-    frames: list[tuple[Iterator[tuple[int, tuple[str, str]]], int, str]] = []
-
-    def push(key: str, prefix: str) -> None:
-        kids = children(key)
-        frames.append((enumerate(kids), len(kids), prefix))
-
-    push(root, "")
-    while frames:
-        entries, count, prefix = frames[-1]
-        item = next(entries, None)
-        if item is None:
-            frames.pop()
-            on_path.discard(path.pop())
-            continue
-        i, (text, key) = item
-        last = int(i == count - 1)
-        branch = branches[last]
-        if key in on_path:
-            lines.append(f"{prefix}{branch}{text} {key}  (cycle)")
-            continue
-        if key in drawn and children(key):
-            lines.append(f"{prefix}{branch}{text} {label(key)}  (see above)")
-            continue
-        drawn.add(key)
-        lines.append(f"{prefix}{branch}{text} {label(key)}")
-        inner = prefix + indents[last]
-        if max_depth is not None and len(path) + 1 > max_depth and children(key):
-            lines.append(f"{inner}{branches[1]}{too_deep}")
-            continue
-        path.append(key)
-        on_path.add(key)
-        push(key, inner)
-    return lines, drawn
 
 
 def render_text(view: LineageView) -> str:
@@ -263,3 +154,35 @@ def render_mermaid(view: LineageView) -> str:
         out.append("  classDef unresolved stroke:#b00020,stroke-dasharray:4 3")
         out.append(f"  class {','.join(unresolved)} unresolved")
     return "\n".join(out) + "\n"
+
+
+class LineageText:
+    name: ClassVar[str] = "text"
+    suffix: ClassVar[str] = ".txt"
+
+    def render(self, view: LineageView) -> str:
+        return render_text(view)
+
+
+class LineageJson:
+    name: ClassVar[str] = "json"
+    suffix: ClassVar[str] = ".json"
+
+    def render(self, view: LineageView) -> str:
+        return render_json(view)
+
+
+class LineageDot:
+    name: ClassVar[str] = "dot"
+    suffix: ClassVar[str] = ".dot"
+
+    def render(self, view: LineageView) -> str:
+        return render_dot(view)
+
+
+class LineageMermaid:
+    name: ClassVar[str] = "mermaid"
+    suffix: ClassVar[str] = ".mmd"
+
+    def render(self, view: LineageView) -> str:
+        return render_mermaid(view)

@@ -1,0 +1,188 @@
+"""The values that documents other than the scan report are rendered from (ground floor).
+
+Each is computed by the floor that owns the work (the pull-request comparison by :mod:`modelaudit.compare`,
+fleet rows by :mod:`modelaudit.fleet`, the verify result by ``modelaudit verify``) and rendered by
+:mod:`modelaudit.formats`, which sits below those floors: so the values live here, where both can import
+them. Plain pydantic models, no behaviour beyond derived properties.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from modelaudit.models import FileResult, Finding, Severity, Verdict, VerifyMode
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------------------------- comparison
+
+MARKER = "<!-- modelaudit:hub-pr-check -->"  # first line of every pull-request comment we post
+
+
+class Side(_M):
+    revision: str  # as asked: refs/pr/3, main, a tag or a commit
+    commit: str  # what it resolved to
+    verdict: Verdict  # the revision's own verdict, every finding counted
+
+
+class FieldChange(_M):
+    field: str  # license | license_name | license_link
+    before: list[str]
+    after: list[str]
+
+
+class FileDelta(_M):
+    path: str
+    change: str  # added | removed | changed
+    before: str | None  # recorded hash (LFS sha256, else git blob sha1); None = absent
+    after: str | None
+
+
+class ParentDelta(_M):
+    target: str  # org/name or datasets/org/name
+    change: str  # added | removed
+
+
+class Comparison(_M):
+    """A pull request's changes and the verdict on what it introduces."""
+
+    repo: str  # the head's target string, e.g. org/name@refs/pr/3
+    head: Side
+    base: Side
+    policy: str
+    fail_on: Severity
+    verdict: Verdict  # only findings the head introduces count
+    license_before: str | None = None  # assessed license of the repo itself
+    license_after: str | None = None
+    license_fields: list[FieldChange] = Field(default_factory=list)
+    license_files: list[FileDelta] = Field(default_factory=list)
+    parents: list[ParentDelta] = Field(default_factory=list)
+    weight_files: list[FileDelta] = Field(default_factory=list)
+    other_files: list[FileDelta] = Field(default_factory=list)
+    new_findings: list[Finding] = Field(default_factory=list)  # in head, not in base
+    resolved_findings: list[Finding] = Field(default_factory=list)  # in base, not in head
+
+    @property
+    def failing(self) -> list[Finding]:
+        rank = self.fail_on.rank
+        return [f for f in self.new_findings if not f.waived and f.severity.rank >= rank]
+
+
+class AuditError(_M):
+    """A pull-request check that could not be completed (the webhook says so instead of passing)."""
+
+    repo: str  # org/name
+    number: int  # the pull request
+    against: str  # the branch it targets
+    message: str  # the error's message (untrusted: may quote Hub responses)
+
+
+# --------------------------------------------------------------------------------------------- verify
+
+
+class VerifyReport(_M):
+    """What ``modelaudit verify`` found: each file's result and the findings."""
+
+    target: str
+    mode: VerifyMode
+    files: list[FileResult] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------- fleet
+
+
+class ModelSummary(_M):
+    """One model of a fleet run, as ``fleet scan`` summarises it."""
+
+    entry: str
+    owner: str | None = None
+    verdict: str  # pass | fail | error (not audited)
+    rescanned: bool
+    changed: list[str] = Field(default_factory=list)  # why it was rescanned
+    findings: dict[str, int]  # severity → count
+    error: str | None = None
+    failing_rules: list[str] = Field(default_factory=list)  # unwaived error findings' slugs
+
+
+class FleetSummary(_M):
+    """What ``fleet scan`` prints: the run's totals and every model's verdict."""
+
+    run: int
+    engine: str
+    started_at: str
+    totals: dict[str, int]  # models, pass, fail, error, rescanned, change_checks
+    models: list[ModelSummary] = Field(default_factory=list)
+
+
+class ModelChange(_M):
+    """A model whose verdict or lineage changed between two fleet runs, and why."""
+
+    entry: str
+    before: str | None  # verdict in the older run; None: not in it
+    after: str | None
+    worse: bool
+    causes: list[str] = Field(default_factory=list)
+
+
+class FleetDiff(_M):
+    """What ``fleet diff`` prints: the changes between run ``old`` and run ``new``."""
+
+    old: int
+    new: int
+    changes: list[ModelChange] = Field(default_factory=list)
+
+    @property
+    def worse(self) -> bool:
+        return any(c.worse for c in self.changes)
+
+
+class QueryResult(_M):
+    """Rows a ``fleet query`` returned, with their column names (values as SQLite gave them)."""
+
+    names: list[str]
+    rows: list[tuple[Any, ...]] = Field(default_factory=list)
+
+
+class Row(BaseModel):
+    """One model's line of the fleet dashboard."""
+
+    entry: str
+    owner: str
+    use: str
+    verdict: str
+    license: str  # the model's own license id
+    categories: list[str] = Field(default_factory=list)  # license categories along the lineage
+    commercial: str  # the most restrictive commercial-use answer along the lineage
+    errors: int = 0
+    warnings: int = 0
+    notes: int = 0
+    nodes: int = 0
+    rescanned: bool = True
+    error: str | None = None
+    href: str | None = None  # the model's HTML report, relative to the dashboard
+
+
+class Ancestor(BaseModel):
+    node: str
+    models: int
+    license: str
+    category: str
+
+
+class DashboardView(BaseModel):
+    """The fleet dashboard's content: totals, the rows in each sort order, the filters, shared ancestors."""
+
+    title: str
+    run_id: int
+    started_at: str
+    inventory: str
+    totals: dict[str, int]
+    sorted_rows: list[tuple[str, str, list[Row]]]  # (key, label, rows in that order)
+    ancestors: list[Ancestor]
+    filters: list[tuple[str, str]]  # (key, label); the first shows every row
