@@ -1,0 +1,253 @@
+"""One sample value per document kind other than the scan report (golden files, registry completeness).
+
+Each is built from the rich sample report (tests/formats/sample_report.py) the way its owner builds it where
+that is practical (the report diff by ``diff_reports``, the lineage view by ``build_view`` on a crawled graph,
+the dashboard by ``fleet.dashboard.build_view`` over stored rows), and carries card-like text that tries to
+inject Markdown (``[x](http://evil)``, ``@user``) and HTML into the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sample_report import FINETUNE, IMG, SCRIPT, SHA_BAD, SHA_GOOD, TARGET, sample_report
+
+from modelaudit.documents import (
+    AuditError,
+    Comparison,
+    DashboardView,
+    FieldChange,
+    FileDelta,
+    FleetDiff,
+    FleetSummary,
+    ModelChange,
+    ModelSummary,
+    ParentDelta,
+    QueryResult,
+    Side,
+    VerifyReport,
+)
+from modelaudit.lineage.view import LineageView
+from modelaudit.models import (
+    Edge,
+    FileResult,
+    FileStatus,
+    Finding,
+    LicenseCategory,
+    Node,
+    NodeKind,
+    Relation,
+    ScanReport,
+    Severity,
+    SourceKind,
+    Verdict,
+    VerifyMode,
+)
+from modelaudit.policy.diff import ReportDiff
+
+LINK = "[x](http://evil)"
+MENTION = "@user"
+HOSTILE = f"{LINK} {MENTION} {SCRIPT}"  # what a card could say
+HOSTILE_PATH = f"weights|{LINK}|.bin"  # a file name that tries to end a table cell
+HOSTILE_NODE = "acme/evil[x](http://evil)"  # ids are not always Hub ids (local folders)
+
+
+def _finding(rule: str, name: str, node: str, message: str, severity: Severity = Severity.ERROR) -> Finding:
+    return Finding(rule=rule, name=name, severity=severity, node=node, message=message, how_to_fix=f"fix {name}")
+
+
+def sample_diff() -> ReportDiff:
+    """``diff_reports`` of the sample report against a head that changed license, files, lineage and findings."""
+    from modelaudit.policy.diff import diff_reports
+
+    base = sample_report()
+    nodes: list[Node] = []
+    for n in base.nodes:
+        if n.id == TARGET and n.license is not None:
+            lic = n.license.model_copy(update={"id": f"mit {HOSTILE}", "category": LicenseCategory.PERMISSIVE})
+            files = [f.model_copy(update={"sha256_actual": SHA_GOOD}) for f in n.files]
+            n = n.model_copy(update={"license": lic, "files": files})
+        nodes.append(n)
+    nodes.append(
+        Node(id=HOSTILE_NODE, kind=NodeKind.MODEL, revision="d" * 40, source=SourceKind.LOCAL, depth=1)
+    )
+    edges = [*base.edges, Edge(child=TARGET, parent=HOSTILE_NODE, relation=Relation.MERGE)]
+    findings = [
+        *base.findings[1:],
+        _finding("MA201", "license-conflict", HOSTILE_NODE, f"declares {HOSTILE}"),
+        base.findings[0].model_copy(update={"severity": Severity.NOTE}),
+    ]
+    head = base.model_copy(
+        update={"nodes": nodes, "edges": edges, "findings": findings, "generated_at": "2026-02-01T00:00:00Z"}
+    )
+    return diff_reports(base, ScanReport.model_validate(head.model_dump()))
+
+
+def sample_comparison() -> Comparison:
+    report = sample_report()
+    head = Side(revision="refs/pr/7", commit="e" * 40, verdict=Verdict.FAIL)
+    base = Side(revision="main", commit="f" * 40, verdict=Verdict.PASS)
+    failing = _finding("MA201", "license-conflict", f"{TARGET}@refs/pr/7", f"now declares {HOSTILE}")
+    return Comparison(
+        repo=f"{TARGET}@refs/pr/7",
+        head=head,
+        base=base,
+        policy="commercial",
+        fail_on=Severity.ERROR,
+        verdict=Verdict.FAIL,
+        license_before="apache-2.0",
+        license_after=f"other {LINK}",
+        license_fields=[
+            FieldChange(field="license", before=["apache-2.0"], after=["other"]),
+            FieldChange(field="license_name", before=[], after=[HOSTILE]),
+        ],
+        license_files=[FileDelta(path="LICENSE", change="changed", before=SHA_GOOD, after=SHA_BAD)],
+        parents=[
+            ParentDelta(target=FINETUNE, change="removed"),
+            ParentDelta(target=HOSTILE_NODE, change="added"),
+        ],
+        weight_files=[FileDelta(path=HOSTILE_PATH, change="added", before=None, after=SHA_BAD)],
+        other_files=[FileDelta(path=f"notes {MENTION}.md", change="removed", before="1" * 40, after=None)],
+        new_findings=[
+            failing,
+            _finding("MA103", "license-mismatch", f"{TARGET}@refs/pr/7", HOSTILE, Severity.WARNING),
+        ],
+        resolved_findings=[report.findings[-1]],
+    )
+
+
+def sample_audit_error() -> AuditError:
+    return AuditError(repo=TARGET, number=7, against="main", message=f"Hub answered 500: {HOSTILE}")
+
+
+def sample_lineage_view() -> LineageView:
+    """The sample report's lineage as the lineage view holds it, with a cycle and an odd unresolved parent."""
+    from sample_report import BASE
+
+    report = sample_report()
+    nodes = [n.model_copy(update={"files": [], "smoke": None, "fingerprint": None}) for n in report.nodes]
+    nodes.append(
+        Node(id=HOSTILE_NODE, kind=NodeKind.MODEL, depth=1, resolved=False, unresolved_reason=f"404 {HOSTILE}")
+    )
+    edges = [
+        *report.edges,
+        Edge(child=TARGET, parent=HOSTILE_NODE, relation=Relation.MERGE),
+        Edge(child=BASE, parent=FINETUNE, relation=Relation.FINETUNE),  # closes a cycle
+    ]
+    findings = [f for f in report.findings if f.name in ("lineage-unresolved", "gated")]
+    findings.append(_finding("MA002", "lineage-cycle", BASE, f"lineage cycle: {BASE} → {FINETUNE} → {BASE}"))
+    return LineageView(
+        root=TARGET,
+        nodes=sorted(nodes, key=lambda n: (n.depth, n.id)),
+        edges=sorted(edges, key=lambda e: (e.child, e.parent, e.relation.value)),
+        cycles=[[FINETUNE, BASE, FINETUNE]],
+        truncated="depth limit 4 reached at " + BASE,
+        findings=sorted(findings, key=lambda f: (-f.severity.rank, f.rule, f.node, f.message)),
+    )
+
+
+def sample_verify() -> VerifyReport:
+    report = sample_report()
+    target = report.node(TARGET)
+    assert target is not None
+    files = [
+        *target.files,
+        FileResult(path=HOSTILE_PATH, size=None, status=FileStatus.MISSING, detail=f"listed by {MENTION}"),
+    ]
+    findings = [f for f in report.findings if f.name == "hash-mismatch"]
+    return VerifyReport(target=TARGET, mode=VerifyMode.FULL, files=files, findings=findings)
+
+
+def sample_fleet_summary() -> FleetSummary:
+    return FleetSummary(
+        run=3,
+        engine="local",
+        started_at="2026-02-01T00:00:00Z",
+        totals={"models": 3, "pass": 1, "fail": 1, "error": 1, "rescanned": 2, "change_checks": 9},
+        models=[
+            ModelSummary(
+                entry=TARGET,
+                owner="team-chat",
+                verdict="fail",
+                rescanned=True,
+                changed=[FINETUNE],
+                findings={"error": 2, "warning": 1, "note": 0},
+                failing_rules=["hash-mismatch", "license-conflict"],
+            ),
+            ModelSummary(
+                entry="acme/ok", verdict="pass", rescanned=False, findings={"error": 0, "warning": 0, "note": 1}
+            ),
+            ModelSummary(
+                entry="acme/gone",
+                owner=None,
+                verdict="error",
+                rescanned=True,
+                findings={"error": 0, "warning": 0, "note": 0},
+                error=f"acme/gone: not found (404) {HOSTILE}",
+            ),
+        ],
+    )
+
+
+def sample_fleet_diff() -> FleetDiff:
+    return FleetDiff(
+        old=2,
+        new=3,
+        changes=[
+            ModelChange(
+                entry=TARGET,
+                before="pass",
+                after="fail",
+                worse=True,
+                causes=["upstream license changed: acme/chat-assistant-7b: apache-2.0 → llama2", HOSTILE],
+            ),
+            ModelChange(entry="acme/new", before=None, after="pass", worse=False, causes=["added to the inventory"]),
+        ],
+    )
+
+
+def sample_query() -> QueryResult:
+    return QueryResult(
+        names=["entry", "verdict", "errors", "owner"],
+        rows=[(TARGET, "fail", 2, None), ("acme/ok", "pass", 0, f"team {MENTION}")],
+    )
+
+
+def sample_dashboard() -> DashboardView:
+    """``fleet.dashboard.build_view`` over three stored rows: the sample report, a passing copy, an error."""
+    from modelaudit.fleet.dashboard import build_view
+    from modelaudit.fleet.store import ModelRow
+
+    report = sample_report()
+    ok = report.model_copy(update={"findings": [], "verdict": Verdict.PASS})
+    ok = ok.model_copy(update={"target": report.target.model_copy(update={"id": FINETUNE})})
+    rows = [
+        ModelRow(
+            entry=TARGET,
+            owner=f"team {SCRIPT}",
+            intended_use="support chat",
+            verdict="fail",
+            rescanned=True,
+            settings="s",
+            report=report.model_dump_json(),
+        ),
+        ModelRow(entry=FINETUNE, verdict="pass", rescanned=False, settings="s", report=ok.model_dump_json()),
+        ModelRow(entry="acme/gone", verdict="error", rescanned=True, settings="s", error=f"404 {IMG}"),
+    ]
+    hrefs = {TARGET: "models/acme__chat-assistant-7b-q4.html"}
+    return build_view(rows, run_id=3, started_at="2026-02-01T00:00:00Z", inventory="models.yaml", hrefs=hrefs)
+
+
+# kind (a key of modelaudit.formats.REGISTRIES, the report excepted) → its sample
+SAMPLES: dict[str, Callable[[], Any]] = {
+    "diff": sample_diff,
+    "comparison": sample_comparison,
+    "audit-error": sample_audit_error,
+    "lineage": sample_lineage_view,
+    "verify": sample_verify,
+    "fleet": sample_fleet_summary,
+    "fleet-diff": sample_fleet_diff,
+    "fleet-query": sample_query,
+    "dashboard": sample_dashboard,
+}
