@@ -17,6 +17,9 @@ from modelaudit.errors import ConfigError
 
 # seconds for all Hub requests of one scan (or verify) together: the default of --deadline
 DEFAULT_DEADLINE = 900.0
+# folders of a local model folder that are never read: the local source skips them, and so does the hash pool
+# (verify/hashpool.py) when it hashes a folder's large files ahead of the verify stage
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".cache", ".ipynb_checkpoints"})
 
 
 def env_offline() -> bool:

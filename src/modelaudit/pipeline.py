@@ -49,7 +49,7 @@ from modelaudit.sources import SourceSet
 from modelaudit.targets import parse_target
 
 if TYPE_CHECKING:
-    from modelaudit.verify.prehash import DigestRegistry
+    from modelaudit.verify.hashpool import HashPool
 
 Progress = Callable[[str], None]  # receives short status lines; the CLI shows them on stderr
 # receives (bytes just hashed, total bytes this scan hashes); called once with 0 before hashing starts
@@ -183,7 +183,7 @@ def verify_target(
     sources: SourceSet,
     mode: VerifyMode,
     hashing: HashProgress | None = None,
-    prehashed: DigestRegistry | None = None,
+    pool: HashPool | None = None,
 ) -> tuple[list[FileResult], list[Finding]]:
     """Hashes and structure of the target's files (ancestors are judged by their licenses, not bytes)."""
     record = node.record
@@ -212,7 +212,7 @@ def verify_target(
         node=node.key,
         read_range=read_range,
         progress=tick,
-        prehashed=prehashed,
+        pool=pool,
     )
     return results, [f.model_copy(update={"node": node.key}) for f in findings]
 
@@ -336,7 +336,7 @@ def scan(
     *,
     sources: SourceSet | None = None,
     hashing: HashProgress | None = None,
-    prehashed: DigestRegistry | None = None,
+    pool: HashPool | None = None,
     **overrides: Any,
 ) -> ScanReport:
     """Audit ``target`` and return the report. Raises ``ModelAuditError`` for bad input and unreadable targets.
@@ -344,7 +344,8 @@ def scan(
     ``sources`` (optional) replaces the ``SourceSet`` built from the options, so that many scans can share
     one (``modelaudit fleet`` shares fetched records and in-flight requests across a whole fleet).
     ``hashing`` (optional) follows ``--verify full`` hashing in bytes, for progress bars.
-    ``prehashed`` (optional) holds digests of local files computed ahead of time (verify/prehash.py).
+    ``pool`` (optional) holds digests of local files being computed ahead of the verify stage
+    (verify/hashpool.py).
     """
     base = options or ScanOptions()
     # validate overrides like flags (so scan(..., verify="none") works and typos are refused)
@@ -382,7 +383,7 @@ def scan(
     mode = opts.verify or (VerifyMode.FULL if opts.smoke else default_verify_mode(root_record.source))
     say(f"verifying files ({mode.value})")
     # hashing releases the GIL: it runs while licenses are assessed and weights fingerprinted
-    verified = _in_background(lambda: verify_target(root, sources, mode, hashing, prehashed))
+    verified = _in_background(lambda: verify_target(root, sources, mode, hashing, pool))
 
     say(f"assessing licenses of {len(graph.nodes)} node(s)")
     licenses, stage_findings, obligations = assess_licenses(graph)

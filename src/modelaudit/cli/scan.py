@@ -25,7 +25,7 @@ from modelaudit.errors import ExitCode, UsageError
 # the pipeline, the models and the report writers load inside the command, once hashing has started
 if TYPE_CHECKING:
     from modelaudit.pipeline import ScanOptions
-    from modelaudit.verify.prehash import DigestRegistry
+    from modelaudit.verify.hashpool import HashPool
 
 FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclonedx", "notice"]
 
@@ -160,12 +160,11 @@ def scan_command(
       modelaudit scan org/model -f html -f json -o reports/
       modelaudit scan org/model@refs/pr/3 --against main -f md
     """
-    from modelaudit.verify.prehash import discard_early, prehash_folders
+    from modelaudit.verify.hashpool import hash_folders
 
     # local folders hashed in full (the default for folders): their large files are hashed from now on,
     # while the pipeline loads and the lineage is crawled; the verify stage takes the digests from there
-    full = against is None and verify_mode in (None, "full")
-    prehashed = prehash_folders(targets) if full else discard_early()
+    pool = hash_folders(targets) if against is None and verify_mode in (None, "full") else None
     try:
         # ScanOptions (pydantic) loads inside _scan, after hashing has started: the settings travel as a dict
         settings: dict[str, Any] = {
@@ -186,10 +185,10 @@ def scan_command(
             "no_cache": no_cache,
             "allow_incomplete": allow_incomplete,
         }
-        return _scan(targets, formats, output, against, quiet, prehashed, settings)
+        return _scan(targets, formats, output, against, quiet, pool, settings)
     finally:
-        if prehashed is not None:
-            prehashed.shutdown()
+        if pool is not None:
+            pool.close()
 
 
 def _scan(
@@ -198,7 +197,7 @@ def _scan(
     output: str | None,
     against: str | None,
     quiet: bool,
-    prehashed: DigestRegistry | None,
+    pool: HashPool | None,
     settings: dict[str, Any],
 ) -> int:
     from modelaudit.cli._output import emit_reports, summary_line
@@ -221,7 +220,7 @@ def _scan(
     try:
         for target in targets:
             hashing = terminal.hashing if terminal is not None else None
-            report = scan(target, options, progress=progress, hashing=hashing, prehashed=prehashed)
+            report = scan(target, options, progress=progress, hashing=hashing, pool=pool)
             reports.append(report)
     finally:
         if terminal is not None:

@@ -12,13 +12,14 @@ import click
 from modelaudit.cli._options import format_option, offline_option, timeout_option
 from modelaudit.config import DEFAULT_DEADLINE, env_offline
 from modelaudit.errors import InputError
+from modelaudit.verify.hashing import DEFAULT_WORKERS
 
 if TYPE_CHECKING:  # the models (pydantic) load inside the command, after hashing has started
     from modelaudit.models import FileEntry, FileResult, Finding
-    from modelaudit.verify.prehash import DigestRegistry
+    from modelaudit.verify.hashpool import HashPool
 
-# VerifyMode's values, spelled out so that parsing the command line imports no models
-# (tests/verify/test_prehash.py checks they stay the same)
+# VerifyMode's values, spelled out so that parsing the command line imports no models and hashing starts
+# before they load (tests/verify/test_hashpool.py checks they stay the same)
 VERIFY_MODES = ("none", "headers", "full")
 
 _SHA256_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
@@ -76,7 +77,11 @@ def apply_manifest(files: list[FileEntry], manifest: dict[str, str]) -> list[Fil
 )
 @format_option()
 @click.option(
-    "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Files hashed at once."
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    help="Files hashed at once.",
 )
 @offline_option("Read only the HF cache and folders.")
 @timeout_option("Seconds per request.", envvar=False)
@@ -97,15 +102,15 @@ def verify_command(
       modelaudit verify ./my-model
       modelaudit verify org/model --mode full -f json
     """
-    from modelaudit.verify.prehash import discard_early, prehash_folders
+    from modelaudit.verify.hashpool import hash_folders
 
     # a folder verified in full (its default): its large files are hashed from now on, while the rest loads
-    prehashed = prehash_folders([target], workers) if mode in (None, "full") else discard_early()
+    pool = hash_folders([target], workers) if mode in (None, "full") else None
     try:
-        return _verify(target, mode, manifest, fmt, workers, offline, timeout, prehashed)
+        return _verify(target, mode, manifest, fmt, workers, offline, timeout, pool)
     finally:
-        if prehashed is not None:
-            prehashed.shutdown()
+        if pool is not None:
+            pool.close()
 
 
 def _verify(
@@ -116,7 +121,7 @@ def _verify(
     workers: int,
     offline: bool,
     timeout: float,
-    prehashed: DigestRegistry | None,
+    pool: HashPool | None,
 ) -> int:
     from modelaudit.documents import VerifyReport
     from modelaudit.formats import VERIFY_FORMATS
@@ -150,7 +155,7 @@ def _verify(
             progress=progress,  # type: ignore[arg-type]
             node=node,
             read_range=lambda p, s, n: sources.read_range(record, p, s, n),
-            prehashed=prehashed,
+            pool=pool,
         )
 
     if sys.stderr.isatty() and chosen is not VerifyMode.NONE and total:

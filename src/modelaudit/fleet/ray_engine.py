@@ -12,8 +12,8 @@ metadata cache.
 
 Hashing is split per file: with ``--verify full``, each file of a local folder of at least
 ``split_hash_bytes`` (64 MiB by default) is hashed by a task of its own, and the model's task runs once they
-are done, with their digests in a :class:`~modelaudit.verify.prehash.DigestRegistry`. A digest is used only
-for the file it came from (same real path, device, inode, size and mtime; verify/prehash.py), so on a
+are done, with their digests in a :class:`~modelaudit.verify.hashpool.HashPool`. A digest is used only
+for the file it came from (same real path, device, inode, size and mtime; verify/hashpool.py), so on a
 cluster whose nodes see the folder through different mounts the model's task simply hashes the file again.
 """
 
@@ -75,7 +75,7 @@ def _hash_task(path: str) -> dict[str, Any]:
     """Body of a Ray task hashing one large file: its digests with the file's identity (or None when it
     could not be read or changed meanwhile: the model's scan then hashes it itself, and reports what it
     meets), and which task did it."""
-    from modelaudit.verify.prehash import hash_file
+    from modelaudit.verify.hashpool import hash_file
 
     try:
         item = hash_file(path)
@@ -99,7 +99,7 @@ def _scan_task(spec: str, options_json: str, refresh_json: str, cwd: str, *hashe
     from modelaudit.fleet.runner import open_shared, scan_entry
     from modelaudit.models import RepoRef
     from modelaudit.pipeline import ScanOptions
-    from modelaudit.verify.prehash import DigestRegistry, Prehashed
+    from modelaudit.verify.hashpool import Hashed, HashPool
 
     if os.getcwd() != cwd:
         os.chdir(cwd)  # node ids of folders are relative to the working directory, as on the driver
@@ -112,12 +112,12 @@ def _scan_task(spec: str, options_json: str, refresh_json: str, cwd: str, *hashe
         shared = _worker_sources[key] = open_shared(options, refresh)
     registry = None
     if hashed:
-        registry = DigestRegistry()
+        registry = HashPool()
         for result in hashed:
             doc = result.get("digests")
             if isinstance(doc, dict):
-                registry.add(Prehashed.from_json(doc))
-    verdict, report, error = scan_entry(spec, options, shared, prehashed=registry)
+                registry.add(Hashed.from_json(doc))
+    verdict, report, error = scan_entry(spec, options, shared, pool=registry)
     return verdict, report, error, registry.hits if registry is not None else 0
 
 
@@ -180,7 +180,7 @@ def split_files(spec: str, options: ScanOptions, min_bytes: int) -> list[str]:
     """The files of a model that are hashed as Ray tasks of their own: those of at least ``min_bytes`` of a
     local folder verified in full (the default for folders), absolute paths, the largest first."""
     from modelaudit.models import VerifyMode
-    from modelaudit.verify.prehash import large_files
+    from modelaudit.verify.hashpool import large_files
 
     if options.verify not in (None, VerifyMode.FULL) or not os.path.isdir(spec):
         return []
@@ -194,7 +194,7 @@ def scan_on_ray(
 
     With ``--verify full``, every file of at least ``options.split_hash_bytes`` of a local folder is hashed
     by a Ray task of its own, so one model's shards are hashed on all workers; the model's scan task gets
-    their digests (verify/prehash.py) and runs once they are done. ``split`` collects what they did."""
+    their digests (verify/hashpool.py) and runs once they are done. ``split`` collects what they did."""
     import json
 
     if options.ray_address:

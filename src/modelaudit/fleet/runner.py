@@ -33,7 +33,7 @@ from modelaudit.models import RepoRef, ScanReport
 from modelaudit.pipeline import HashProgress, ScanOptions, generated_at
 
 if TYPE_CHECKING:
-    from modelaudit.verify.prehash import DigestRegistry
+    from modelaudit.verify.hashpool import HashPool
 
 Engine = Literal["local", "ray"]
 DEFAULT_WORKERS = 4
@@ -134,15 +134,15 @@ def scan_entry(
     options: ScanOptions,
     sources: SharedSources,
     hashing: HashProgress | None = None,
-    prehashed: DigestRegistry | None = None,
+    pool: HashPool | None = None,
 ) -> tuple[str, str | None, str | None]:
     """(verdict, JSON report, error message) of one model; a model that cannot be audited is an ``error``.
 
-    ``prehashed``: digests of the model's files computed elsewhere (the Ray engine's hashing tasks)."""
+    ``pool``: digests of the model's files computed elsewhere (the Ray engine's hashing tasks)."""
     from modelaudit import pipeline
 
     try:
-        report = pipeline.scan(spec, options, sources=sources, hashing=hashing, prehashed=prehashed)
+        report = pipeline.scan(spec, options, sources=sources, hashing=hashing, pool=pool)
     except ModelAuditError as exc:
         message = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
         return "error", None, message

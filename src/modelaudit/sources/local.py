@@ -7,14 +7,13 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from modelaudit.config import SKIP_DIRS
 from modelaudit.errors import FileNotInRepoError, SourceError
 from modelaudit.models import FileEntry, RepoRecord, RepoRef, SourceKind
 from modelaudit.sources.base import MAX_SMALL_FILE_BYTES
 from modelaudit.sources.record import extract_record
 
 MAX_FILES = 100_000
-# folders whose files are never read (version control, caches, notebook checkpoints)
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".cache", ".ipynb_checkpoints"})
 
 
 def _inside(root: Path, path: Path) -> bool:

@@ -1,8 +1,9 @@
 """Verification: are the files the bytes the repo recorded, well formed, and safe to load?
 
 ``verify_files`` (:mod:`modelaudit.verify.files`) checks one node's files. Importing this package is cheap:
-the command line imports :mod:`modelaudit.verify.prehash` to start hashing before anything heavy is loaded,
-so ``verify_files`` and what it needs (pydantic models, the pickle scanner) load on first use.
+``scan`` and ``verify`` import :mod:`modelaudit.verify.hashpool` to start hashing a folder before the rest of
+the command loads, so ``verify_files`` and what it needs (pydantic models, the pickle scanner) load on first
+use.
 """
 
 from __future__ import annotations

@@ -37,12 +37,12 @@ from modelaudit.errors import FileNotInRepoError, SourceError
 from modelaudit.models import Evidence, FileEntry, FileResult, FileStatus, Finding, Severity, VerifyMode
 from modelaudit.sources.weights import StructureError
 from modelaudit.verify._findings import finding
-from modelaudit.verify.hashing import hash_stream, stream_size
+from modelaudit.verify.hashing import DEFAULT_WORKERS, chunk_for, hash_stream, stream_size
 from modelaudit.verify.pickle_scan import PICKLE_SUFFIXES, scan_file
 from modelaudit.verify.safetensors import check_index, read_header
 
 if TYPE_CHECKING:
-    from modelaudit.verify.prehash import DigestRegistry
+    from modelaudit.verify.hashpool import HashPool
 
 __all__ = ["verify_files"]
 
@@ -236,7 +236,8 @@ def _check_one(
     node: str,
     progress: Callable[[int], None] | None,
     read_range: Callable[[str, int, int], bytes] | None = None,
-    prehashed: DigestRegistry | None = None,
+    pool: HashPool | None = None,
+    chunk_size: int | None = None,
 ) -> _Outcome:
     result = FileResult(path=entry.path, size=entry.size, sha256_expected=entry.lfs_sha256)
     out = _Outcome(result)
@@ -246,12 +247,12 @@ def _check_one(
                 git_size = None
                 if not entry.is_lfs and entry.blob_id:
                     git_size = entry.size if entry.size is not None else stream_size(handle)
-                # digests computed ahead of time from this very file (same inode, size and mtime), if any
+                # digests the pool computed from this very file (same inode, size and mtime), if any
                 digests = (
-                    prehashed.take(handle, git_sha1_size=git_size, progress=progress)
-                    if prehashed is not None
-                    else None
-                ) or hash_stream(handle, git_sha1_size=git_size, progress=progress)
+                    pool.take(handle, git_sha1_size=git_size, progress=progress) if pool is not None else None
+                ) or hash_stream(
+                    handle, git_sha1_size=git_size, progress=progress, chunk_size=chunk_size or chunk_for(1)
+                )
             result.size = digests.size
             result.sha256_actual = digests.sha256
             if entry.size is not None and digests.size != entry.size:
@@ -356,11 +357,11 @@ def verify_files(
     open_file: Callable[[str], BinaryIO],
     mode: VerifyMode,
     *,
-    workers: int = 2,
+    workers: int = DEFAULT_WORKERS,
     progress: Callable[[int], None] | None = None,
     node: str = "",
     read_range: Callable[[str, int, int], bytes] | None = None,
-    prehashed: DigestRegistry | None = None,
+    pool: HashPool | None = None,
 ) -> tuple[list[FileResult], list[Finding]]:
     """Check ``files`` of one node; results sorted by path, findings in a stable order.
 
@@ -369,8 +370,9 @@ def verify_files(
     256 KiB; a torch zip costs its central directory and its ``data.pkl``).
 
     ``progress`` receives byte counts as they are processed (from worker threads, serialised by a lock).
-    ``node`` is the node id findings are attached to. ``prehashed`` holds digests computed ahead of time
-    (:mod:`modelaudit.verify.prehash`); a local file found there with the same identity is not hashed again.
+    ``node`` is the node id findings are attached to. ``pool`` holds digests of local files being computed
+    ahead of this call (:mod:`modelaudit.verify.hashpool`); a file found there with the same identity is
+    not hashed again.
     """
     entries = sorted(files, key=lambda e: e.path)
     if mode is VerifyMode.NONE:
@@ -382,14 +384,16 @@ def verify_files(
             with lock:
                 progress(n)
 
+    chunk = chunk_for(workers)
+
     def job(entry: FileEntry) -> _Outcome:
         return _check_one(
-            entry, open_file, mode, node, tick if progress is not None else None, read_range, prehashed
+            entry, open_file, mode, node, tick if progress is not None else None, read_range, pool, chunk
         )
 
     if workers > 1 and len(entries) > 1:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="modelaudit-verify") as pool:
-            outcomes = dict(zip((e.path for e in entries), pool.map(job, entries), strict=True))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="modelaudit-verify") as threads:
+            outcomes = dict(zip((e.path for e in entries), threads.map(job, entries), strict=True))
     else:
         outcomes = {e.path: job(e) for e in entries}
     _index_findings(entries, outcomes, open_file, node)
