@@ -1,17 +1,29 @@
-"""Lineage core and start-up benchmark: four figures, each against a reference measured in the same run.
+"""Lineage core, start-up and hashing: four figures against references measured in the same run, and the
+A/B of every speed-up the code keeps (issue 19).
 
-Prints side by side (targets from issue 13), every figure the median wall time of --runs fresh processes
-on this interpreter, measured in rounds interleaved with its reference, after one warm-up run (page cache warm, .pyc files written, license database compiled):
+Every figure is the median wall time of --runs fresh processes on this interpreter, measured in rounds
+interleaved with its reference (one run of each command per round), after one warm-up run of each (page
+cache warm, .pyc files written):
 
   reference A: ``python -c "import huggingface_hub, pydantic"``
-  1. warm rescan of a 1000-level chain of model folders   (``scan --offline``, depth/node caps 1000)  <= 12x A
-  2. ``scan examples/tiny-chat --offline``                                                    <= 4x A
+  1. warm rescan of a 1000-level chain of model folders   (``scan --offline``, depth/node caps 1000)  <= 8x A
+  2. ``scan examples/tiny-chat --offline``                                                    <= 3x A
   reference B: a raw ``hashlib.sha256`` loop (1 MiB reads) over a 1 GiB folder, in a fresh process
   3. ``scan DIR --verify full --offline`` of that folder                                      <= 1.15x B
   4. ``verify DIR`` of that folder                                                            <= 1.10x B
 
-    .venv/bin/python benchmarks/lineage_core.py            # 1000 levels, 1024 MiB
+Then, for every speed-up of ``modelaudit.speedups``, its figures again with it turned off
+(``MODELAUDIT_NO_<NAME>=1``) in the same rounds; ``off/on`` is how much slower the figure is without it. A
+speed-up stays only while that is at least 1.10 on one of its figures (``keep``); otherwise it is removed.
+
+    .venv/bin/python benchmarks/lineage_core.py            # 1000 levels, 1024 MiB, 5 runs
     .venv/bin/python benchmarks/lineage_core.py --levels 200 --size 256 --runs 3   # quicker
+
+A/B results (A/B rows of this script; the machine was shared, 2 CPUs, load average 3-9, so each is the
+spread of several runs):
+
+  COMPILED_LICENSE_DB   tiny  off/on 1.9-2.4 (the build-time database vs parsing license_db/ every run)
+  LAZY_LICENSE_RECORDS  tiny  see the figures of the latest run below the targets
 """
 
 from __future__ import annotations
@@ -28,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MiB = 1024 * 1024
+KEEP_AT = 1.10  # a speed-up stays when its figure is at least this much slower without it
 HASH_LOOP = """
 import hashlib, os, sys
 for name in sorted(os.listdir(sys.argv[1])):
@@ -37,21 +50,26 @@ for name in sorted(os.listdir(sys.argv[1])):
             h.update(chunk)
 """
 
+Command = tuple[list[str], dict[str, str]]  # argv, extra environment
 
-def medians(cmds: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, float]:
-    """Median wall time of each command, measured in interleaved rounds (one run of each per round), so a
-    change in the machine's load during the benchmark shifts a figure and its reference alike."""
-    for cmd in cmds.values():  # warm-up
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+
+def medians(cmds: dict[str, Command], runs: int, env: dict[str, str]) -> dict[str, tuple[float, list[float]]]:
+    """Median wall time (and every time) of each command, measured in interleaved rounds (one run of each
+    per round), so a change in the machine's load during the benchmark shifts a figure and its reference
+    alike."""
+    for argv, extra in cmds.values():  # warm-up
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**env, **extra}, check=False)
     times: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(runs):
-        for name, cmd in cmds.items():
+        for name, (argv, extra) in cmds.items():
             start = time.perf_counter()
-            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
+            proc = subprocess.run(
+                argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**env, **extra}, check=False
+            )
             times[name].append(time.perf_counter() - start)
             if proc.returncode not in (0, 1):
-                sys.exit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
-    return {name: statistics.median(t) for name, t in times.items()}
+                sys.exit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
+    return {name: (statistics.median(t), t) for name, t in times.items()}
 
 
 def write_chain(folder: Path, levels: int) -> Path:
@@ -88,7 +106,11 @@ def main() -> None:
     parser.add_argument("--levels", type=int, default=1000)
     parser.add_argument("--size", type=int, default=1024, help="MiB of weights for figures 3 and 4")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-ab", action="store_true", help="only the four figures, no speed-up A/B")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    from modelaudit.speedups import SPEEDUPS
+
     py = sys.executable
     ma = [py, "-m", "modelaudit"]
     with tempfile.TemporaryDirectory(prefix="modelaudit-bench-") as tmp:
@@ -98,48 +120,64 @@ def main() -> None:
             "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
             "HF_HUB_OFFLINE": "1",
         }
+        env.pop("MODELAUDIT_CACHE_DIR", None)
+        for name in SPEEDUPS:
+            env.pop(f"MODELAUDIT_NO_{name}", None)
         # as installed packages are (pip byte-compiles on install): without .pyc files every fresh process
         # would compile every module again, and the figures would measure the compiler
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         chain = write_chain(Path(tmp) / "chain", args.levels)
         weights = write_weights(Path(tmp) / "weights", args.size * MiB)
-        rows: list[tuple[str, float, float, float, str]] = []
-
-        deep_cmd = [*ma, "scan", str(chain), "--offline", "--max-depth", str(args.levels)]
-        deep_cmd += ["--max-nodes", str(args.levels + 1)]
-        a = medians(
-            {
-                "ref": [py, "-c", "import huggingface_hub, pydantic"],
-                "deep": deep_cmd,
-                "tiny": [*ma, "scan", str(ROOT / "examples" / "tiny-chat"), "--offline"],
-            },
-            args.runs,
-            env,
-        )
-        b = medians(
-            {
-                "ref": [py, "-c", HASH_LOOP, str(weights)],
-                "full": [*ma, "scan", str(weights), "--verify", "full", "--offline"],
-                "verify": [*ma, "verify", str(weights), "--offline"],
-            },
-            args.runs,
-            env,
-        )
-        ref_a, ref_b = a["ref"], b["ref"]
-        rows.append((f"warm rescan, {args.levels}-level chain", a["deep"], ref_a, 12.0, "A"))
-        rows.append(("scan examples/tiny-chat --offline", a["tiny"], ref_a, 4.0, "A"))
-        rows.append((f"scan --verify full, {args.size} MiB folder", b["full"], ref_b, 1.15, "B"))
-        rows.append((f"verify, {args.size} MiB folder", b["verify"], ref_b, 1.10, "B"))
+        caps = ["--max-depth", str(args.levels), "--max-nodes", str(args.levels + 1)]
+        figures: dict[str, list[str]] = {
+            "deep": [*ma, "scan", str(chain), "--offline", *caps],
+            "tiny": [*ma, "scan", str(ROOT / "examples" / "tiny-chat"), "--offline"],
+            "full": [*ma, "scan", str(weights), "--verify", "full", "--offline"],
+            "verify": [*ma, "verify", str(weights), "--offline"],
+        }
+        sets: dict[str, dict[str, Command]] = {
+            "A": {"ref": ([py, "-c", "import huggingface_hub, pydantic"], {}), "deep": (figures["deep"], {})}
+            | {"tiny": (figures["tiny"], {})},
+            "B": {"ref": ([py, "-c", HASH_LOOP, str(weights)], {}), "full": (figures["full"], {})}
+            | {"verify": (figures["verify"], {})},
+        }
+        if not args.no_ab:
+            for name, (_what, on) in SPEEDUPS.items():
+                for fig in on:
+                    which = "A" if fig in ("deep", "tiny") else "B"
+                    sets[which][f"{fig}|{name}"] = (figures[fig], {f"MODELAUDIT_NO_{name}": "1"})
+        got = {which: medians(cmds, args.runs, env) for which, cmds in sets.items()}
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    a, b = got["A"], got["B"]
+    ref_a, ref_b = a["ref"][0], b["ref"][0]
+
+    def spread(values: list[float], ref: float) -> str:
+        return f"{min(values) / ref:.2f}-{max(values) / ref:.2f}"
+
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load:.2f}, median of {args.runs}")
     print(f"reference A  python -c 'import huggingface_hub, pydantic'   {ref_a * 1000:8.1f} ms")
     print(f"reference B  raw hashlib.sha256 loop, {args.size} MiB             {ref_b * 1000:8.1f} ms")
-    print(f"{'measure':<40} {'ms':>9} {'ratio':>8} {'target':>8}  ok")
-    for label, value, ref, target, which in rows:
+    rows = [
+        (f"warm rescan, {args.levels}-level chain", a["deep"], ref_a, 8.0, "A"),
+        ("scan examples/tiny-chat --offline", a["tiny"], ref_a, 3.0, "A"),
+        (f"scan --verify full, {args.size} MiB folder", b["full"], ref_b, 1.15, "B"),
+        (f"verify, {args.size} MiB folder", b["verify"], ref_b, 1.10, "B"),
+    ]
+    print(f"{'measure':<40} {'ms':>9} {'ratio':>8} {'target':>8}  ok  (spread of the runs)")
+    for label, (value, values), ref, target, which in rows:
         ratio = value / ref
         ok = "yes" if ratio <= target else "NO"
-        print(f"{label:<40} {value * 1000:9.1f} {ratio:7.2f}x {target:6.2f}x{which}  {ok}")
+        print(f"{label:<40} {value * 1000:9.1f} {ratio:7.2f}x {target:6.2f}x{which}  {ok:<3} ({spread(values, ref)})")
+    if args.no_ab:
+        return
+    print(f"{'speed-up turned off (A/B)':<40} {'figure':>7} {'on ms':>9} {'off ms':>9} {'off/on':>7}  keep (>= {KEEP_AT})")
+    for name in SPEEDUPS:
+        for fig in SPEEDUPS[name][1]:
+            which = got["A"] if fig in ("deep", "tiny") else got["B"]
+            on, off = which[fig][0], which[f"{fig}|{name}"][0]
+            keep = "yes" if off / on >= KEEP_AT else "NO"
+            print(f"{name:<40} {fig:>7} {on * 1000:9.1f} {off * 1000:9.1f} {off / on:7.2f}  {keep}")
 
 
 if __name__ == "__main__":

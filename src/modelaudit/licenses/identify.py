@@ -46,7 +46,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from modelaudit.licenses.db import LicenseDB, compiled_dir, load_db, read_recognition_data
+from modelaudit.licenses.db import LicenseDB, load_db, read_recognition_data
 from modelaudit.licenses.schema import DocumentKind
 from modelaudit.licenses.spdx_text import SpdxScan, scan_spdx
 
@@ -270,7 +270,9 @@ def _own_cache_path(text: str, db: LicenseDB) -> Path | None:
         return None
     head = f"{OWN_CACHE_FORMAT}|{db.stamp}|{_code_stamp()}".encode()
     key = hashlib.sha256(head + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
-    return compiled_dir() / "identify" / f"{key}.json"
+    from modelaudit.cachedir import default_cache_root
+
+    return default_cache_root() / "license_db" / "identify" / f"{key}.json"
 
 
 def _identify_own_cached(text: str, db: LicenseDB) -> Identification:

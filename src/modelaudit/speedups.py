@@ -1,0 +1,33 @@
+"""The speed-ups that make the code less plain than it could be, each with the switch that turns it off.
+
+A speed-up stays in modelaudit only while a same-run A/B of ``benchmarks/lineage_core.py`` (which runs each
+figure with and without it) shows it gains at least 10 % on a figure users see; the benchmark's docstring
+records the last measurements. ``MODELAUDIT_NO_<NAME>=1`` turns speed-up ``NAME`` off; this module is the
+only place that reads those variables. With any of them off, results are the same, only slower.
+"""
+
+from __future__ import annotations
+
+import os
+
+# name → what it does, and the benchmark figures its A/B is measured on
+SPEEDUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "COMPILED_LICENSE_DB": (
+        "read the license database compiled at build time instead of parsing and validating license_db/",
+        ("tiny",),
+    ),
+    "LAZY_LICENSE_RECORDS": (
+        "build a license record from the compiled database the first time it is asked for, not all 750",
+        ("tiny",),
+    ),
+}
+
+
+def enabled(name: str) -> bool:
+    """Whether speed-up ``name`` is on (it is unless ``MODELAUDIT_NO_<name>=1``)."""
+    if name not in SPEEDUPS:
+        raise KeyError(name)
+    return os.environ.get(f"MODELAUDIT_NO_{name}", "").strip() != "1"
+
+
+__all__ = ["SPEEDUPS", "enabled"]
