@@ -70,9 +70,7 @@ from modelaudit.models import CommercialUse, LicenseCategory
 
 
 class _Strict(BaseModel):
-    # defer_build: the validators are built on the first validation (compiling license_db/, tests), not at
-    # import; a run that reads the compiled database builds its records without them (licenses/db.py)
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class RestrictedUse(StrEnum):
