@@ -7,7 +7,8 @@ import csv
 import pytest
 from license_corpus import DATA
 
-from modelaudit.licenses.normalize import FUZZY_THRESHOLD, key, normalize
+from modelaudit.licenses.keys import key
+from modelaudit.licenses.normalize import FUZZY_THRESHOLD, normalize
 
 HUB = list(csv.DictReader((DATA / "hub-licenses.tsv").open(), delimiter="\t"))
 

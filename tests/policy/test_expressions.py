@@ -6,7 +6,7 @@ import pytest
 
 from modelaudit.licenses.assess import assess_record
 from modelaudit.models import Evidence, RepoRecord, RepoRef, SourceKind
-from modelaudit.policy.rules._terms import expression_alternatives
+from modelaudit.policy.rules.terms import expression_alternatives
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.models import Edge, LicenseInfo, NodeKind, Relation, RepoKind, RepoRecord, RepoRef, SourceKind
 from modelaudit.policy.model import Policy
 from modelaudit.policy.rules import RuleContext
-from modelaudit.policy.rules._terms import facts_of, forbids_commerce, terms_of
+from modelaudit.policy.rules.terms import forbids_commerce
 
 LICENSES = ["MIT", "llama3.1", "cc-by-nc-4.0", "gpl-3.0", "apache-2.0"]
 RELATIONS = list(Relation)
@@ -58,10 +58,10 @@ def _paths(ctx: RuleContext, start: str) -> list[tuple[tuple[int, tuple[int, ...
 def test_nearest_paths_per_record_and_kind_match_brute_force(seed: int) -> None:
     ctx = _random_lineage(random.Random(seed))
     for key in ctx.graph.nodes:
-        facts = facts_of(key, ctx)
+        facts = ctx.facts(key)
         expected: dict[tuple[str, bool, bool], tuple[tuple[int, tuple[int, ...]], list[str]]] = {}
         for order, path, data, quant in _paths(ctx, key):
-            for rec in terms_of(path[-1], ctx).records:
+            for rec in ctx.terms(path[-1]).records:
                 slot = (rec.id, data, quant)
                 if slot not in expected or order < expected[slot][0]:
                     expected[slot] = (order, path)
@@ -76,12 +76,12 @@ def test_nearest_paths_per_record_and_kind_match_brute_force(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(40))
 def test_noncommercial_frontier_matches_brute_force(seed: int) -> None:
     ctx = _random_lineage(random.Random(seed))
-    blocked = {k for k in ctx.graph.nodes if forbids_commerce(terms_of(k, ctx))}
+    blocked = {k for k in ctx.graph.nodes if forbids_commerce(ctx.terms(k))}
     for key in ctx.graph.nodes:
         expected: dict[str, tuple[int, tuple[int, ...]]] = {}
         for order, path, _data, _quant in _paths(ctx, key):
             counted = path[-1] in blocked and not blocked.intersection(path[1:-1])
             if counted and (path[-1] not in expected or order < expected[path[-1]]):
                 expected[path[-1]] = order
-        got = {anc: ups[0].order for anc, ups in facts_of(key, ctx).noncommercial.items()}
+        got = {anc: ups[0].order for anc, ups in ctx.facts(key).noncommercial.items()}
         assert got == expected, key

@@ -285,7 +285,7 @@ COMPILED_FORMAT = 3  # bump when the compiled form changes shape
 COMPILED_FILE = "license_db.json"  # in the package's _data folder, written at build time (hatch_build.py)
 # the modules whose code shapes the compiled form (records, SPDX synthesis, the normaliser's keys): their
 # bytes are part of the stamp, so a checkout that edits one never reads a form compiled by the old code
-_DERIVING_MODULES = ("db.py", "schema.py", "normalize.py")
+_DERIVING_MODULES = ("db.py", "schema.py", "keys.py")
 
 
 def _source_stamp(path: Path) -> tuple[list[Path], str]:
@@ -325,7 +325,7 @@ def compile_folder(path: Path) -> dict[str, Any]:
     """The compiled form of the records in ``path`` (plain JSON data; the build hook writes it into the
     package): the license_db records as JSON, one row per synthesised SPDX record, the look-up index, the
     normaliser's keys, and the stamp of the sources it was compiled from."""
-    from modelaudit.licenses.normalize import index_data
+    from modelaudit.licenses.keys import index_data
 
     files, stamp = _source_stamp(path)
     db, own, rows = _compile(path, files)
@@ -335,7 +335,7 @@ def compile_folder(path: Path) -> dict[str, Any]:
         "records": {r.id: r.model_dump(mode="json", exclude_defaults=True) for r in own},
         "spdx": {row[0]: list(row) for row in rows},
         "index": db._index,
-        "derived": {"normalize": index_data(db)},
+        "derived": {"normalize": index_data(db.all())},
     }
 
 

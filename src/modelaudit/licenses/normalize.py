@@ -29,6 +29,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from modelaudit.licenses.db import LicenseDB, load_db
+from modelaudit.licenses.keys import index_data, key, url_key
 
 Method = Literal["exact", "alias", "url", "fuzzy", "unknown"]
 
@@ -39,11 +40,6 @@ CONFIDENCE: dict[str, float] = {"exact": 1.0, "alias": 0.95, "url": 0.9, "unknow
 PLACEHOLDERS = frozenset({"other", "unknown", "noassertion", "none", "n/a", "na", "see license", "custom"})
 
 _RANK = {"exact": 0, "alias": 1, "url": 2, "fuzzy": 3, "unknown": 4}
-_STOP = frozenset(
-    {"the", "license", "licence", "licensed", "agreement", "version", "v", "terms", "of", "use", "community"}
-)
-_KEY_SPLIT = re.compile(r"[^a-z0-9.+]+")
-_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _OPERATORS = re.compile(r"\s+(AND|OR|WITH)\s+|([()])", re.IGNORECASE)
 _LOOSE_SEP = re.compile(r"\s*/\s*|\s*,\s*|\s+(?:or|and)\s+", re.IGNORECASE)
 _URLISH = re.compile(r"^(https?://|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)+/", re.IGNORECASE)
@@ -72,55 +68,6 @@ class NormalizedLicense(BaseModel):
         return len(self.ids) > 1
 
 
-def key(value: str) -> str:
-    """The comparison key of a license name or id (see the module docstring)."""
-    s = value.lower().replace("licence", "license").replace("_", " ")
-    s = _LETTER_DIGIT.sub(" ", s)
-    words: list[str] = []
-    for w in _KEY_SPLIT.split(s):
-        w = w.strip(".")
-        if not w or w in _STOP:
-            continue
-        if re.fullmatch(r"\d+(\.\d+)*", w):
-            while w.endswith(".0"):
-                w = w[:-2]
-        words.append(w)
-    return " ".join(words)
-
-
-def _url_key(url: str) -> str:
-    u = url.strip().lower()
-    u = re.sub(r"^[a-z]+://", "", u)
-    u = re.sub(r"^www\.", "", u)
-    u = re.sub(r"[?#].*$", "", u)
-    u = re.sub(r"/(legalcode|deed(\.[a-z-]+)?)(\.[a-z]+)?$", "", u)
-    u = re.sub(r"\.(html?|txt|md)$", "", u)
-    u = u.replace("/blob/master/", "/blob/main/").replace("/raw/main/", "/blob/main/")
-    return u.rstrip("/")
-
-
-def index_data(db: LicenseDB) -> dict[str, dict[str, str]]:
-    """The normaliser's look-up tables of a database: name keys and URL keys → license id. A key two
-    licenses share is ambiguous and dropped (never guess). Kept in the compiled database (licenses/db.py),
-    so a run reads them instead of computing 1700 keys."""
-    keys: dict[str, set[str]] = {}
-    urls: dict[str, set[str]] = {}
-    for rec in db.all():
-        names = [*rec.all_ids(), *rec.license_names]
-        if rec.name:
-            names.append(rec.name)
-        for n in names:
-            k = key(n)
-            if k:
-                keys.setdefault(k, set()).add(rec.id)
-        for u in rec.urls:
-            urls.setdefault(_url_key(u), set()).add(rec.id)
-    return {
-        "keys": {k: next(iter(v)) for k, v in sorted(keys.items()) if len(v) == 1},
-        "urls": {k: next(iter(v)) for k, v in sorted(urls.items()) if len(v) == 1},
-    }
-
-
 class _Index:
     def __init__(self, db: LicenseDB) -> None:
         self.db = db
@@ -130,7 +77,7 @@ class _Index:
             and isinstance(data.get("keys"), dict)
             and isinstance(data.get("urls"), dict)
         ):
-            data = index_data(db)
+            data = index_data(db.all())
         self.keys: dict[str, str] = data["keys"]
         self.urls: dict[str, str] = data["urls"]
         self._key_list: list[str] | None = None
@@ -194,7 +141,7 @@ def _single(value: str, db: LicenseDB, idx: _Index, *, fuzzy: bool) -> Normalize
 
 
 def _by_url(url: str, db: LicenseDB, idx: _Index) -> str | None:
-    u = _url_key(url)
+    u = url_key(url)
     if u in idx.urls:
         return idx.urls[u]
     m = re.match(
@@ -360,4 +307,4 @@ def _resolve(value: str, db: LicenseDB, idx: _Index) -> NormalizedLicense:
     return _unknown(value, f"{value!r} is not a known license id, name or URL")
 
 
-__all__ = ["FUZZY_THRESHOLD", "NormalizedLicense", "index_data", "key", "normalize"]
+__all__ = ["FUZZY_THRESHOLD", "NormalizedLicense", "key", "normalize"]

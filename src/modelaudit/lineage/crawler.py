@@ -30,6 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
+from modelaudit.catalog import make_finding, spec
 from modelaudit.errors import ModelAuditError
 from modelaudit.lineage.graph import GraphNode, LineageGraph, node_kind
 from modelaudit.lineage.relations import choose_relation
@@ -326,12 +327,9 @@ def _machine_path(target: str, child: RepoRecord) -> bool:
 
 
 def _local_base_finding(child: str, claims: list[ParentClaim]) -> Finding:
-    from modelaudit.policy.rules.base import make_finding
-    from modelaudit.policy.rules.lineage_rules import LineageUnresolved
-
     where = ", ".join(dict.fromkeys(c.evidence.source for c in claims))
     return make_finding(
-        LineageUnresolved,
+        spec("lineage-unresolved"),
         child,
         f"{child}: its base is named by a local path, {claims[0].target!r} ({where}), not by a Hub id; "
         "that base was not followed and its license is unchecked",
@@ -343,8 +341,6 @@ def _local_base_finding(child: str, claims: list[ParentClaim]) -> Finding:
 
 
 def _cap_finding(root: str, max_nodes: int, dropped: list[str]) -> Finding:
-    from modelaudit.catalog import make_finding, spec
-
     names = sorted(set(dropped))
     shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
     return make_finding(

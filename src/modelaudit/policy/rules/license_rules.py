@@ -15,21 +15,10 @@ from modelaudit.licenses.db import load_db
 from modelaudit.licenses.schema import LicenseRecord, ShareAlike
 from modelaudit.lineage.graph import GraphNode
 from modelaudit.models import CommercialUse, Evidence, Finding, LicenseCategory, NodeKind, Relation, Severity
-from modelaudit.policy.model import LicenseSelector
-from modelaudit.policy.rules._terms import (
-    Terms,
-    Upstream,
-    data_severity,
-    direct_routes,
-    display_name,
-    facts_of,
-    forbids_commerce,
-    license_evidence,
-    namespace,
-    node_names,
-    terms_of,
-)
+from modelaudit.policy.model import LicenseSelector, Policy
 from modelaudit.policy.rules.base import CatalogRule, Rule, RuleContext, make_finding
+from modelaudit.policy.rules.terms import Terms, display_name, forbids_commerce, license_evidence
+from modelaudit.policy.rules.upstream import Upstream, direct_routes, namespace
 
 # licenses that allow a derivative under other terms provided the use restrictions travel with it
 _RELICENSABLE_WITH_RESTRICTIONS = re.compile(r"rail|^deepseek$", re.IGNORECASE)
@@ -90,7 +79,7 @@ def _first(
 def _records_up(node: GraphNode, ctx: RuleContext) -> Iterator[tuple[LicenseRecord, tuple[Upstream, ...]]]:
     """Every license record found up the lineage of ``node``, with the nearest paths to it."""
     db = load_db()
-    for rec_id, ups in sorted(facts_of(node.key, ctx).records.items()):
+    for rec_id, ups in sorted(ctx.facts(node.key).records.items()):
         rec = db.get(rec_id)
         if rec is not None:
             yield rec, ups
@@ -110,9 +99,35 @@ def _against_upstream(
     )
 
 
+
+def data_severity(policy: Policy, default: Severity, via_data: bool) -> Severity | None:
+    """The severity of a finding: the policy's dataset setting when training data causes it."""
+    if not via_data:
+        return default
+    return policy.datasets.severity()
+
+
+def node_names(node: GraphNode) -> list[str]:
+    """The names a node is published under: its repo or folder name, and the card's model_name."""
+    names: list[str] = []
+    ref = node.ref
+    base = (ref.local_path or ref.repo_id).rstrip("/\\")
+    names.append(re.split(r"[/\\]", base)[-1])
+    if node.record is not None:
+        for key in ("model_name", "pretty_name"):
+            value = node.record.card_data.get(key)
+            if isinstance(value, str) and value.strip():
+                names.append(value.strip())
+        index = node.record.card_data.get("model-index")
+        if isinstance(index, list) and index and isinstance(index[0], dict):
+            value = index[0].get("name")
+            if isinstance(value, str) and value.strip():
+                names.append(value.strip())
+    return list(dict.fromkeys(names))
+
 class UseRestrictionsDropped(CatalogRule, rule_id="MA201"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
-        me = terms_of(node.key, ctx)
+        me = ctx.terms(node.key)
         if not me.known:
             return
         for rec, ups in _records_up(node, ctx):
@@ -130,7 +145,7 @@ class UseRestrictionsDropped(CatalogRule, rule_id="MA201"):
                 f"{node.key} declares {me.label}, but {up.describe()} is under the {_name(rec)}, whose use "
                 f"restrictions{where} must be passed on to every derivative; {me.label} does not carry them.",
                 me,
-                terms_of(up.key, ctx),
+                ctx.terms(up.key),
                 up,
                 severity,
             )
@@ -138,7 +153,7 @@ class UseRestrictionsDropped(CatalogRule, rule_id="MA201"):
 
 class LicenseConflict(CatalogRule, rule_id="MA202"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
-        me = terms_of(node.key, ctx)
+        me = ctx.terms(node.key)
         if not me.known:
             return
         made: list[list[Upstream]] = []
@@ -146,7 +161,7 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
         def direct() -> list[Upstream]:
             """The one-hop paths to the parents, made when a check needs them (few nodes do)."""
             if not made:
-                made.append(direct_routes(node.key, ctx))
+                made.append(direct_routes(node.key, ctx.graph))
             return made[0]
 
         for rec, ups in _records_up(node, ctx):
@@ -155,7 +170,7 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
         if any(e.relation is Relation.QUANTIZED for e in ctx.graph.parents(node.key)):
             for up in direct():
                 if up.relations[0] is Relation.QUANTIZED:
-                    yield from self._quantized(node, me, terms_of(up.key, ctx), up)
+                    yield from self._quantized(node, me, ctx.terms(up.key), up)
         yield from self._merge(node, ctx)
 
     def _share_alike(
@@ -182,7 +197,7 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
                 for u in direct()
                 if not u.via_data
                 and u.relations[0] not in (Relation.ADAPTER, Relation.TRAINED_ON)
-                and terms_of(u.key, ctx).has(rec.id)
+                and ctx.terms(u.key).has(rec.id)
             ]
             up = candidates[0] if candidates else None
         else:
@@ -206,7 +221,7 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
             f"{node.key} declares {me.label}, but {up.describe()} is under the share-alike {_name(rec)}: "
             f"{scope}, and {me.label} is not.",
             me,
-            terms_of(up.key, ctx),
+            ctx.terms(up.key),
             up,
             severity,
         )
@@ -233,7 +248,7 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
             f"{node.key} ({me.label}) derives from {up.describe().removeprefix('its ')}, which is under the "
             f"{_name(rec)}; that license {what}.",
             me,
-            terms_of(up.key, ctx),
+            ctx.terms(up.key),
             up,
             severity,
         )
@@ -264,7 +279,7 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
         exclusive: dict[str, list[str]] = {}  # license → parents requiring the whole merge under it alone
         binding: dict[str, list[str]] = {}  # license → parents whose terms must travel with the merge
         for parent in merge_parents:
-            for rec in terms_of(parent, ctx).records:
+            for rec in ctx.terms(parent).records:
                 sa = rec.obligations.share_alike
                 if sa in (ShareAlike.WORK, ShareAlike.NETWORK, ShareAlike.LICENSE_TERMS):
                     exclusive.setdefault(_stem(rec.id), []).append(parent)
@@ -287,16 +302,16 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
 
 class NoncommercialUpstream(CatalogRule, rule_id="MA203"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
-        me = terms_of(node.key, ctx)
+        me = ctx.terms(node.key)
         if me.commercial_use not in (CommercialUse.YES, CommercialUse.CONDITIONAL) or forbids_commerce(me):
             return
         # each non-commercial ancestor not hidden behind another one (what lies behind it is not repeated)
-        for ancestor, ups in sorted(facts_of(node.key, ctx).noncommercial.items()):
+        for ancestor, ups in sorted(ctx.facts(node.key).noncommercial.items()):
             found = _first(ctx, ups, self.default_severity)
             if found is None:
                 continue
             up, severity = found
-            theirs = terms_of(ancestor, ctx)
+            theirs = ctx.terms(ancestor)
             yield _against_upstream(
                 self,
                 node,
@@ -314,7 +329,7 @@ class NamingDuty(CatalogRule, rule_id="MA204"):
         if node.kind is NodeKind.DATASET or node.record is None:
             return
         names: list[str] | None = None  # made when an upstream license asks for a prefix (rarely)
-        me = terms_of(node.key, ctx)
+        me = ctx.terms(node.key)
         org = _namespace(node)
         nearest: dict[str, tuple[Upstream, Severity, LicenseRecord]] = {}  # naming prefix → nearest path
         for rec, ups in _records_up(node, ctx):
@@ -342,7 +357,7 @@ class NamingDuty(CatalogRule, rule_id="MA204"):
                 f'requires any distributed model built with it to have a name beginning with "{prefix}"; '
                 f"its name {' / '.join(repr(n) for n in names)} does not.",
                 [Evidence(source="name", value=n) for n in names]
-                + [license_evidence(terms_of(up.key, ctx)), up.evidence()],
+                + [license_evidence(ctx.terms(up.key)), up.evidence()],
                 severity=severity,
             )
 
@@ -365,7 +380,7 @@ class LicenseDenied(CatalogRule, rule_id="MA205"):
         policy = ctx.policy
         if policy.deny.empty() and policy.allow.empty() and not policy.require_osi:
             return  # the policy restricts no license: nothing below can be found
-        me = terms_of(node.key, ctx)
+        me = ctx.terms(node.key)
         if me.info is None or not me.info.id:
             return  # missing: the license stage reports it
         severity = ctx.policy.datasets.severity() if node.kind is NodeKind.DATASET else self.default_severity

@@ -14,8 +14,8 @@ from modelaudit.licenses.schema import LicenseRecord, RestrictedUse
 from modelaudit.lineage.graph import GraphNode
 from modelaudit.models import CommercialUse, Finding, NodeKind, Severity
 from modelaudit.policy.model import FieldOfUse, IntendedUse
-from modelaudit.policy.rules._terms import Terms, facts_of, license_evidence, terms_of
 from modelaudit.policy.rules.base import CatalogRule, RuleContext, make_finding
+from modelaudit.policy.rules.terms import Terms, license_evidence
 
 R = RestrictedUse
 
@@ -62,14 +62,14 @@ def multimodal(node: GraphNode, ctx: RuleContext) -> bool | None:
     """Whether a node is a multimodal (vision) model: True / False, or None when nothing says.
 
     A node whose own metadata is silent is as multimodal as the model it is an adapter, a quantization or a
-    fine-tune of (``_terms.upstream_facts``)."""
-    return facts_of(node.key, ctx).multimodal
+    fine-tune of (``upstream.upstream_facts``)."""
+    return ctx.facts(node.key).multimodal
 
 
 class UseNotPermitted(CatalogRule, rule_id="MA210"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         use = ctx.policy.intended_use
-        me = terms_of(node.key, ctx)
+        me = ctx.terms(node.key)
         if not me.records:
             yield from self._by_category(node, ctx, me, use)
             return
@@ -186,7 +186,7 @@ class UseTermsUnreviewed(CatalogRule, rule_id="MA211"):
         asked = [f.value for f in use.fields_of_use] + (["deployment in the EU"] if use.in_eu else [])
         if not asked:
             return
-        me = terms_of(node.key, ctx)
+        me = ctx.terms(node.key)
         for rec in me.records:
             if rec.restricted_uses is not None:
                 continue
