@@ -116,7 +116,10 @@ def parse_target(text: str, *, prefer_path: bool = True) -> RepoRef:
         looks_like_path = (
             text.startswith(("/", "./", "../", "~")) or text in (".", "..") or os.sep in text[:1]
         )
-        path = Path(text).expanduser()
+        try:
+            path = Path(text).expanduser()
+        except RuntimeError:  # ``~name`` of a user who does not exist, or no home folder at all
+            raise TargetError(f"{text[:200]}: no such folder (cannot expand {text.split('/')[0][:80]!r})") from None
         exists = _exists(path)
         if exists or looks_like_path:
             if not exists:

@@ -85,3 +85,12 @@ def test_overlong_name_is_a_target_error_not_an_os_error() -> None:
         parse_target("x" * 4000)
     with pytest.raises(TargetError):
         parse_target("./" + "x" * 4000)
+
+
+def test_home_of_an_unknown_user_is_a_target_error() -> None:
+    # found by the property tests: Path("~0").expanduser() raises RuntimeError (no user named "0")
+    with pytest.raises(TargetError, match="no such folder") as info:
+        parse_target("~0")
+    assert "~0" in info.value.message
+    with pytest.raises(TargetError, match="no such folder"):
+        parse_target("~no-such-user-modelaudit/model")

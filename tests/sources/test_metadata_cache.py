@@ -118,10 +118,8 @@ class EmptyHFCache:
 
 
 def sources_with(hub: FlakyHub, cache: MetadataCache | None, *, offline: bool = False) -> SourceSet:
-    sources = SourceSet(offline=offline, metadata_cache=cache)
-    sources._instances[SourceKind.HUB] = hub  # type: ignore[assignment]
-    sources._instances[SourceKind.CACHE] = EmptyHFCache()  # type: ignore[assignment]
-    return sources
+    fakes = {SourceKind.HUB: hub, SourceKind.CACHE: EmptyHFCache()}
+    return SourceSet(offline=offline, metadata_cache=cache, sources=fakes)  # type: ignore[arg-type]
 
 
 def test_sourceset_serves_the_second_fetch_from_the_cache(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import queue
 import socket
 import threading
 import time
@@ -221,34 +222,33 @@ def test_malformed_deliveries_are_400(service: tuple[str, JobQueue]) -> None:
 
 
 def test_job_queue_is_bounded_and_merges_duplicates() -> None:
+    """Both workers are held inside their jobs, so what ``submit`` answers is known at every step."""
     gate = threading.Event()
+    started: queue.Queue[str] = queue.Queue()
     seen: list[str] = []
 
     def handler(job: PrJob) -> None:
-        gate.wait(10)
+        started.put(job.key)
+        gate.wait(30)
         seen.append(job.key)
 
     jobs = JobQueue(handler, workers=2, size=2)
     try:
-        a, b, c = (PrJob("org/m", "model", n) for n in (1, 2, 3))
+        a, b, c, d = (PrJob("org/m", "model", n) for n in (1, 2, 3, 4))
         assert jobs.submit(a) == "queued"
-        deadline = time.monotonic() + 5
-        while jobs.pending() and jobs._queue.qsize():  # both workers pick up what is queued
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        assert started.get(timeout=30) == "org/m#1"  # one worker holds a
         assert jobs.submit(b) == "queued"
-        time.sleep(0.05)
-        assert jobs.submit(c) == "queued"
+        assert started.get(timeout=30) == "org/m#2"  # the other holds b: the queue is empty again
+        assert jobs.pending() == 2
+        assert jobs.submit(a) == "queued"  # a runs, it no longer waits: a new delivery for it queues
+        assert jobs.submit(c) == "queued"  # the queue holds a and c: full
         assert jobs.submit(c) == "merged"  # already waiting
-        assert jobs.submit(PrJob("org/m", "model", 4)) in ("queued", "full")
-        for n in range(5, 9):
-            if jobs.submit(PrJob("org/m", "model", n)) == "full":
-                break
-        else:
-            pytest.fail("the queue never reported full")
+        assert jobs.submit(a) == "merged"
+        assert jobs.submit(d) == "full"
+        assert jobs.pending() == 4
         gate.set()
-        assert jobs.wait_idle(10)
-        assert seen.count("org/m#1") == 1 and seen.count("org/m#3") == 1
+        assert jobs.wait_idle(30)
+        assert sorted(seen) == ["org/m#1", "org/m#1", "org/m#2", "org/m#3"]  # d was refused
     finally:
         gate.set()
         jobs.close()

@@ -26,8 +26,6 @@ Writes happen on one thread, each run in one transaction: a run that is interrup
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -146,22 +144,6 @@ class Store:
             )
         return out
 
-    def repo_states(self, run_id: int) -> dict[str, RepoStateRow]:
-        rows = self.conn.execute(
-            "SELECT repo, commit_sha, last_modified, gated, status FROM repo_state WHERE run_id = ?",
-            (run_id,),
-        )
-        return {
-            r[0]: RepoStateRow(
-                repo=r[0],
-                commit_sha=r[1],
-                last_modified=r[2],
-                gated=None if r[3] is None else bool(r[3]),
-                status=r[4],
-            )
-            for r in rows
-        }
-
     def query(
         self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
     ) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -170,11 +152,6 @@ class Store:
         return names, [tuple(r) for r in cur.fetchall()]
 
     # ------------------------------------------------------------------ writing
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self.conn:
-            yield
 
     def add_run(
         self,

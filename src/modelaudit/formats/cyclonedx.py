@@ -24,8 +24,6 @@ from modelaudit.models import Node, NodeKind, Relation, ScanReport
 if TYPE_CHECKING:
     from cyclonedx.model.component import Component
 
-SPEC_VERSION = "1.6"
-
 
 def bom_ref(node_id: str) -> str:
     return f"node:{node_ref(node_id)}"

@@ -18,8 +18,6 @@ from modelaudit.formats._view import RELATION_WORDS, license_url
 from modelaudit.formats.spdx import report_time
 from modelaudit.models import Node, NodeKind, Relation, ScanReport
 
-CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
-
 
 def build_objects(report: ScanReport) -> Any:
     from spdx_python_model import v3_0_1 as spdx

@@ -153,10 +153,6 @@ class LicenseDB:
         want = _key(hub_id)
         return next((r for r in self.all() if r.hub_id and _key(r.hub_id) == want), None)
 
-    def recognition_data(self) -> dict[str, Any]:
-        """The derived text-recognition data shipped next to the records (empty when absent)."""
-        return read_recognition_data(self.path) if self.path is not None else {}
-
 
 def read_recognition_data(folder: Path) -> dict[str, Any]:
     """``<folder>/_recognition.json`` (written by scripts/build_license_recognition.py), or {} when absent."""

@@ -58,8 +58,3 @@ def choose_relation(claims: Sequence[ParentClaim], child: RepoRecord) -> Relatio
     if any(c.kind is RepoKind.DATASET for c in claims):
         return Relation.TRAINED_ON if child.ref.kind is RepoKind.MODEL else Relation.DERIVED
     return child_relation(child)
-
-
-def infer_relation(claim: ParentClaim, child: RepoRecord) -> Relation:
-    """The relation one claim implies on its own (kept for callers that look at a single claim)."""
-    return choose_relation([claim], child)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, BinaryIO
 
 from modelaudit.errors import NetworkError, OfflineError, SourceError
@@ -44,15 +45,18 @@ class SourceSet:
         timeout: float = 10.0,
         metadata_cache: MetadataCache | None = None,
         deadline: float | None = None,
+        sources: Mapping[SourceKind, Source] | None = None,
     ) -> None:
-        """``timeout`` bounds each Hub request; ``deadline`` (seconds) all Hub requests together."""
+        """``timeout`` bounds each Hub request; ``deadline`` (seconds) all Hub requests together. ``sources``
+        are used for their kinds instead of the registered classes (an embedding application's own, or
+        fakes in tests)."""
         self.offline = offline
         self._deadline = deadline
         self._endpoint = endpoint
         self._token = token
         self._cache_dir = cache_dir
         self._timeout = timeout
-        self._instances: dict[SourceKind, Source] = {}
+        self._instances: dict[SourceKind, Source] = dict(sources or {})
         self._lock = threading.Lock()
         self.metadata_cache = metadata_cache
         self._network_failures: dict[str, str] = {}
