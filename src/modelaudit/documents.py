@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from modelaudit.models import FileResult, Finding, Severity, Verdict, VerifyMode
+from modelaudit.models import FileResult, Finding, Severity, SmokeResult, Verdict, VerifyMode
 
 
 class _M(BaseModel):
@@ -186,3 +186,15 @@ class DashboardView(BaseModel):
     sorted_rows: list[tuple[str, str, list[Row]]]  # (key, label, rows in that order)
     ancestors: list[Ancestor]
     filters: list[tuple[str, str]]  # (key, label); the first shows every row
+
+
+# --------------------------------------------------------------------------------------------- smoke
+
+
+class SmokeReport(_M):
+    """What ``modelaudit smoke`` found: the run's result and its findings, for one model folder."""
+
+    node: str  # the target as the report names it (a Hub id or the folder as given)
+    folder: str  # where the model was loaded from
+    result: SmokeResult
+    findings: list[Finding] = Field(default_factory=list)

@@ -26,6 +26,7 @@ from modelaudit.documents import (
     ParentDelta,
     QueryResult,
     Side,
+    SmokeReport,
     VerifyReport,
 )
 from modelaudit.lineage.view import LineageView
@@ -239,6 +240,155 @@ def sample_dashboard() -> DashboardView:
     return build_view(rows, run_id=3, started_at="2026-02-01T00:00:00Z", inventory="models.yaml", hrefs=hrefs)
 
 
+def sample_smoke() -> SmokeReport:
+    report = sample_report()
+    node = report.node(TARGET)
+    assert node is not None and node.smoke is not None
+    finding = _finding("MA401", "smoke-failed", TARGET, f"output was not finite {HOSTILE}", Severity.WARNING)
+    return SmokeReport(node=TARGET, folder="/models/chat-assistant-7b-q4", result=node.smoke, findings=[finding])
+
+
+def _weights(shift: int) -> bytes:
+    """A small safetensors file whose values are exact arithmetic (no RNG, no libm): the same on every machine."""
+    import numpy as np
+    from safetensors.numpy import save
+
+    def tensor(k: int) -> np.ndarray:  # type: ignore[type-arg]
+        i = np.arange(64 * 64, dtype=np.int64)
+        return (((i * (7919 + k) + shift * (i % 5)) % 1000) / 1000.0 - 0.5).astype(np.float32).reshape(64, 64)
+
+    return save({f"model.layers.{k}.weight": tensor(k) for k in range(4)})
+
+
+def _fingerprint(shift: int):  # type: ignore[no-untyped-def]
+    from modelaudit.models import FileEntry
+    from modelaudit.verify.fingerprint import fingerprint_remote
+
+    blob = _weights(shift)
+    return fingerprint_remote(
+        lambda _path, start, length: blob[start : start + length],
+        [FileEntry(path="model.safetensors", size=len(blob))],
+        workers=1,
+    )
+
+
+def sample_fingerprint():  # type: ignore[no-untyped-def]
+    """``compare`` of two fingerprints taken through byte-range reads, as ``fingerprint A B`` does."""
+    from modelaudit.verify.fingerprint import FingerprintComparison, compare
+
+    a, b = _fingerprint(0), _fingerprint(1)
+    return FingerprintComparison(a_id=FINETUNE, a=a, b_id=HOSTILE_NODE, b=b, similarity=compare(a, b))
+
+
+def sample_fingerprint_index():  # type: ignore[no-untyped-def]
+    from modelaudit.verify.index import FingerprintIndex
+
+    index = FingerprintIndex()
+    index.add(FINETUNE, _fingerprint(0), revision="b" * 40)
+    index.add("other/model", _fingerprint(7))
+    return index
+
+
+def _records():  # type: ignore[no-untyped-def]
+    from modelaudit.licenses.schema import LicenseRecord
+
+    community = LicenseRecord.model_validate(
+        {
+            "id": "acme-community",
+            "name": f"ACME Community License {LINK}",
+            "hub_id": "other",
+            "license_names": ["acme-community"],
+            "urls": ["https://example.com/acme/LICENSE"],
+            "category": "restrictive",
+            "osi_approved": False,
+            "fsf_libre": False,
+            "commercial_use": "conditional",
+            "commercial_condition": "under 700 million monthly active users",
+            "obligations": {
+                "include_agreement": True,
+                "attribution": True,
+                "naming_prefix": "ACME",
+                "built_with": "Built with ACME",
+                "flow_down_use_restrictions": True,
+                "use_policy_url": "https://example.com/acme/use-policy",
+                "user_cap": 700_000_000,
+            },
+            "restricted_uses": None,
+            "restricted_uses_note": "the use policy was not reviewed",
+            "sources": {"category": "https://example.com/acme/LICENSE", "obligations.user_cap": "section 2"},
+            "notes": f"Card text can name it {MENTION}.",
+        }
+    )
+    family = LicenseRecord.model_validate(
+        {
+            "id": "BSD-Family",
+            "family": True,
+            "category": "permissive",
+            "commercial_use": "yes",
+            "origin": "spdx",
+        }
+    )
+    return [community, family]
+
+
+def sample_license_list():  # type: ignore[no-untyped-def]
+    return _records()
+
+
+def sample_license():  # type: ignore[no-untyped-def]
+    return _records()[0]
+
+
+def sample_license_identify():  # type: ignore[no-untyped-def]
+    from modelaudit.licenses.identify import Candidate, FileIdentification, Identification
+    from modelaudit.licenses.schema import DocumentKind
+
+    result = Identification(
+        id="acme-community",
+        name="ACME Community License",
+        document=DocumentKind.USE_POLICY,
+        confidence=0.91,
+        method="fingerprint",
+        licenses=["acme-community"],
+        evidence=["title line 'ACME Community License'", f"phrase {LINK!r}"],
+        alternatives=[
+            Candidate(
+                id="llama2", document=DocumentKind.LICENSE, reference="llama2.txt", containment=0.4, coverage=0.3
+            )
+        ],
+    )
+    return FileIdentification(file="models/chat/LICENSE", result=result)
+
+
+def _policy():  # type: ignore[no-untyped-def]
+    from modelaudit.policy.model import Policy
+
+    return Policy(
+        name="acme-commercial",
+        description=f"Commercial use inside ACME. Datasets are judged leniently {LINK}.",
+        fail_on=Severity.WARNING,
+        severity={"MA205": Severity.NOTE, "hash-mismatch": Severity.WARNING},
+        disabled_rules=["MA104"],
+    )
+
+
+def sample_policy_list():  # type: ignore[no-untyped-def]
+    from modelaudit.policy.model import Policy
+
+    return [_policy(), Policy(name="default", description="Report everything; fail on errors")]
+
+
+def sample_policy():  # type: ignore[no-untyped-def]
+    from modelaudit.policy.effective import EffectivePolicy, RuleSetting
+
+    rules = [
+        RuleSetting(id="MA101", name="lineage-unresolved", severity="warning", default="warning", summary="x"),
+        RuleSetting(id="MA104", name="gated", severity="off", default="note", summary="y"),
+        RuleSetting(id="MA205", name="noncommercial-upstream", severity="note", default="error", summary="z"),
+    ]
+    return EffectivePolicy(policy=_policy(), rules=rules, stage_overrides={"hash-mismatch": "warning"})
+
+
 # kind (a key of modelaudit.formats.REGISTRIES, the report excepted) → its sample
 SAMPLES: dict[str, Callable[[], Any]] = {
     "diff": sample_diff,
@@ -250,4 +400,12 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "fleet-diff": sample_fleet_diff,
     "fleet-query": sample_query,
     "dashboard": sample_dashboard,
+    "smoke": sample_smoke,
+    "fingerprint": sample_fingerprint,
+    "fingerprint-index": sample_fingerprint_index,
+    "license-list": sample_license_list,
+    "license": sample_license,
+    "license-identify": sample_license_identify,
+    "policy-list": sample_policy_list,
+    "policy": sample_policy,
 }

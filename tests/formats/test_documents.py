@@ -2,8 +2,9 @@
 
 The golden files under golden/<kind>/ were first written by the renderers as they were before they moved
 into formats/ (policy/diff.py, compare.py, lineage/render.py, cli/verify.py, cli/fleet.py,
-fleet/dashboard.py); the only intended differences were the Markdown escaping of the report diff and of
-pipes in code spans. Regenerate after an intended change with
+fleet/dashboard.py, cli/smoke.py); the only intended differences were the Markdown escaping of the report
+diff and of pipes in code spans. The outputs of ``licenses``, ``policy`` and ``fingerprint`` were compared
+byte for byte with the commands as they were before the move, on the real license database and policies. Regenerate after an intended change with
 ``UPDATE_GOLDEN=1 pytest tests/formats/test_documents.py`` and review the diff like code.
 """
 
@@ -36,6 +37,14 @@ def test_every_document_kind_has_a_sample() -> None:
         "fleet-diff",
         "fleet-query",
         "dashboard",
+        "smoke",
+        "fingerprint",
+        "fingerprint-index",
+        "license-list",
+        "license",
+        "license-identify",
+        "policy-list",
+        "policy",
     }
 
 
@@ -78,6 +87,13 @@ def _format_choices(command: click.Command) -> set[str]:
         ("modelaudit.cli.diff:diff_command", "diff"),
         ("modelaudit.cli.lineage:lineage_command", "lineage"),
         ("modelaudit.cli.verify:verify_command", "verify"),
+        ("modelaudit.cli.smoke:smoke_command", "smoke"),
+        ("modelaudit.cli.fingerprint:compare_command", "fingerprint"),
+        ("modelaudit.cli.licenses:list_command", "license-list"),
+        ("modelaudit.cli.licenses:show_command", "license"),
+        ("modelaudit.cli.licenses:identify_command", "license-identify"),
+        ("modelaudit.cli.policy:list_command", "policy-list"),
+        ("modelaudit.cli.policy:show_command", "policy"),
     ],
 )
 def test_cli_format_choices_are_the_registry(command: str, kind: str) -> None:

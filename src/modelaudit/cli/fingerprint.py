@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Any
 
 import click
 
@@ -62,26 +60,14 @@ def fingerprint_command() -> None:
 @_timeout
 def compare_command(a: str, b: str, fmt: str, offline: bool, timeout: float) -> int:
     """Similarity of A's and B's weights (same-lineage, unrelated, inconclusive, incompatible)."""
-    from modelaudit.verify.fingerprint import compare
+    from modelaudit.formats import FINGERPRINT_FORMATS
+    from modelaudit.verify.fingerprint import FingerprintComparison, compare
 
     id_a, fp_a = fingerprint_target(a, offline=offline, timeout=timeout)
     id_b, fp_b = fingerprint_target(b, offline=offline, timeout=timeout)
     sim = compare(fp_a, fp_b)
-    if fmt == "json":
-        doc: dict[str, Any] = {
-            "a": {"id": id_a, **fp_a.summary().model_dump(), "bytes_read": fp_a.bytes_read},
-            "b": {"id": id_b, **fp_b.summary().model_dump(), "bytes_read": fp_b.bytes_read},
-            "similarity": sim.model_dump(mode="json"),
-        }
-        sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
-    else:
-        lines = [
-            f"{id_a}: {len(fp_a.tensors)} tensors, {fp_a.summary().digest[:19]}",
-            f"{id_b}: {len(fp_b.tensors)} tensors, {fp_b.summary().digest[:19]}",
-            sim.describe(),
-        ]
-        lines += [f"  lowest: {s.name} r={s.correlation:.3f}" for s in sim.lowest]
-        sys.stdout.write("\n".join(lines) + "\n")
+    comparison = FingerprintComparison(a_id=id_a, a=fp_a, b_id=id_b, b=fp_b, similarity=sim)
+    sys.stdout.write(FINGERPRINT_FORMATS.render_text(fmt, comparison))
     return 0
 
 
@@ -122,8 +108,8 @@ def index_add_command(
 )
 def index_list_command(index_path: str | None) -> int:
     """The models in the index."""
+    from modelaudit.formats import FINGERPRINT_INDEX_FORMATS
     from modelaudit.verify.index import load_index
 
-    for m in load_index(index_path).models:
-        sys.stdout.write(f"{m.id}\t{len(m.fingerprint.tensors)} tensors\t{m.fingerprint.summary().digest}\n")
+    sys.stdout.write(FINGERPRINT_INDEX_FORMATS.render_text("text", load_index(index_path)))
     return 0

@@ -3,22 +3,23 @@
 A formatter turns one finished value into text or bytes. Rendering is pure: no clock, no randomness, no
 I/O, so the same value always renders to the same output (ids in BOMs are derived from content, times come
 from the value itself). Computing the value is the job of the floor that owns it; writing files and
-picking exit codes is the CLI's. The document kinds and the values they render:
+picking exit codes is the CLI's, which writes only what a formatter returns. The document kinds
+(``REGISTRIES`` keys) and the values they render:
 
-============  ==========================================  =================================================
-kind          value                                       computed by
-============  ==========================================  =================================================
-report        :class:`modelaudit.models.ScanReport`       :func:`modelaudit.pipeline.scan`
-diff          :class:`modelaudit.policy.diff.ReportDiff`  :func:`modelaudit.policy.diff.diff_reports`
-comparison    :class:`modelaudit.documents.Comparison`    :func:`modelaudit.compare.compare_revisions`
-audit-error   :class:`modelaudit.documents.AuditError`    the webhook, when a comparison could not be made
-lineage       :class:`modelaudit.lineage.view.LineageView`  :func:`modelaudit.pipeline.lineage_view`
-verify        :class:`modelaudit.documents.VerifyReport`  ``modelaudit verify`` (cli/verify.py)
-fleet         :class:`modelaudit.documents.FleetSummary`  :func:`modelaudit.fleet.summary.fleet_summary`
-fleet-diff    :class:`modelaudit.documents.FleetDiff`     :func:`modelaudit.fleet.changes.compare_runs`
-fleet-query   :class:`modelaudit.documents.QueryResult`   :mod:`modelaudit.fleet.queries`
-dashboard     :class:`modelaudit.documents.DashboardView`  :func:`modelaudit.fleet.dashboard.build_view`
-============  ==========================================  =================================================
+- report: ``models.ScanReport``, computed by ``pipeline.scan``
+- diff: ``policy.diff.ReportDiff``, by ``policy.diff.diff_reports``
+- comparison: ``documents.Comparison``, by ``compare.compare_revisions``
+- audit-error: ``documents.AuditError``, by the webhook when a comparison could not be made
+- lineage: ``lineage.view.LineageView``, by ``pipeline.lineage_view``
+- verify: ``documents.VerifyReport``, by ``modelaudit verify`` from ``verify.verify_files``
+- fleet, fleet-diff, fleet-query: ``documents.FleetSummary``, ``FleetDiff``, ``QueryResult``, by
+  ``fleet.summary.fleet_summary``, ``fleet.changes.compare_runs`` and the store
+- dashboard: ``documents.DashboardView``, by ``fleet.dashboard.build_view``
+- smoke: ``documents.SmokeReport``, from ``smoke.run_smoke``
+- fingerprint, fingerprint-index: ``verify.fingerprint.FingerprintComparison``, ``verify.index.FingerprintIndex``
+- license-list, license, license-identify: ``list[licenses.schema.LicenseRecord]``, ``LicenseRecord``,
+  ``licenses.identify.FileIdentification``
+- policy-list, policy: ``list[policy.model.Policy]``, ``policy.effective.EffectivePolicy``
 
 Formatter modules are imported only when their format is asked for (``"module:Class"`` strings below), so
 ``modelaudit --help`` never pays for jinja2, spdx-tools or cyclonedx, and a format whose module is not
@@ -42,11 +43,18 @@ if TYPE_CHECKING:
         FleetDiff,
         FleetSummary,
         QueryResult,
+        SmokeReport,
         VerifyReport,
     )
+    from modelaudit.licenses.identify import FileIdentification
+    from modelaudit.licenses.schema import LicenseRecord
     from modelaudit.lineage.view import LineageView
     from modelaudit.models import ScanReport
     from modelaudit.policy.diff import ReportDiff
+    from modelaudit.policy.effective import EffectivePolicy
+    from modelaudit.policy.model import Policy
+    from modelaudit.verify.fingerprint import FingerprintComparison
+    from modelaudit.verify.index import FingerprintIndex
 
 D = TypeVar("D", contravariant=True)
 T = TypeVar("T")
@@ -202,6 +210,33 @@ FLEET_QUERY_FORMATS: Registry[QueryResult] = Registry(
 DASHBOARD_FORMATS: Registry[DashboardView] = Registry(
     "dashboard", {"html": "modelaudit.formats.dashboard:DashboardHtml"}
 )
+SMOKE_FORMATS: Registry[SmokeReport] = Registry(
+    "smoke", {"text": "modelaudit.formats.smoke:SmokeText", "json": "modelaudit.formats.smoke:SmokeJson"}
+)
+_FP = "modelaudit.formats.fingerprint"
+FINGERPRINT_FORMATS: Registry[FingerprintComparison] = Registry(
+    "fingerprint", {"text": f"{_FP}:ComparisonText", "json": f"{_FP}:ComparisonJson"}
+)
+FINGERPRINT_INDEX_FORMATS: Registry[FingerprintIndex] = Registry(
+    "fingerprint index", {"text": f"{_FP}:IndexText"}
+)
+_LICS = "modelaudit.formats.licenses"
+LICENSE_LIST_FORMATS: Registry[list[LicenseRecord]] = Registry(
+    "license list", {"text": f"{_LICS}:ListText", "json": f"{_LICS}:ListJson"}
+)
+LICENSE_FORMATS: Registry[LicenseRecord] = Registry(
+    "license", {"text": f"{_LICS}:ShowText", "json": f"{_LICS}:ShowJson"}
+)
+LICENSE_IDENTIFY_FORMATS: Registry[FileIdentification] = Registry(
+    "license identification", {"text": f"{_LICS}:IdentifyText", "json": f"{_LICS}:IdentifyJson"}
+)
+_POL = "modelaudit.formats.policy"
+POLICY_LIST_FORMATS: Registry[list[Policy]] = Registry(
+    "policy list", {"text": f"{_POL}:ListText", "json": f"{_POL}:ListJson"}
+)
+POLICY_FORMATS: Registry[EffectivePolicy] = Registry(
+    "policy", {"text": f"{_POL}:ShowText", "json": f"{_POL}:ShowJson"}
+)
 
 # document kind → its registry (a test renders a sample of every kind in every format)
 REGISTRIES: dict[str, Registry[Any]] = {
@@ -215,6 +250,14 @@ REGISTRIES: dict[str, Registry[Any]] = {
     "fleet-diff": FLEET_DIFF_FORMATS,
     "fleet-query": FLEET_QUERY_FORMATS,
     "dashboard": DASHBOARD_FORMATS,
+    "smoke": SMOKE_FORMATS,
+    "fingerprint": FINGERPRINT_FORMATS,
+    "fingerprint-index": FINGERPRINT_INDEX_FORMATS,
+    "license-list": LICENSE_LIST_FORMATS,
+    "license": LICENSE_FORMATS,
+    "license-identify": LICENSE_IDENTIFY_FORMATS,
+    "policy-list": POLICY_LIST_FORMATS,
+    "policy": POLICY_FORMATS,
 }
 
 
@@ -238,13 +281,21 @@ __all__ = [
     "COMPARISON_FORMATS",
     "DASHBOARD_FORMATS",
     "DIFF_FORMATS",
+    "FINGERPRINT_FORMATS",
+    "FINGERPRINT_INDEX_FORMATS",
     "FLEET_DIFF_FORMATS",
     "FLEET_FORMATS",
     "FLEET_QUERY_FORMATS",
     "FORMATTERS",
     "FORMAT_SPECS",
+    "LICENSE_FORMATS",
+    "LICENSE_IDENTIFY_FORMATS",
+    "LICENSE_LIST_FORMATS",
     "LINEAGE_FORMATS",
+    "POLICY_FORMATS",
+    "POLICY_LIST_FORMATS",
     "REGISTRIES",
+    "SMOKE_FORMATS",
     "VERIFY_FORMATS",
     "Formatter",
     "Registry",

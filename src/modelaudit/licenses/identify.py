@@ -149,6 +149,15 @@ class Identification(BaseModel):
         return self.id is not None
 
 
+class FileIdentification(BaseModel):
+    """The identification of one file (``modelaudit licenses identify FILE``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: str  # as given ('-': stdin)
+    result: Identification
+
+
 @dataclass(frozen=True)
 class _Reference:
     id: str

@@ -135,6 +135,18 @@ class Similarity(BaseModel):
         )
 
 
+class FingerprintComparison(BaseModel):
+    """Two models' fingerprints and how alike they are (``modelaudit fingerprint A B``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    a_id: str
+    a: WeightFingerprint
+    b_id: str
+    b: WeightFingerprint
+    similarity: Similarity
+
+
 # ----------------------------------------------------------------------------------------------- sampling
 
 
