@@ -5,9 +5,12 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+from _fleet_support import model
 
+from fakehub import FakeHub
 from modelaudit.errors import RepoNotFoundError
 from modelaudit.fleet.shared import SharedSources
 from modelaudit.models import RepoRecord, RepoRef, SourceKind
@@ -18,7 +21,7 @@ def test_concurrent_fetches_of_one_ref_send_one_request(monkeypatch: pytest.Monk
     calls: list[str] = []
     lock = threading.Lock()
 
-    def slow_fetch(self: SourceSet, ref: RepoRef) -> RepoRecord:
+    def slow_fetch(self: SourceSet, ref: RepoRef, *, fresh: bool = False) -> RepoRecord:
         with lock:
             calls.append(ref.key)
         time.sleep(0.2)  # every other caller arrives while this one is in flight
@@ -48,7 +51,7 @@ def test_concurrent_fetches_of_one_ref_send_one_request(monkeypatch: pytest.Monk
 def test_a_bug_is_not_memoised(monkeypatch: pytest.MonkeyPatch) -> None:
     attempts = []
 
-    def flaky(self: SourceSet, ref: RepoRef) -> RepoRecord:
+    def flaky(self: SourceSet, ref: RepoRef, *, fresh: bool = False) -> RepoRecord:
         attempts.append(ref.key)
         if len(attempts) == 1:
             raise RuntimeError("boom")
@@ -60,3 +63,25 @@ def test_a_bug_is_not_memoised(monkeypatch: pytest.MonkeyPatch) -> None:
         shared.fetch(RepoRef(repo_id="org/x"))
     assert shared.fetch(RepoRef(repo_id="org/x")).revision == "b" * 40
     assert attempts == ["org/x", "org/x"]
+
+
+def test_a_ref_that_moved_upstream_is_read_from_the_hub_not_the_metadata_cache(
+    fakehub: FakeHub, tmp_path: Path
+) -> None:
+    from modelaudit.lineage.cache import MetadataCache
+
+    fakehub.add_repo("org/base", model({"license": "apache-2.0"}))
+    cache = MetadataCache(tmp_path / "meta", endpoint=fakehub.url)
+    ref = RepoRef(repo_id="org/base")
+    assert SharedSources(metadata_cache=cache).fetch(ref).card_data["license"] == "apache-2.0"
+    fakehub.add_repo("org/base", model({"license": "cc-by-nc-4.0"}))  # re-licensed upstream
+    fakehub.clear_log()
+    # the cached answer still looks fresh: a plain run keeps it without asking the Hub ...
+    assert SharedSources(metadata_cache=cache).fetch(ref).card_data["license"] == "apache-2.0"
+    assert fakehub.count("info") == 0
+    # ... a run told the ref moved asks the Hub once and stores the new answer for the next runs
+    moved = SharedSources(metadata_cache=cache, refresh=[ref])
+    assert moved.fetch(ref).card_data["license"] == "cc-by-nc-4.0"
+    assert moved.fetch(ref).card_data["license"] == "cc-by-nc-4.0"
+    assert fakehub.count("info") == 1
+    assert SharedSources(metadata_cache=cache).fetch(ref).card_data["license"] == "cc-by-nc-4.0"

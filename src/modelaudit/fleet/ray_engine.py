@@ -4,9 +4,11 @@ Needs the ``[ray]`` extra (``pip install "modelaudit-provenance[ray]"``). With `
 joins that cluster (``ray.init(address=...)``); otherwise it starts a local instance with ``workers`` CPUs,
 no dashboard and a small object store, and stops it afterwards.
 
-Every model task runs :func:`modelaudit.fleet.runner.scan_entry`, the same function the local engine runs,
-in the driver's working directory and with the driver's Hugging Face / modelaudit environment
-(``runtime_env``), so reports are the same bytes whichever engine produced them. Within one worker process
+Every model task runs :func:`modelaudit.fleet.model_scan.scan_entry`, the same function the local engine
+runs, in the driver's working directory and with the driver's Hugging Face / modelaudit environment, so
+reports are the same bytes whichever engine produced them. That environment reaches the worker processes
+through ``runtime_env`` (Ray sets it when it starts a worker for it, before ``huggingface_hub`` is imported
+there), so the library's settings are read from it as in any process; nothing is patched at run time. Within one worker process
 the tasks share a :class:`~modelaudit.fleet.shared.SharedSources`; across processes they share the on-disk
 metadata cache.
 
@@ -29,7 +31,6 @@ from modelaudit.errors import ModelAuditError, UsageError
 
 if TYPE_CHECKING:
     from modelaudit.fleet.inventory import FleetEntry
-    from modelaudit.fleet.runner import FleetOptions
     from modelaudit.models import RepoRef
     from modelaudit.pipeline import ScanOptions
 
@@ -96,14 +97,13 @@ def _scan_task(spec: str, options_json: str, refresh_json: str, cwd: str, *hashe
     (Ray passes them once they are all done)."""
     from pydantic import TypeAdapter
 
-    from modelaudit.fleet.runner import open_shared, scan_entry
+    from modelaudit.fleet.model_scan import open_shared, scan_entry
     from modelaudit.models import RepoRef
     from modelaudit.pipeline import ScanOptions
     from modelaudit.verify.hashpool import Hashed, HashPool
 
     if os.getcwd() != cwd:
         os.chdir(cwd)  # node ids of folders are relative to the working directory, as on the driver
-    _sync_hub_constants()
     options = ScanOptions.model_validate_json(options_json)
     key = options_json + refresh_json + os.environ.get("HF_ENDPOINT", "")
     shared = _worker_sources.get(key)
@@ -119,24 +119,6 @@ def _scan_task(spec: str, options_json: str, refresh_json: str, cwd: str, *hashe
                 registry.add(Hashed.from_json(doc))
     verdict, report, error = scan_entry(spec, options, shared, pool=registry)
     return verdict, report, error, registry.hits if registry is not None else 0
-
-
-def _sync_hub_constants() -> None:
-    """huggingface_hub reads its settings once, at import: make them follow this task's environment."""
-    from huggingface_hub import constants
-
-    endpoint = os.environ.get("HF_ENDPOINT")
-    if endpoint:
-        constants.ENDPOINT = endpoint.rstrip("/")
-        constants.HUGGINGFACE_CO_URL_TEMPLATE = (
-            constants.ENDPOINT + "/{repo_id}/resolve/{revision}/{filename}"
-        )
-    cache = os.environ.get("HF_HUB_CACHE")
-    if cache:
-        constants.HF_HUB_CACHE = cache
-    from modelaudit.config import env_offline
-
-    constants.HF_HUB_OFFLINE = env_offline()
 
 
 def use_cluster_token() -> None:
@@ -188,31 +170,38 @@ def split_files(spec: str, options: ScanOptions, min_bytes: int) -> list[str]:
 
 
 def scan_on_ray(
-    todo: list[Todo], options: FleetOptions, refresh: list[RepoRef], split: SplitHashing | None = None
+    todo: list[Todo],
+    refresh: list[RepoRef],
+    *,
+    workers: int,
+    ray_address: str | None,
+    split_hash_bytes: int,
+    split: SplitHashing | None = None,
 ) -> Iterator[tuple[Todo, tuple[str, str | None, str | None]]]:
     """Scan every entry of ``todo`` as a Ray task; yields results as tasks finish.
 
-    With ``--verify full``, every file of at least ``options.split_hash_bytes`` of a local folder is hashed
+    ``ray_address``: the cluster to join (None: a local instance of ``workers`` CPUs, stopped afterwards).
+    With ``--verify full``, every file of at least ``split_hash_bytes`` of a local folder is hashed
     by a Ray task of its own, so one model's shards are hashed on all workers; the model's scan task gets
     their digests (verify/hashpool.py) and runs once they are done. ``split`` collects what they did."""
     import json
 
-    if options.ray_address:
+    if ray_address:
         use_cluster_token()  # before ray is imported: it reads the mode once, into its config
     ray = import_ray()
     started_here = False
     if not ray.is_initialized():
-        if options.ray_address:
-            check_reachable(options.ray_address)
+        if ray_address:
+            check_reachable(ray_address)
         try:
-            if options.ray_address:
-                ray.init(address=options.ray_address, include_dashboard=False, log_to_driver=False)
+            if ray_address:
+                ray.init(address=ray_address, include_dashboard=False, log_to_driver=False)
             else:
                 # "local": an instance of our own, even where /tmp/ray names one that is still running (a
                 # test's, another user's): a plain ray.init() joins that one, and refuses num_cpus for it
                 ray.init(
                     address="local",
-                    num_cpus=options.workers,
+                    num_cpus=workers,
                     object_store_memory=LOCAL_OBJECT_STORE_BYTES,
                     include_dashboard=False,
                     log_to_driver=False,
@@ -220,17 +209,13 @@ def scan_on_ray(
         except Exception as exc:  # Ray raises plain exceptions for a cluster it cannot join or start
             with contextlib.suppress(Exception):
                 ray.shutdown()
-            where = (
-                f"join the Ray cluster at {options.ray_address}"
-                if options.ray_address
-                else "start a local Ray instance"
-            )
+            where = f"join the Ray cluster at {ray_address}" if ray_address else "start a local Ray instance"
             raise ModelAuditError(
                 f"could not {where}: {type(exc).__name__}: {str(exc)[:300]}",
                 hint=(
                     "check --ray-address; a cluster with token authentication needs its token in "
                     "RAY_AUTH_TOKEN or ~/.ray/auth_token (or run with --engine local)"
-                    if options.ray_address
+                    if ray_address
                     else "run with --engine local"
                 ),
             ) from None
@@ -243,7 +228,7 @@ def scan_on_ray(
         cwd = os.getcwd()
         # every hashing task first, so that they fill the workers while the scans wait for their digests
         hashes = [
-            [hash_task.remote(path) for path in split_files(entry.spec, opts, options.split_hash_bytes)]
+            [hash_task.remote(path) for path in split_files(entry.spec, opts, split_hash_bytes)]
             for entry, opts, _digest, _moved in todo
         ]
         pending = {

@@ -18,22 +18,18 @@ import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit._version import __version__
 from modelaudit.config import env_offline
-from modelaudit.errors import ModelAuditError
 from modelaudit.fleet.freshness import changed_nodes, check_repos, ref_from_id, refs_to_check
 from modelaudit.fleet.inventory import FleetEntry, Inventory
-from modelaudit.fleet.shared import SharedSources
+from modelaudit.fleet.model_scan import open_shared, scan_entry
 from modelaudit.fleet.store import ModelRow, RepoStateRow, Store
 from modelaudit.models import RepoRef, ScanReport
 from modelaudit.pipeline import HashProgress, ScanOptions, generated_at
-
-if TYPE_CHECKING:
-    from modelaudit.verify.hashpool import HashPool
 
 Engine = Literal["local", "ray"]
 DEFAULT_WORKERS = 4
@@ -114,49 +110,6 @@ def settings_digest(options: ScanOptions) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def open_shared(options: ScanOptions, refresh: list[RepoRef] | None = None) -> SharedSources:
-    from modelaudit.sources.metadata_cache import MetadataCache
-
-    return SharedSources(
-        refresh=refresh or [],
-        offline=options.offline or env_offline(),
-        endpoint=options.endpoint,
-        token=options.token,
-        cache_dir=options.cache_dir,
-        timeout=options.timeout,
-        deadline=None,  # a fleet is long; --deadline bounds each model's scan in the ray engine and CLI docs
-        metadata_cache=None if options.no_cache else MetadataCache(endpoint=options.endpoint),
-    )
-
-
-def scan_entry(
-    spec: str,
-    options: ScanOptions,
-    sources: SharedSources,
-    hashing: HashProgress | None = None,
-    pool: HashPool | None = None,
-) -> tuple[str, str | None, str | None]:
-    """(verdict, JSON report, error message) of one model; a model that cannot be audited is an ``error``.
-
-    ``pool``: digests of the model's files computed elsewhere (the Ray engine's hashing tasks)."""
-    from modelaudit import pipeline
-
-    try:
-        report = pipeline.scan(spec, options, sources=sources, hashing=hashing, pool=pool)
-    except ModelAuditError as exc:
-        message = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
-        return "error", None, message
-    except Exception as exc:  # a bug met on one model must not lose the other models' results
-        return (
-            "error",
-            None,
-            (
-                f"internal error: {type(exc).__name__}: {exc} (run `modelaudit --debug scan {spec}` for details)"
-            )[:2000],
-        )
-    return report.verdict.value, report.model_dump_json(indent=2) + "\n", None
-
-
 def plan(
     inventory: Inventory, options: FleetOptions, store: Store | None
 ) -> tuple[list[ModelOutcome], list[tuple[FleetEntry, ScanOptions, str, list[str]]], dict[str, RepoStateRow]]:
@@ -232,7 +185,12 @@ def run_fleet(
 
         split = SplitHashing()
         for (entry, _opts, digest, moved), (verdict, report, error) in scan_on_ray(
-            todo, options, refresh, split
+            todo,
+            refresh,
+            workers=options.workers,
+            ray_address=options.ray_address,
+            split_hash_bytes=options.split_hash_bytes,
+            split=split,
         ):
             outcome = ModelOutcome(
                 entry=entry, verdict=verdict, report=report, error=error, settings=digest, changed=moved

@@ -12,8 +12,8 @@ times. ``SharedSources`` sits in front of the usual chain (metadata cache on dis
 * **shared header reads**: small range reads (safetensors headers, fingerprint samples of a shared base)
   are kept in a bounded memory pool, so a base's weights are sampled once, not once per child.
 
-Refs listed in ``refresh`` skip the metadata cache (the fleet's change check saw that they moved upstream
-while a cached answer could still look fresh).
+Refs listed in ``refresh`` are fetched ``fresh`` (``SourceSet.fetch``): the fleet's change check saw that they
+moved upstream while a cached answer could still look fresh.
 """
 
 from __future__ import annotations
@@ -46,11 +46,12 @@ class SharedSources(SourceSet):
         self._ranges: dict[tuple[str, ...], Future[bytes]] = {}
         self._range_bytes = 0
         self._refresh = {ref_key(r) for r in refresh}
-        self._uncached: SourceSet | None = None
         self.fetches = 0  # refs actually fetched (not answered from the memo)
         self.memo_hits = 0
 
-    def fetch(self, ref: RepoRef) -> RepoRecord:
+    def fetch(self, ref: RepoRef, *, fresh: bool = False) -> RepoRecord:
+        """``ref``'s record, fetched at most once per run (``fresh`` as in ``SourceSet.fetch``; a ref listed in
+        ``refresh`` is always fetched fresh)."""
         key = ref_key(ref)
         with self._memo_lock:
             fut = self._records.get(key)
@@ -62,36 +63,12 @@ class SharedSources(SourceSet):
             else:
                 self.memo_hits += 1
         if owner:
-            self._complete(fut, lambda: self._fetch_once(ref), memo=self._records, key=key)
+            self._complete(fut, lambda: self._fetch_once(ref, fresh), memo=self._records, key=key)
         # callers get their own copy: a record is never shared mutable state between scans
         return fut.result().model_copy()
 
-    def _fetch_once(self, ref: RepoRef) -> RepoRecord:
-        if ref_key(ref) in self._refresh and self.metadata_cache is not None and not ref.local_path:
-            record = self._uncached_set().fetch(ref)
-            self.metadata_cache.put(ref, record)
-            return record
-        return super().fetch(ref)
-
-    def _uncached_set(self) -> SourceSet:
-        with self._memo_lock:
-            if self._uncached is None:
-                self._uncached = SourceSet(
-                    offline=self.offline,
-                    endpoint=self._endpoint,
-                    token=self._token,
-                    cache_dir=self._cache_dir,
-                    timeout=self._timeout,
-                    deadline=self._deadline,
-                )
-            return self._uncached
-
-    def network_failures(self) -> dict[str, str]:
-        """Unreadable repos of the whole run, refreshed ones included (what makes an audit incomplete)."""
-        out = super().network_failures()
-        if self._uncached is not None:
-            out.update(self._uncached.network_failures())
-        return out
+    def _fetch_once(self, ref: RepoRef, fresh: bool) -> RepoRecord:
+        return super().fetch(ref, fresh=fresh or ref_key(ref) in self._refresh)
 
     def read_range(self, record: RepoRecord, path: str, start: int, length: int) -> bytes:
         if length > MAX_SHARED_RANGE or not record.revision:

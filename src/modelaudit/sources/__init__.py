@@ -74,7 +74,11 @@ class SourceSet:
             cls = getattr(importlib.import_module(module_name), cls_name)
             if kind is SourceKind.HUB:
                 self._instances[kind] = cls(
-                    endpoint=self._endpoint, token=self._token, timeout=self._timeout, deadline=self._deadline
+                    endpoint=self._endpoint,
+                    token=self._token,
+                    timeout=self._timeout,
+                    deadline=self._deadline,
+                    cache_dir=self._cache_dir,  # what the Hub source downloads, the cache source reads
                 )
             elif kind is SourceKind.CACHE:
                 self._instances[kind] = cls(cache_dir=self._cache_dir)
@@ -82,13 +86,18 @@ class SourceSet:
                 self._instances[kind] = cls()
         return self._instances[kind]
 
-    def fetch(self, ref: RepoRef) -> RepoRecord:
+    def fetch(self, ref: RepoRef, *, fresh: bool = False) -> RepoRecord:
+        """The record of ``ref`` (see the class docstring for where it comes from).
+
+        ``fresh``: ask the Hub even when the metadata cache holds an answer that looks fresh (a ref known to
+        have moved upstream), and never let that answer stand in when the Hub cannot be reached; what the
+        Hub gives is stored in the metadata cache as usual."""
         if ref.local_path:
             return self.get(SourceKind.LOCAL).fetch(ref)
         cache = self.metadata_cache
         if self.offline:
-            return self._from_disk(ref)
-        if cache is not None:
+            return self._from_disk(ref, use_metadata_cache=not fresh)
+        if cache is not None and not fresh:
             cached = cache.get(ref)
             if cached is not None:
                 return cached
@@ -96,7 +105,7 @@ class SourceSet:
             record = self.get(SourceKind.HUB).fetch(ref)
         except (NetworkError, OfflineError) as online_error:
             try:
-                stale = self._from_disk(ref)
+                stale = self._from_disk(ref, use_metadata_cache=not fresh)
             except SourceError:
                 if isinstance(online_error, NetworkError):
                     with self._lock:
@@ -115,9 +124,9 @@ class SourceSet:
         with self._lock:
             return dict(self._network_failures)
 
-    def _from_disk(self, ref: RepoRef) -> RepoRecord:
+    def _from_disk(self, ref: RepoRef, *, use_metadata_cache: bool = True) -> RepoRecord:
         """What earlier scans and downloads left: the metadata cache (stale or not), then the HF cache."""
-        cache = self.metadata_cache
+        cache = self.metadata_cache if use_metadata_cache else None
         stale = cache.get(ref, allow_stale=True) if cache is not None else None
         if stale is not None:
             return stale
