@@ -23,9 +23,11 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".cache", ".ipynb_c
 
 
 def env_offline() -> bool:
-    """Whether ``HF_HUB_OFFLINE`` asks for offline work, read now (huggingface_hub's ``is_offline_mode`` keeps
-    the value it read at import, so a variable set later would not count)."""
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().upper() in {"1", "ON", "YES", "TRUE"}
+    """Whether ``HF_HUB_OFFLINE`` (or the legacy ``TRANSFORMERS_OFFLINE``, as huggingface_hub reads them) asks
+    for offline work, read now (huggingface_hub's ``is_offline_mode`` keeps the value it read at import, so a
+    variable set later would not count)."""
+    value = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
+    return value.strip().upper() in {"1", "ON", "YES", "TRUE"}
 
 
 # file key → scan option parameter name

@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit._version import __version__
 from modelaudit.config import DEFAULT_DEADLINE, env_offline
-from modelaudit.errors import IncompleteAuditError, NetworkError, UsageError
+from modelaudit.errors import IncompleteAuditError, NetworkError, SourceError, UsageError
 from modelaudit.lineage.crawler import DEFAULT_MAX_NODES, crawl
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.lineage.view import LineageView
@@ -31,7 +30,6 @@ from modelaudit.models import (
     NodeKind,
     Obligation,
     PolicyInfo,
-    RepoKind,
     RepoRecord,
     ScanReport,
     Severity,
@@ -241,12 +239,13 @@ def weights_dir(record: RepoRecord, options: ScanOptions) -> str | None:
         return record.local_dir
     if record.source is not SourceKind.HUB or not record.revision:
         return None
-    from huggingface_hub import constants
+    from modelaudit.sources.cache import CacheSource
 
-    prefix = "datasets" if record.ref.kind is RepoKind.DATASET else "models"
-    folder = f"{prefix}--{record.ref.repo_id.replace('/', '--')}"
-    snapshot = Path(options.cache_dir or constants.HF_HUB_CACHE) / folder / "snapshots" / record.revision
-    return str(snapshot) if (snapshot / "config.json").is_file() else None
+    try:
+        config = CacheSource(options.cache_dir).cached_path(record.ref, "config.json", record.revision)
+    except SourceError:
+        return None
+    return str(config.parent) if config is not None else None
 
 
 def smoke_target(

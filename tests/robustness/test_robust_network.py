@@ -68,9 +68,8 @@ def test_deadline_bounds_a_server_that_never_answers(fakehub: FakeHub) -> None:
 def test_retry_after_is_respected_and_bounded(fakehub: FakeHub) -> None:
     add_scenario(fakehub)
     fakehub.rate_limit("info", repo=TARGET, reset=7, times=None)
-    source = HubSource(endpoint=fakehub.url, retries=3, max_retry_wait=5.0)
     waits: list[float] = []
-    source._sleep = waits.append
+    source = HubSource(endpoint=fakehub.url, retries=3, max_retry_wait=5.0, sleep=waits.append)
     with pytest.raises(NetworkError, match=r"rate limited \(429\), gave up after 4 attempt"):
         source.fetch(RepoRef(repo_id=TARGET))
     assert waits == [5.0, 5.0, 5.0]  # Retry-After 7 honoured, capped at max_retry_wait, three retries
@@ -80,9 +79,8 @@ def test_retry_after_is_respected_and_bounded(fakehub: FakeHub) -> None:
 def test_retry_that_cannot_finish_before_the_deadline_is_not_attempted(fakehub: FakeHub) -> None:
     add_scenario(fakehub)
     fakehub.rate_limit("info", repo=TARGET, reset=60, times=None)
-    source = HubSource(endpoint=fakehub.url, max_retry_wait=60.0, deadline=5.0)
     waits: list[float] = []
-    source._sleep = waits.append
+    source = HubSource(endpoint=fakehub.url, max_retry_wait=60.0, deadline=5.0, sleep=waits.append)
     with pytest.raises(NetworkError, match=r"timed out: the overall deadline of 5s ran out.*rate limited"):
         source.fetch(RepoRef(repo_id=TARGET))
     assert waits == []
@@ -92,9 +90,8 @@ def test_retry_that_cannot_finish_before_the_deadline_is_not_attempted(fakehub: 
 def test_5xx_backoff_doubles_and_stops(fakehub: FakeHub) -> None:
     add_scenario(fakehub)
     fakehub.inject("info", repo=TARGET, status=502, times=None)
-    source = HubSource(endpoint=fakehub.url, retries=3, retry_backoff=0.5, max_retry_wait=30.0)
     waits: list[float] = []
-    source._sleep = waits.append
+    source = HubSource(endpoint=fakehub.url, retries=3, retry_backoff=0.5, max_retry_wait=30.0, sleep=waits.append)
     with pytest.raises(NetworkError, match=r"HTTP 502, gave up after 4 attempt"):
         source.fetch(RepoRef(repo_id=TARGET))
     assert waits == [0.5, 1.0, 2.0]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from hub_fixtures import CARD, CONFIG, WEIGHTS, plain_model
+from huggingface_hub import get_cached_repo_tree, scan_cache_dir, snapshot_download, try_to_load_from_cache
 
 from fakehub import FakeHub, git_blob_sha1
 from modelaudit.errors import (
@@ -148,17 +149,13 @@ def test_download_lands_in_cache_and_cache_source_reads_it_offline(fakehub: Fake
         assert fh.read() == WEIGHTS
     with source.open_file(REF, "README.md") as fh:
         assert fh.read().decode() == CARD
-    storage = fakehub.cache_dir / "models--org--model"  # type: ignore[operator]
-    sha256 = hashlib.sha256(WEIGHTS).hexdigest()
-    assert (storage / "blobs" / sha256).read_bytes() == WEIGHTS
-    assert (storage / "snapshots" / repo.sha / "model.safetensors").resolve() == (
-        storage / "blobs" / sha256
-    ).resolve()
-    assert (storage / "refs" / "main").read_text() == repo.sha
-    # huggingface_hub 2.4 writes trees/<commit>.json only in snapshot_download; HubSource records it itself
-    tree = json.loads((storage / "trees" / f"{repo.sha}.json").read_text())
-    assert tree["format_version"] == 1
-    assert tree["files"]["model.safetensors"]["lfs_sha256"] == sha256
+    # huggingface_hub finds every file where it would have put it, for the branch and for the commit
+    for path, data in (("model.safetensors", WEIGHTS), ("config.json", CONFIG.encode()), ("LICENSE", None)):
+        for revision in ("main", repo.sha):
+            found = try_to_load_from_cache("org/model", path, revision=revision)
+            assert isinstance(found, str) and (data is None or Path(found).read_bytes() == data)
+    # the revision's whole listing, as snapshot_download records it (huggingface_hub reads it back)
+    assert sorted(f.path for f in get_cached_repo_tree("org/model")) == sorted(plain_model())
 
     fakehub.go_offline()
     fakehub.clear_log()
@@ -173,6 +170,38 @@ def test_download_lands_in_cache_and_cache_source_reads_it_offline(fakehub: Fake
     assert offline.safetensors_metadata == {"model.safetensors": {"format": "pt"}}
     with pytest.raises(OfflineError):
         hub(fakehub).fetch(REF)
+
+
+def test_a_metadata_only_fetch_leaves_a_cache_the_library_accepts(fakehub: FakeHub) -> None:
+    """Nothing downloaded (card and config summary from the API, no LICENSE): the commit is still recorded,
+    and huggingface_hub's cache scan sees a sound repo, not a corrupted one."""
+    files = plain_model()
+    del files["LICENSE"]
+    repo = fakehub.add_repo("org/model", files)
+    hub(fakehub).fetch(REF)
+    assert fakehub.count("resolve") == 0
+    info = scan_cache_dir(fakehub.cache_dir)
+    assert info.warnings == []
+    (cached,) = info.repos
+    assert cached.repo_id == "org/model" and {r: v.commit_hash for r, v in cached.refs.items()} == {
+        "main": repo.sha
+    }
+    fakehub.go_offline()
+    offline = CacheSource().fetch(REF)
+    assert offline.revision == repo.sha and sorted(f.path for f in offline.files) == sorted(files)
+
+
+def test_a_listing_with_files_left_out_is_not_recorded(
+    fakehub: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """snapshot_download trusts a recorded listing as the commit's whole file list: one we cut short (here at
+    two files) must not be recorded, or a later snapshot_download would silently skip the rest."""
+    monkeypatch.setattr("modelaudit.sources.hub.MAX_LISTED_FILES", 2)
+    fakehub.add_repo("org/model", plain_model())
+    record = hub(fakehub).fetch(REF)
+    assert len(record.files) == 2 and any("beyond the cap" in p.value for p in record.problems)
+    folder = Path(snapshot_download("org/model", endpoint=fakehub.url))
+    assert sorted(p.name for p in folder.iterdir()) == sorted(plain_model())
 
 
 def test_cache_card_option_stores_the_readme(fakehub: FakeHub) -> None:
@@ -324,9 +353,8 @@ def test_token_never_appears_in_errors(fakehub: FakeHub) -> None:
 def test_429_then_success_honours_retry_after(fakehub: FakeHub) -> None:
     fakehub.add_repo("org/model", plain_model())
     fakehub.rate_limit("info", times=2, reset=3)
-    source = hub(fakehub, retries=3)
     waits: list[float] = []
-    source._sleep = waits.append
+    source = hub(fakehub, retries=3, sleep=waits.append)
     record = source.fetch(REF)
     assert record.revision is not None
     assert waits == [3.0, 3.0]  # Retry-After, not the exponential default
@@ -336,9 +364,8 @@ def test_429_then_success_honours_retry_after(fakehub: FakeHub) -> None:
 def test_429_forever_gives_up_bounded(fakehub: FakeHub) -> None:
     fakehub.add_repo("org/model", plain_model())
     fakehub.rate_limit("info", times=None, reset=600)
-    source = hub(fakehub, retries=2, max_retry_wait=5.0)
     waits: list[float] = []
-    source._sleep = waits.append
+    source = hub(fakehub, retries=2, max_retry_wait=5.0, sleep=waits.append)
     with pytest.raises(NetworkError) as err:
         source.fetch(REF)
     assert "429" in str(err.value) and "3 attempt" in str(err.value)
@@ -399,3 +426,24 @@ def test_offline_mode_refuses(fakehub: FakeHub) -> None:
     with pytest.raises(OfflineError):
         hub(fakehub).fetch(REF)
     assert fakehub.requests == []
+
+
+def test_a_given_cache_folder_is_where_the_hub_source_writes_and_the_offline_scan_reads(
+    fakehub: FakeHub, tmp_path: Path
+) -> None:
+    from modelaudit.sources import SourceSet
+
+    mine = tmp_path / "my-hf-cache"
+    repo = fakehub.add_repo("org/model", plain_model())
+    online = SourceSet(cache_dir=str(mine))
+    record = online.fetch(REF)
+    online.open_file(record, "model.safetensors").close()
+    found = try_to_load_from_cache("org/model", "model.safetensors", cache_dir=mine)
+    assert isinstance(found, str) and Path(found).read_bytes() == WEIGHTS
+    assert try_to_load_from_cache("org/model", "model.safetensors") is None  # not the default cache
+    fakehub.go_offline()
+    offline = SourceSet(offline=True, cache_dir=str(mine))
+    again = offline.fetch(REF)
+    assert again.revision == repo.sha and again.source is SourceKind.CACHE
+    with offline.open_file(again, "model.safetensors") as fh:
+        assert fh.read() == WEIGHTS

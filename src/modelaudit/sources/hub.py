@@ -12,11 +12,12 @@ Request budget per repo (what :meth:`HubSource.fetch` sends):
    file under ``MAX_LICENSE_FILE_BYTES``, always: a LICENSE file is evidence next to the card, and a card
    that says one license beside a LICENSE file that says another is a ``license-mismatch``.
 
-Small files are checked against the recorded git blob id / sha256 and stored in the HF cache exactly
-where ``hf_hub_download`` would put them (``blobs/<etag>``, ``snapshots/<commit>/<path>``, ``refs/<rev>``),
-and the full listing is recorded as ``trees/<commit>.json``, so a later ``--offline`` scan finds them.
-Weight files go through :meth:`HubSource.open_file` (``hf_hub_download``) or
-:meth:`HubSource.read_range` (an HTTP Range GET). Every download is pinned to the resolved commit.
+Small files are checked against the recorded git blob id / sha256 (huggingface_hub does not verify what it
+downloads) and stored in the HF cache where ``hf_hub_download`` would put them; the revision's commit and,
+when complete, its listing are recorded too (:mod:`modelaudit.sources.cache` says why that is not left to
+``hf_hub_download``), so a later ``--offline`` scan finds them. Weight files go through
+:meth:`HubSource.open_file` (``hf_hub_download``) or :meth:`HubSource.read_range` (an HTTP Range GET on the
+URL ``hf_hub_url`` builds). Every download is pinned to the resolved commit.
 
 Errors map onto :mod:`modelaudit.errors`; 429, 5xx, timeouts and broken connections are retried a bounded
 number of times (honouring ``Retry-After`` / ``RateLimit``) before becoming a ``NetworkError``. A gated
@@ -27,25 +28,20 @@ The token never appears in messages.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
-from urllib.parse import quote
 
 import httpx2
-from huggingface_hub import HfApi, get_session, hf_hub_download, hf_raise_for_status
+from huggingface_hub import HfApi, get_session, hf_hub_download, hf_hub_url, hf_raise_for_status
 from huggingface_hub import errors as hf_errors
-from huggingface_hub.file_download import are_symlinks_supported
 from huggingface_hub.utils import (  # type: ignore[attr-defined]  # documented, not re-exported
     build_hf_headers,
     parse_ratelimit_headers,
@@ -53,6 +49,7 @@ from huggingface_hub.utils import (  # type: ignore[attr-defined]  # documented,
 
 from modelaudit._version import __version__
 from modelaudit.bounded import parse_front_matter
+from modelaudit.config import env_offline
 from modelaudit.errors import (
     FileNotInRepoError,
     GatedRepoError,
@@ -66,12 +63,12 @@ from modelaudit.models import Evidence, FileEntry, RepoKind, RepoRecord, RepoRef
 from modelaudit.sources.base import MAX_LISTED_FILES, MAX_SMALL_FILE_BYTES, is_license_file, unsafe_repo_path
 from modelaudit.sources.cache import (
     COMMIT_RE,
-    default_cache_dir,
-    offline_mode,
-    repo_folder,
+    CacheSource,
+    hub_cache_dir,
+    record_revision,
     repo_type,
-    write_ref,
-    write_tree_listing,
+    storage_folder,
+    store_file,
 )
 from modelaudit.sources.record import MERGEKIT_FILES, extract_record
 
@@ -132,24 +129,26 @@ class HubSource:
         max_retry_wait: float = 30.0,
         cache_card: bool = False,
         deadline: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """``cache_card`` also stores README.md in the HF cache during ``fetch`` (one more request) so a
         later offline scan has the card; by default the card comes from the API and is not downloaded.
 
         ``deadline`` bounds all of this source's network work (seconds from its creation): no request or
         retry starts after it, each request's timeout is cut to the time left, and what could not be read
-        in time fails with a ``NetworkError`` saying so. ``timeout`` bounds each request on its own."""
+        in time fails with a ``NetworkError`` saying so. ``timeout`` bounds each request on its own.
+        ``sleep`` is how a retry waits (a test passes one that records the waits)."""
         self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
         self._token = token
         self.timeout = timeout
-        self._cache_dir = Path(cache_dir).expanduser() if cache_dir else None
+        self._cache_dir = cache_dir
         self.retries = max(0, retries)
         self.retry_backoff = retry_backoff
         self.max_retry_wait = max_retry_wait
         self.cache_card = cache_card
         self.deadline = deadline
         self._deadline_at = None if deadline is None else time.monotonic() + deadline
-        self._sleep: Callable[[float], None] = time.sleep
+        self._sleep = sleep
         self._api = HfApi(
             endpoint=self.endpoint,
             token=token,
@@ -164,7 +163,7 @@ class HubSource:
 
     @property
     def cache_dir(self) -> Path:
-        return self._cache_dir if self._cache_dir is not None else default_cache_dir()
+        return hub_cache_dir(self._cache_dir)
 
     # ---------------------------------------------------------------- plumbing
 
@@ -177,8 +176,7 @@ class HubSource:
         )
 
     def _resolve_url(self, ref: RepoRef, commit: str, path: str) -> str:
-        prefix = "datasets/" if ref.kind is RepoKind.DATASET else ""
-        return f"{self.endpoint}/{prefix}{ref.repo_id}/resolve/{quote(commit, safe='')}/{quote(path)}"
+        return hf_hub_url(ref.repo_id, path, repo_type=repo_type(ref), revision=commit, endpoint=self.endpoint)
 
     def _scrub(self, text: str) -> str:
         if self._token:
@@ -235,7 +233,7 @@ class HubSource:
 
     def _call(self, ref: RepoRef, fn: Callable[[], T], *, path: str | None = None) -> T:
         """Run ``fn`` with bounded retries on transient failures; map every failure to a SourceError."""
-        if offline_mode():
+        if env_offline():
             raise OfflineError(ref.key, "HF_HUB_OFFLINE is set")
         attempt = 0
         while True:
@@ -263,7 +261,7 @@ class HubSource:
     def _map_error(self, ref: RepoRef, exc: Exception, *, path: str | None, attempts: int) -> SourceError:
         where = f" ({path})" if path else ""
         if isinstance(exc, hf_errors.OfflineModeIsEnabled) or (
-            isinstance(exc, hf_errors.LocalEntryNotFoundError) and offline_mode()
+            isinstance(exc, hf_errors.LocalEntryNotFoundError) and env_offline()
         ):
             return OfflineError(ref.key, f"HF_HUB_OFFLINE is set and {path or 'the file'} is not cached")
         if isinstance(exc, hf_errors.GatedRepoError):
@@ -421,35 +419,14 @@ class HubSource:
         return self.resolve(ref).commit
 
     def _record_in_cache(self, ref: RepoRef, resolved: _Resolved) -> None:
-        """refs/<rev> and trees/<commit>.json, so the cache can answer for this revision offline."""
-        storage = repo_folder(self.cache_dir, ref)
-        try:
-            write_ref(storage, ref.revision or "main", resolved.commit)
-            write_tree_listing(storage, resolved.commit, list(resolved.files.values()))
-        except OSError:
-            pass  # a read-only cache only costs offline coverage
-
-    def _store_in_cache(self, ref: RepoRef, commit: str, path: str, etag: str, data: bytes) -> None:
-        """Put ``data`` where hf_hub_download would: blobs/<etag> and snapshots/<commit>/<path>."""
-        storage = repo_folder(self.cache_dir, ref)
-        blob = storage / "blobs" / etag
-        pointer = storage / "snapshots" / commit / path
-        try:
-            if not blob.exists():
-                blob.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=blob.parent, prefix=".tmp-")
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, blob)
-            if not pointer.exists():
-                pointer.parent.mkdir(parents=True, exist_ok=True)
-                if are_symlinks_supported(str(self.cache_dir)):
-                    with contextlib.suppress(FileExistsError):
-                        os.symlink(os.path.relpath(blob, pointer.parent), pointer)
-                else:
-                    shutil.copyfile(blob, pointer)
-        except OSError:
-            pass
+        """The revision's commit and its listing (when complete), so the cache answers for it offline."""
+        complete = not resolved.problems  # no file left out of the listing (unsafe names, over the cap)
+        record_revision(
+            storage_folder(self.cache_dir, ref),
+            ref.revision or "main",
+            resolved.commit,
+            list(resolved.files.values()) if complete else None,
+        )
 
     # ---------------------------------------------------------------- Source protocol
 
@@ -496,7 +473,7 @@ class HubSource:
                 path,
                 repo_type=repo_type(ref),
                 revision=commit,
-                cache_dir=str(self.cache_dir),
+                cache_dir=self._cache_dir,  # None: the library's own
                 endpoint=self.endpoint,
                 token=self._token,
                 library_name="modelaudit",
@@ -520,10 +497,9 @@ class HubSource:
             return None
         if entry.size is not None and entry.size > MAX_SMALL_FILE_BYTES:
             return self.read_range(ref, path, 0, MAX_SMALL_FILE_BYTES)
-        cached = repo_folder(self.cache_dir, ref) / "snapshots" / commit / path
-        if cached.is_file():
-            with cached.open("rb") as fh:
-                return fh.read(MAX_SMALL_FILE_BYTES)
+        cached = CacheSource(self._cache_dir).read_small(ref, path, commit)
+        if cached is not None:
+            return cached
         url = self._resolve_url(ref, commit, path)
         headers = self._headers()
 
@@ -541,7 +517,7 @@ class HubSource:
         else:
             etag, ok = entry.blob_id or "", _git_blob_sha1(data) == entry.blob_id
         if ok and etag:
-            self._store_in_cache(ref, commit, path, etag, data)
+            store_file(self.cache_dir, storage_folder(self.cache_dir, ref), commit, path, etag, data)
         return data
 
     def fetch(self, ref: RepoRef) -> RepoRecord:
