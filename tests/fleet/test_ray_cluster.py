@@ -54,8 +54,8 @@ def ray_head() -> Iterator[str]:
         str(RAY), "start", "--head", f"--port={port}", "--node-ip-address=127.0.0.1", "--num-cpus=2",
         "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp}",
     ]  # fmt: skip
-    started = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
-    try:
+    try:  # a `ray start` that times out leaves its processes running too: the cleanup below covers it
+        started = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
         assert started.returncode == 0, started.stdout[-2000:] + started.stderr[-2000:]
         yield f"127.0.0.1:{port}"
     finally:

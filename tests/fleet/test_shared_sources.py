@@ -68,7 +68,7 @@ def test_a_bug_is_not_memoised(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_ref_that_moved_upstream_is_read_from_the_hub_not_the_metadata_cache(
     fakehub: FakeHub, tmp_path: Path
 ) -> None:
-    from modelaudit.lineage.cache import MetadataCache
+    from modelaudit.sources.metadata_cache import MetadataCache
 
     fakehub.add_repo("org/base", model({"license": "apache-2.0"}))
     cache = MetadataCache(tmp_path / "meta", endpoint=fakehub.url)
