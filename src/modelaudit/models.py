@@ -7,13 +7,10 @@ guards it against drift. Add optional fields freely; rename or remove only with 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-_NOTHING: Any = object()  # no previous key yet (ScanReport._in_order)
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -337,7 +334,7 @@ class Obligation(_Model):
     nodes: list[str] = Field(default_factory=list)
 
 
-# The canonical order of a report's lists (ScanReport.sorted, and _in_order, which checks it).
+# The canonical order of a report's lists (ScanReport.sorted).
 def _node_order(n: Node) -> tuple[int, str]:
     return (n.depth, n.id)
 
@@ -386,9 +383,7 @@ class ScanReport(_Model):
         return out
 
     def sorted(self) -> ScanReport:
-        """A copy with every list in a canonical order (the keys in ``_ORDER``), so output is deterministic."""
-        if self._in_order():  # a report from scan() already is: renderers sort it again, copying every node
-            return self.model_copy()
+        """A copy with every list in a canonical order, so output is deterministic."""
         return self.model_copy(
             update={
                 "nodes": sorted(
@@ -422,29 +417,6 @@ class ScanReport(_Model):
                     key=_obligation_order,
                 ),
             }
-        )
-
-    def _in_order(self) -> bool:
-        """Whether ``sorted`` would change nothing: every list already in its order (the sorts are stable), by
-        the same keys, and each obligation's nodes strictly increasing (``sorted`` also drops repeats)."""
-
-        def ordered(keys: Iterable[Any], strict: bool = False) -> bool:
-            prev: Any = _NOTHING
-            for k in keys:
-                if prev is not _NOTHING and (k <= prev if strict else k < prev):
-                    return False
-                prev = k
-            return True
-
-        return (
-            ordered(map(_node_order, self.nodes))
-            and all(ordered(map(_file_order, n.files)) for n in self.nodes)
-            and all(ordered(map(_evidence_order, n.license.evidence)) for n in self.nodes if n.license)
-            and ordered(map(_edge_order, self.edges))
-            and all(ordered(map(_evidence_order, e.evidence)) for e in self.edges)
-            and ordered(map(_finding_order, self.findings))
-            and ordered(map(_obligation_order, self.obligations))
-            and all(ordered(o.nodes, strict=True) for o in self.obligations)
         )
 
     def to_json(self, indent: int | None = 2) -> str:

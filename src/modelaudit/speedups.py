@@ -16,6 +16,21 @@ SPEEDUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "read the license database compiled at build time instead of parsing and validating license_db/",
         ("tiny",),
     ),
+    "GC_TUNING": (
+        "pause the cyclic GC while the command loads, then freeze start-up objects and collect every 200 000 "
+        "allocations (cli/main.py)",
+        ("tiny", "deep"),
+    ),
+    "HASH_POOL": (
+        "hash a folder's large files on a thread pool from the moment scan/verify have parsed their options "
+        "(verify/hashpool.py), while the rest of the command loads and runs",
+        ("full", "verify"),
+    ),
+    "BACKGROUND_VERIFY": (
+        "run the scan's verify stage on a thread while licenses are assessed and weights fingerprinted "
+        "(pipeline.py)",
+        ("full",),
+    ),
     "LAZY_LICENSE_RECORDS": (
         "build a license record from the compiled database the first time it is asked for, not all 750",
         ("tiny",),

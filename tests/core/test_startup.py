@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,13 +76,14 @@ sys.stderr.write("\\nPROBE " + json.dumps(seen) + "\\n")
 """
 
 
-def _gc_probe(argv: list[str]) -> dict[str, object]:
+def _gc_probe(argv: list[str], env: dict[str, str] | None = None) -> dict[str, object]:
     proc = subprocess.run(
         [sys.executable, "-c", GC_PROBE.format(argv=argv)],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("PROBE "))
     result: dict[str, object] = json.loads(line[len("PROBE ") :])
@@ -95,6 +97,8 @@ def test_the_garbage_collector_is_paused_only_while_the_command_loads() -> None:
     assert scan["code"] in (0, 1)
     for argv in (["--help"], ["--version"], ["no-such-command"]):  # ends before any command loads
         assert _gc_probe(argv)["gc_after"] is True
+    off = _gc_probe(["scan", str(EXAMPLES / "tiny-chat"), "--offline", "-q"], {"MODELAUDIT_NO_GC_TUNING": "1"})
+    assert off == {"gc_during_scan": True, "code": off["code"], "gc_after": True, "frozen": False, "young": 700}
 
 
 def test_in_process_callers_keep_their_garbage_collector_settings() -> None:

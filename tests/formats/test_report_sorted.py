@@ -1,4 +1,4 @@
-"""ScanReport.sorted: a report already in canonical order is copied as is; any list out of order is sorted."""
+"""ScanReport.sorted: every list in canonical order, whatever order it came in; sorting twice changes nothing."""
 
 from __future__ import annotations
 

@@ -284,7 +284,12 @@ def large_files(folder: str, min_bytes: int | None = None) -> list[str]:
 def hash_folders(targets: Iterable[str], workers: int = DEFAULT_WORKERS) -> HashPool | None:
     """A pool hashing the large files of those ``targets`` that name an existing folder (as ``parse_target``
     reads them: an existing folder always wins), folder by folder and the largest file first; None when
-    there is nothing to hash. The caller closes it when done."""
+    there is nothing to hash. The caller closes it when done. Speed-up ``HASH_POOL`` (speedups.py): when it
+    is off, verify hashes every file itself, after the rest of the command has loaded."""
+    from modelaudit import speedups
+
+    if not speedups.enabled("HASH_POOL"):
+        return None
     files: list[str] = []
     for target in dict.fromkeys(targets):
         try:
