@@ -38,11 +38,12 @@ from modelaudit.models import (
     TargetInfo,
     ToolInfo,
     VerifyMode,
-    Waiver,
 )
+from modelaudit.policy.baseline import apply_baseline, load_report
 from modelaudit.policy.engine import apply_policy, evaluate, verdict
 from modelaudit.policy.model import Policy, load_policy
 from modelaudit.policy.rules import RuleContext
+from modelaudit.policy.waivers import apply_waivers, load_waivers, today
 from modelaudit.sources import SourceSet
 from modelaudit.targets import parse_target
 
@@ -358,18 +359,8 @@ def scan(
     opts = ScanOptions.model_validate({**base.model_dump(), **overrides}) if overrides else base
     say = progress or (lambda _msg: None)
     policy: Policy = load_policy(opts.policy)
-    # waivers and baselines are read (and their modules imported) only when given; bad files fail before any
-    # network work
-    waivers: list[Waiver] = []
-    if opts.waivers:
-        from modelaudit.policy.waivers import load_waivers
-
-        waivers = load_waivers(opts.waivers)
-    baseline: ScanReport | None = None
-    if opts.baseline:
-        from modelaudit.policy.baseline import load_report
-
-        baseline = load_report(opts.baseline, what="baseline report")
+    waivers = load_waivers(opts.waivers) if opts.waivers else []  # bad files fail before any network work
+    baseline = load_report(opts.baseline, what="baseline report") if opts.baseline else None
     ref = parse_target(target)
     if sources is None:
         sources = open_sources(opts)
@@ -421,13 +412,9 @@ def scan(
     ]
     findings = apply_policy([*graph.findings, *stage_findings, *rule_findings], policy)
     if waivers:
-        from modelaudit.policy.waivers import apply_waivers, today
-
         findings, expired_notes = apply_waivers(findings, waivers, on=today(), target=graph.root)
         findings += apply_policy(expired_notes, policy)
     if baseline is not None:
-        from modelaudit.policy.baseline import apply_baseline
-
         findings = apply_baseline(findings, baseline.findings)
 
     report = ScanReport(

@@ -31,6 +31,10 @@ SPEEDUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "(pipeline.py)",
         ("full",),
     ),
+    "INLINE_LOCAL_CRAWL": (
+        "read a lineage's local folders on the crawl's own thread, not on its fetch pool (lineage/crawler.py)",
+        ("deep",),
+    ),
     "LAZY_LICENSE_RECORDS": (
         "build a license record from the compiled database the first time it is asked for, not all 750",
         ("tiny",),

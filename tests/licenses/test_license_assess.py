@@ -211,23 +211,12 @@ def test_real_package_license_files_against_a_card(file: str, card: str, mismatc
     assert ("license-mismatch" in [f.name for f in findings]) is mismatch
 
 
-def test_obligation_terms_are_worked_out_once_per_license(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A lineage repeats a few licenses over many nodes: each license's duties are described once per database."""
+def test_obligation_terms_of_an_expression_are_every_parts() -> None:
     from modelaudit.licenses import assess
-    from modelaudit.licenses.db import LicenseDB, load_records
 
-    db = LicenseDB(load_records(load_db().path), load_db().path)  # a private database: an empty memo
-    first = assess.obligation_terms("Apache-2.0 AND MIT", db=db)
-    assert {lic for lic, _, _ in first} == {"Apache-2.0", "MIT"}
-    assert [(o.license, o.kind, o.text) for o in obligations_for("Apache-2.0 AND MIT", db=db)] == first
-
-    def not_again(rec: object) -> list[tuple[str, str]]:
-        raise AssertionError("described again")
-
-    monkeypatch.setattr(assess, "describe_obligations", not_again)
-    again = assess.obligation_terms("Apache-2.0 AND MIT", db=db)
-    assert again == first and again is not assess.obligation_terms("Apache-2.0 AND MIT", db=db)  # copies
-    obs = obligations_for("Apache-2.0 AND MIT", nodes=["a"], db=db)
-    assert [o.nodes for o in obs] == [["a"]] * len(first)
-    with pytest.raises(AssertionError, match="described again"):
-        assess.obligation_terms("GPL-3.0-only", db=db)
+    terms = assess.obligation_terms("Apache-2.0 AND MIT")
+    assert {lic for lic, _, _ in terms} == {"Apache-2.0", "MIT"}
+    obs = obligations_for("Apache-2.0 AND MIT", nodes=["a"])
+    assert [(o.license, o.kind, o.text) for o in obs] == terms
+    assert [o.nodes for o in obs] == [["a"]] * len(terms)
+    assert assess.obligation_terms(None) == [] and assess.obligation_terms("") == []

@@ -445,24 +445,17 @@ def describe_obligations(rec: LicenseRecord) -> list[tuple[str, str]]:
 
 
 def obligation_terms(license_id: str | None, *, db: LicenseDB | None = None) -> list[tuple[str, str, str]]:
-    """(license id, kind, text) of every obligation of a license id or SPDX expression (every part's).
-    Kept per database, since a lineage repeats a handful of licenses over hundreds of nodes."""
+    """(license id, kind, text) of every obligation of a license id or SPDX expression (every part's)."""
     if not license_id:
         return []
     db = db or load_db()
-    memo: dict[str, list[tuple[str, str, str]]] = db.derived.setdefault("obligation_terms", {})
-    terms = memo.get(license_id)
-    if terms is None:
-        rec = db.get(license_id)
-        if rec is not None:
-            parts = [rec]
-        else:
-            ids = normalize(license_id, db=db).ids
-            parts = [r for r in (db.get(i) for i in ids) if r is not None]
-        terms = memo[license_id] = [
-            (r.id, kind, text) for r in parts for kind, text in describe_obligations(r)
-        ]
-    return list(terms)
+    rec = db.get(license_id)
+    if rec is not None:
+        parts = [rec]
+    else:
+        ids = normalize(license_id, db=db).ids
+        parts = [r for r in (db.get(i) for i in ids) if r is not None]
+    return [(r.id, kind, text) for r in parts for kind, text in describe_obligations(r)]
 
 
 def obligations_for(

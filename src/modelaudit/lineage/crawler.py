@@ -114,8 +114,10 @@ Outcome = _Fetched | ModelAuditError
 
 def read_inline(ref: RepoRef) -> bool:
     """Whether ``ref`` is read on the calling thread (a folder: CPU-bound, nothing to overlap) rather than
-    on the pool (a Hub repo: network waits that overlap)."""
-    return bool(ref.local_path)
+    on the pool (a Hub repo: network waits that overlap). Speed-up ``INLINE_LOCAL_CRAWL`` (speedups.py)."""
+    from modelaudit import speedups
+
+    return bool(ref.local_path) and speedups.enabled("INLINE_LOCAL_CRAWL")
 
 
 def _fetch(sources: Fetcher, ref: RepoRef) -> RepoRecord | ModelAuditError:

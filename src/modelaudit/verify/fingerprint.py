@@ -39,6 +39,7 @@ import bisect
 import hashlib
 import json
 import os
+import statistics
 import sys
 from array import array
 from collections.abc import Callable, Iterable
@@ -438,8 +439,6 @@ def _compare(a: WeightFingerprint, b: WeightFingerprint) -> Similarity:
             sampled_b=len(sb),
             coverage=coverage,
         )
-    import statistics  # only comparisons need it (with fractions and decimal): not a plain scan
-
     values = [s.correlation for s in scores]
     median = statistics.median(values)
     verdict: Verdict = (

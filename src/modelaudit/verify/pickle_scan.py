@@ -21,14 +21,11 @@ safetensors would be safer.
 from __future__ import annotations
 
 import io
+import pickletools
 import struct
 import zipfile
 from dataclasses import dataclass, field
-from functools import cache
-from typing import TYPE_CHECKING, Any, BinaryIO
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pickletools
+from typing import Any, BinaryIO
 
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".dat", ".npy", ".model")
 MAX_PICKLES_PER_FILE = 16
@@ -337,13 +334,7 @@ _BLOBS = {
 }
 
 
-@cache
-def _code2op() -> dict[str, pickletools.OpcodeInfo]:
-    """pickletools' opcode table by code; pickletools (with pickle) loads when a pickle is first scanned,
-    not with the verify package (most models hold none)."""
-    import pickletools
-
-    return {op.code: op for op in pickletools.opcodes}
+_CODE2OP = {op.code: op for op in pickletools.opcodes}
 
 
 # opcodes a protocol 0/1 pickle can start with (MARK, containers, GLOBAL, INST, literals)
@@ -379,9 +370,6 @@ def _read_blob(r: _Reader, argname: str) -> Any:
 
 def _walk_one(r: _Reader, found: list[tuple[str, str]], budget: list[int]) -> None:
     """Walk one pickle up to and including STOP, appending (module, name) for every import."""
-    import pickletools
-
-    code2op = _code2op()
     stack: list[Any] = []
     memo: dict[int, Any] = {}
 
@@ -402,7 +390,7 @@ def _walk_one(r: _Reader, found: list[tuple[str, str]], budget: list[int]) -> No
         code = r.read(1)
         if not code:
             raise PickleScanError(f"file ended at offset {r.pos} before STOP (truncated)")
-        op = code2op.get(code.decode("latin-1"))
+        op = _CODE2OP.get(code.decode("latin-1"))
         if op is None:
             raise PickleScanError(f"invalid opcode {code!r} at offset {r.pos - 1}")
         arg: Any = None

@@ -156,21 +156,13 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
         me = ctx.terms(node.key)
         if not me.known:
             return
-        made: list[list[Upstream]] = []
-
-        def direct() -> list[Upstream]:
-            """The one-hop paths to the parents, made when a check needs them (few nodes do)."""
-            if not made:
-                made.append(direct_routes(node.key, ctx.graph))
-            return made[0]
-
+        direct = direct_routes(node.key, ctx.graph)
         for rec, ups in _records_up(node, ctx):
             yield from self._share_alike(node, ctx, me, rec, ups, direct)
             yield from self._no_derivatives(node, ctx, me, rec, ups)
-        if any(e.relation is Relation.QUANTIZED for e in ctx.graph.parents(node.key)):
-            for up in direct():
-                if up.relations[0] is Relation.QUANTIZED:
-                    yield from self._quantized(node, me, ctx.terms(up.key), up)
+        for up in direct:
+            if up.relations[0] is Relation.QUANTIZED:
+                yield from self._quantized(node, me, ctx.terms(up.key), up)
         yield from self._merge(node, ctx)
 
     def _share_alike(
@@ -180,7 +172,7 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
         me: Terms,
         rec: LicenseRecord,
         ups: tuple[Upstream, ...],
-        direct: Callable[[], list[Upstream]],
+        direct: list[Upstream],
     ) -> Iterator[Finding]:
         kind = rec.obligations.share_alike
         if (
@@ -194,7 +186,7 @@ class LicenseConflict(CatalogRule, rule_id="MA202"):
             # file-level copyleft covers modified files only (an adapter ships new files)
             candidates = [
                 u
-                for u in direct()
+                for u in direct
                 if not u.via_data
                 and u.relations[0] not in (Relation.ADAPTER, Relation.TRAINED_ON)
                 and ctx.terms(u.key).has(rec.id)
@@ -328,17 +320,13 @@ class NamingDuty(CatalogRule, rule_id="MA204"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         if node.kind is NodeKind.DATASET or node.record is None:
             return
-        names: list[str] | None = None  # made when an upstream license asks for a prefix (rarely)
+        names = node_names(node)
         me = ctx.terms(node.key)
         org = _namespace(node)
         nearest: dict[str, tuple[Upstream, Severity, LicenseRecord]] = {}  # naming prefix → nearest path
         for rec, ups in _records_up(node, ctx):
             prefix = rec.obligations.naming_prefix
-            if not prefix:
-                continue
-            if names is None:
-                names = node_names(node)
-            if any(n.lower().startswith(prefix.lower()) for n in names):
+            if not prefix or any(n.lower().startswith(prefix.lower()) for n in names):
                 continue
 
             def counts(up: Upstream, rec: LicenseRecord = rec) -> bool:
@@ -349,7 +337,6 @@ class NamingDuty(CatalogRule, rule_id="MA204"):
             if found is not None and (prefix not in nearest or found[0].order < nearest[prefix][0].order):
                 nearest[prefix] = (*found, rec)
         for prefix, (up, severity, rec) in sorted(nearest.items()):
-            assert names is not None  # a prefix was found, so the names were made
             yield make_finding(
                 self,
                 node.key,
@@ -377,9 +364,6 @@ def _matches(rec_ids: set[str], category: LicenseCategory, selector: LicenseSele
 
 class LicenseDenied(CatalogRule, rule_id="MA205"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
-        policy = ctx.policy
-        if policy.deny.empty() and policy.allow.empty() and not policy.require_osi:
-            return  # the policy restricts no license: nothing below can be found
         me = ctx.terms(node.key)
         if me.info is None or not me.info.id:
             return  # missing: the license stage reports it
@@ -393,6 +377,7 @@ class LicenseDenied(CatalogRule, rule_id="MA205"):
             if me.category is LicenseCategory.UNKNOWN:
                 return  # unknown: the license stage reports it
             parts = [(me.label, {me.label}, me.category, me.info.osi_approved)]
+        policy = ctx.policy
         ev = [license_evidence(me)]
         for part_id, ids, category, osi in parts:
             denied = _matches(ids, category, policy.deny)

@@ -88,8 +88,6 @@ NO_FACTS = NodeFacts()  # a node without facts (or a parent not computed yet, in
 
 
 def _trim_records(routes: list[Upstream], org: Callable[[str], str | None]) -> tuple[Upstream, ...]:
-    if len(routes) == 1:  # the common case (one parent under the license): a lone path is always kept
-        return (routes[0],)
     kept: list[Upstream] = []
     orgs: dict[tuple[bool, bool], list[str | None]] = {}
     for up in sorted(routes, key=lambda u: u.order):
@@ -104,8 +102,6 @@ def _trim_records(routes: list[Upstream], org: Callable[[str], str | None]) -> t
 
 
 def _trim_frontier(routes: list[Upstream]) -> tuple[Upstream, ...]:
-    if len(routes) == 1:
-        return (routes[0],)
     best = sorted(routes, key=lambda u: u.order)[:1]
     direct = next((u for u in sorted(routes, key=lambda u: u.order) if not u.via_data), None)
     if direct is not None and best and direct is not best[0]:
@@ -174,10 +170,9 @@ def upstream_facts(graph: LineageGraph, terms_of: Callable[[str], Terms]) -> dic
         records: dict[str, list[Upstream]] = {}
         frontier: dict[str, list[Upstream]] = {}
         multimodal = _own_multimodal(nodes[key])
-        declared = graph.parents(key)
-        edges = [e for e in declared if e.parent in nodes]
-        if len(edges) > 1:
-            edges.sort(key=lambda e: (e.parent, e.relation.value))
+        edges = sorted(
+            (e for e in graph.parents(key) if e.parent in nodes), key=lambda e: (e.parent, e.relation.value)
+        )
         for index, edge in enumerate(edges):
             parent = nodes[edge.parent]
             data_hop = edge.relation is Relation.TRAINED_ON or parent.kind is NodeKind.DATASET
@@ -205,7 +200,7 @@ def upstream_facts(graph: LineageGraph, terms_of: Callable[[str], Terms]) -> dic
                         if anc != key:
                             frontier.setdefault(anc, []).append(up.behind(key, edge.relation, index, data_hop))
         if multimodal is None:
-            for edge in declared:  # declaration order: the first base that says decides
+            for edge in graph.parents(key):  # declaration order: the first base that says decides
                 parent_facts = facts.get(edge.parent)
                 if (
                     edge.relation in _SAME_MODALITY
