@@ -35,6 +35,10 @@ SPEEDUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "read a lineage's local folders on the crawl's own thread, not on its fetch pool (lineage/crawler.py)",
         ("deep",),
     ),
+    "TEXT_WRAP_FAST_PATH": (
+        "keep a text-report line that fits as it is instead of running textwrap on it (formats/text.py)",
+        ("deep",),
+    ),
     "LAZY_LICENSE_RECORDS": (
         "build a license record from the compiled database the first time it is asked for, not all 750",
         ("tiny",),

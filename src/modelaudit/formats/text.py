@@ -10,6 +10,7 @@ import re
 import textwrap
 from typing import ClassVar
 
+from modelaudit import speedups
 from modelaudit.formats._view import ReportView, build_view
 from modelaudit.models import ScanReport
 
@@ -28,8 +29,10 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
     # Most lines fit: textwrap would split them into chunks only to join them again. After clean() the only
     # whitespace textwrap splits on is " "; a line that fits is kept whole, with its leading spaces, and
     # only a trailing whitespace chunk would be dropped, so a fitting line that ends in a non-space is
-    # exactly ``lead + text`` (tests/formats/test_text_wrap.py checks this against textwrap).
-    if text and len(lead) + len(text) <= WIDTH and not text[-1].isspace():
+    # exactly ``lead + text`` (tests/formats/test_text_wrap.py checks this against textwrap). Speed-up
+    # ``TEXT_WRAP_FAST_PATH`` (speedups.py).
+    fits = bool(text) and len(lead) + len(text) <= WIDTH and not text[-1].isspace()
+    if fits and speedups.enabled("TEXT_WRAP_FAST_PATH"):
         return [lead + text]
     return textwrap.wrap(
         text,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,18 +28,10 @@ class LocalSource:
 
     kind = SourceKind.LOCAL
 
-    def __init__(self) -> None:
-        # folder as given → its resolved path: one realpath per folder and run, not one per file read
-        # (each is a few lstat calls per path component; a 1000-level local chain read 5000 of them)
-        self._resolved: dict[str, Path] = {}
-
     def _root(self, ref: RepoRef) -> Path:
         if not ref.local_path:
             raise SourceError(ref.repo_id, f"{ref.repo_id}: not a local folder")
-        root = self._resolved.get(ref.local_path)
-        if root is None:
-            root = Path(ref.local_path).resolve()
-            self._resolved[ref.local_path] = root
+        root = Path(ref.local_path).resolve()
         if not root.is_dir():
             raise SourceError(ref.repo_id, f"{ref.local_path}: no such folder")
         return root
@@ -81,14 +72,6 @@ class LocalSource:
     def _file(self, root: Path, ref: RepoRef, path: str) -> str:
         """``path`` inside ``root`` (the resolved folder of ``ref``); FileNotInRepoError when it is not a file
         there."""
-        if "/" not in path and path not in ("", ".", ".."):
-            # a name directly in the (resolved) folder that is a regular file, not a link: it is inside
-            full = os.path.join(root, path)
-            try:
-                if stat.S_ISREG(os.lstat(full).st_mode):
-                    return full
-            except OSError:
-                raise FileNotInRepoError(ref.display(), path) from None
         resolved = (root / path).resolve()
         try:
             resolved.relative_to(root)
@@ -113,7 +96,7 @@ class LocalSource:
         except FileNotInRepoError:
             return None
         with open(full, "rb") as fh:
-            return _read_capped(fh)
+            return fh.read(MAX_SMALL_FILE_BYTES)
 
     def fetch(self, ref: RepoRef) -> RepoRecord:
         root = self._root(ref)  # once per fetch: every read below is inside this folder
@@ -140,15 +123,3 @@ def _read_range(full: str, start: int, length: int) -> bytes:
     with open(full, "rb") as fh:
         fh.seek(start)
         return fh.read(max(0, length))
-
-
-def _read_capped(fh: BinaryIO) -> bytes:
-    """The first ``MAX_SMALL_FILE_BYTES`` of a file, without ``read(MAX_SMALL_FILE_BYTES)``: that allocates the
-    whole 4 MiB first and shrinks it after, which cost more than the open and the read of a small card."""
-    size = os.fstat(fh.fileno()).st_size
-    if size >= MAX_SMALL_FILE_BYTES:
-        return fh.read(MAX_SMALL_FILE_BYTES)
-    data = fh.read(size + 1)  # one byte more than the size: notices a file that grew since the stat
-    if len(data) <= size:
-        return data
-    return data + fh.read(MAX_SMALL_FILE_BYTES - len(data))
