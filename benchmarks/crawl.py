@@ -115,12 +115,13 @@ def big_levels(total: int, max_levels: int = 10) -> list[int]:
 
 
 def run_crawl(hub: FakeHub, target: Any, *, workers: int, metadata_cache: Path | None, hf_cache: Path) -> Any:
+    from modelaudit.cachefile import Cache
     from modelaudit.lineage.crawler import crawl
     from modelaudit.sources import SourceSet
     from modelaudit.sources.metadata_cache import MetadataCache
 
     os.environ["HF_HUB_CACHE"] = str(hf_cache)
-    cache = MetadataCache(metadata_cache, endpoint=hub.url) if metadata_cache is not None else None
+    cache = MetadataCache(Cache(metadata_cache), endpoint=hub.url) if metadata_cache is not None else None
     sources = SourceSet(endpoint=hub.url, metadata_cache=cache, timeout=30)
     hub.clear_log()
     start = time.perf_counter()

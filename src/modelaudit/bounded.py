@@ -1,17 +1,12 @@
 """Bounded parsing of untrusted YAML and JSON documents (model cards' front matter, mergekit configs,
 config.json, policies, waivers): size and node caps, safe constructors only, plain JSON data out, and a
 malformed document is an ``InputError`` naming it.
-
-A parsed YAML mapping is kept on disk as JSON, keyed by the text (see :func:`parse_yaml_mapping`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from modelaudit.errors import InputError
@@ -58,60 +53,9 @@ def decode_text(raw: bytes) -> str:
 
 
 def parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
-    """Safe-load a YAML mapping with a node cap; anything else is an InputError naming ``path``.
-
-    The result is plain JSON data, so it is kept on disk keyed by the text's SHA-256 (see
-    :func:`_yaml_cache_path`): a rescan reads the JSON back and never imports PyYAML (~10 ms a process) or
-    parses the cards, policies and mergekit configs it has seen. Malformed documents are never kept."""
+    """Safe-load a YAML mapping with a node cap; anything else is an InputError naming ``path``."""
     if len(text) > MAX_YAML_CHARS:
         raise InputError(path, f"YAML document is larger than {MAX_YAML_CHARS} characters")
-    from modelaudit.cachefile import read_json, write_json
-
-    where = _yaml_cache_path(text)
-    kept = read_json(where)
-    if isinstance(kept, dict):
-        return kept
-    result = _parse_yaml_mapping(text, path)
-    write_json(where, result)
-    return result
-
-
-YAML_CACHE_FORMAT = 1  # bump when the cached form of a parsed YAML mapping changes
-
-
-@cache
-def _yaml_stamp() -> bytes:
-    """What a parse depends on besides the text: PyYAML's files (size and mtime, found without importing
-    it), this module's bytes (its caps and JSON conversion), the cache format and modelaudit's version."""
-    from importlib.util import find_spec
-
-    from modelaudit._version import __version__
-
-    h = hashlib.sha256(f"{YAML_CACHE_FORMAT}|{__version__}|{MAX_YAML_NODES}".encode())
-    try:
-        h.update(Path(__file__).read_bytes())
-    except OSError:  # a build without sources: the version above still keys it
-        h.update(b"-")
-    spec = find_spec("yaml")
-    folder = Path(spec.origin).parent if spec is not None and spec.origin else None
-    for f in sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []:
-        try:
-            st = f.stat()
-        except OSError:
-            continue
-        if f.is_file():
-            h.update(f"|{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return h.digest()
-
-
-def _yaml_cache_path(text: str) -> Path:
-    from modelaudit.cachedir import default_cache_root
-
-    key = hashlib.sha256(_yaml_stamp() + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
-    return default_cache_root() / "yaml" / key[:2] / f"{key}.json"
-
-
-def _parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
     import yaml
 
     _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster, equally safe

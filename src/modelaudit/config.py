@@ -1,15 +1,13 @@
 """Project configuration: ``modelaudit.toml`` or ``[tool.modelaudit]`` in ``pyproject.toml``.
 
 Precedence (lowest to highest): built-in defaults < this file < ``MODELAUDIT_*`` environment < flags.
-The file holds scan defaults only; unknown keys are refused with the file and key named.
+The file holds scan defaults and ``cache_max_bytes`` (the cache's size cap); unknown keys are refused with
+the file and key named.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,57 +48,45 @@ SCAN_KEYS = {
 }
 
 
+# file keys that are not scan defaults
+OTHER_KEYS = {"cache_max_bytes": "the size cap of modelaudit's cache, in bytes (MODELAUDIT_CACHE_MAX_BYTES)"}
+ENV_CACHE_MAX_BYTES = "MODELAUDIT_CACHE_MAX_BYTES"
+
+
+def cache_max_bytes(default: int, start: Path | None = None) -> int:
+    """The cache's size cap: ``MODELAUDIT_CACHE_MAX_BYTES``, else ``cache_max_bytes`` of the project's config
+    file, else ``default``. Anything but a positive whole number of bytes is a ConfigError naming where it
+    came from."""
+    raw = os.environ.get(ENV_CACHE_MAX_BYTES, "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) <= 0:
+            raise ConfigError(f"{ENV_CACHE_MAX_BYTES}={raw!r}: not a positive number of bytes")
+        return int(raw)
+    found = find_config(start)
+    if found is None or "cache_max_bytes" not in found[1]:
+        return default
+    path, table = found
+    value = table["cache_max_bytes"]
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{path}: cache_max_bytes = {value!r} is not a positive number of bytes")
+    return value
+
+
 def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
     """The nearest config (cwd first, then parents up to a VCS root) and its table, or None."""
     here = (start or Path.cwd()).resolve()
     for folder in [here, *here.parents]:
         dedicated = folder / "modelaudit.toml"
         if dedicated.is_file():
-            return dedicated, _table(dedicated, dedicated=True) or {}
+            return dedicated, _read(dedicated)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            table = _table(pyproject, dedicated=False)
+            table = _read(pyproject).get("tool", {}).get("modelaudit")
             if isinstance(table, dict):
                 return pyproject, table
         if (folder / ".git").exists():
             break
     return None
-
-
-CACHE_FORMAT = 1  # bump when the cached form of a configuration table changes
-
-
-def _table(path: Path, *, dedicated: bool) -> dict[str, Any] | None:
-    """Our table of a config file: the whole of ``modelaudit.toml``, ``[tool.modelaudit]`` of a
-    ``pyproject.toml`` (None when it has none). Kept on disk as JSON keyed by the file's bytes, so a scan run
-    inside a project (whose pyproject.toml is read on every run) does not import and run the TOML parser
-    again; a malformed file is never kept and stays an error every time."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc})") from None
-    from modelaudit._version import __version__
-    from modelaudit.cachedir import default_cache_root
-
-    head = f"{CACHE_FORMAT}|{__version__}|{sys.version}|{'dedicated' if dedicated else 'pyproject'}".encode()
-    key = hashlib.sha256(head + b"\0" + raw).hexdigest()
-    from modelaudit.cachefile import read_json, write_text
-
-    kept = default_cache_root() / "config" / f"{key}.json"
-    doc = read_json(kept)
-    if isinstance(doc, dict) and "table" in doc and isinstance(doc["table"], dict | None):
-        table: dict[str, Any] | None = doc["table"]
-        return table
-    data = _read(path)
-    found = data if dedicated else data.get("tool", {}).get("modelaudit")
-    table = found if isinstance(found, dict) else None
-    try:
-        text = json.dumps({"table": table})
-    except (TypeError, ValueError):  # TOML dates and times are not JSON: such tables are not kept
-        return table
-    if json.loads(text) == {"table": table}:  # nor those JSON would give back otherwise
-        write_text(kept, text)
-    return table
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -122,10 +108,12 @@ def scan_defaults(start: Path | None = None) -> dict[str, Any]:
     path, table = found
     out: dict[str, Any] = {}
     for key, value in table.items():
+        if key in OTHER_KEYS:
+            continue
         if key not in SCAN_KEYS:
             raise ConfigError(
                 f"{path}: unknown key {key!r} in modelaudit configuration",
-                hint=f"known keys: {', '.join(sorted(SCAN_KEYS))}",
+                hint=f"known keys: {', '.join(sorted([*SCAN_KEYS, *OTHER_KEYS]))}",
             )
         if key == "format" and isinstance(value, str):
             value = [value]

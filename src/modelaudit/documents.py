@@ -198,3 +198,29 @@ class SmokeReport(_M):
     folder: str  # where the model was loaded from
     result: SmokeResult
     findings: list[Finding] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------- cache
+
+
+class CacheNamespace(_M):
+    """One namespace of modelaudit's cache (``stale``: other versions' entries and older layouts)."""
+
+    name: str
+    about: str
+    entries: int
+    bytes: int
+
+
+class CacheInfo(_M):
+    """What ``modelaudit cache info`` shows: where the cache is and what each namespace holds."""
+
+    location: str
+    version: str  # the folder current entries live in (v<format>-<modelaudit version>)
+    max_bytes: int
+    namespaces: list[CacheNamespace] = Field(default_factory=list)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(n.bytes for n in self.namespaces)
+

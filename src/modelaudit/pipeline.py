@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from modelaudit import cachefile
 from modelaudit._version import __version__
+from modelaudit.cachefile import Cache
 from modelaudit.config import DEFAULT_DEADLINE, env_offline
 from modelaudit.errors import IncompleteAuditError, NetworkError, SourceError, UsageError
 from modelaudit.lineage.crawler import DEFAULT_MAX_NODES, crawl
@@ -75,16 +77,26 @@ class ScanOptions(BaseModel):
     cache_dir: str | None = None  # HF cache; default HF_HUB_CACHE
     timeout: float = 10.0  # per request, seconds
     deadline: float | None = Field(default=DEFAULT_DEADLINE, gt=0)  # all Hub requests of the scan together, seconds
-    no_cache: bool = False  # bypass modelaudit's on-disk Hub metadata cache (sources/metadata_cache.py)
+    no_cache: bool = False  # read and write nothing in modelaudit's cache (cachefile.py)
     allow_incomplete: bool = False  # repos unread after retries: a warning finding instead of an error
     fingerprint: bool | None = None  # fingerprint target + direct parents; None: on unless verify is none
     fingerprint_index: str | None = None  # known bases; default $MODELAUDIT_FINGERPRINT_INDEX, else user dir
 
 
-def open_sources(opts: ScanOptions) -> SourceSet:
+def open_cache(opts: ScanOptions) -> Cache:
+    """modelaudit's cache, or one that reads and writes nothing under ``--no-cache``. A size cap that is not a
+    positive number of bytes is a ConfigError here, before any work."""
+    if opts.no_cache:
+        return Cache.off()
+    cachefile.max_bytes()
+    return cachefile.default()
+
+
+def open_sources(opts: ScanOptions, cache: Cache | None = None) -> SourceSet:
     """The sources a scan (or ``modelaudit lineage``) reads, with the metadata cache unless --no-cache."""
     from modelaudit.sources.metadata_cache import MetadataCache
 
+    cache = cache if cache is not None else open_cache(opts)
     return SourceSet(
         offline=opts.offline or env_offline(),
         endpoint=opts.endpoint,
@@ -92,7 +104,7 @@ def open_sources(opts: ScanOptions) -> SourceSet:
         cache_dir=opts.cache_dir,
         timeout=opts.timeout,
         deadline=opts.deadline,
-        metadata_cache=None if opts.no_cache else MetadataCache(endpoint=opts.endpoint),
+        metadata_cache=MetadataCache(cache, endpoint=opts.endpoint) if cache.enabled else None,
     )
 
 
@@ -110,8 +122,11 @@ def generated_at() -> str:
 # --------------------------------------------------------------------------------------------- stages
 
 
-def assess_licenses(graph: LineageGraph) -> tuple[dict[str, LicenseInfo], list[Finding], list[Obligation]]:
-    """License of every resolved node, the findings the assessment itself raises, and obligations."""
+def assess_licenses(
+    graph: LineageGraph, cache: Cache | None = None
+) -> tuple[dict[str, LicenseInfo], list[Finding], list[Obligation]]:
+    """License of every resolved node, the findings the assessment itself raises, and obligations.
+    ``cache`` keeps license-text matches (default: modelaudit's cache; ``Cache.off()`` for none)."""
     from modelaudit.licenses.assess import assess_record, obligation_terms
 
     licenses: dict[str, LicenseInfo] = {}
@@ -121,7 +136,7 @@ def assess_licenses(graph: LineageGraph) -> tuple[dict[str, LicenseInfo], list[F
         node = graph.nodes[key]
         if node.record is None:
             continue
-        info, node_findings = assess_record(node.record)
+        info, node_findings = assess_record(node.record, cache=cache)
         licenses[key] = info
         findings.extend(f.model_copy(update={"node": key}) for f in node_findings)
         for slot in obligation_terms(info.id):
@@ -217,7 +232,11 @@ def verify_target(
 
 
 def fingerprint_lineage(
-    graph: LineageGraph, sources: SourceSet, options: ScanOptions, progress: Progress
+    graph: LineageGraph,
+    sources: SourceSet,
+    options: ScanOptions,
+    progress: Progress,
+    cache: Cache | None = None,
 ) -> tuple[LineageGraph, dict[str, FingerprintSummary], list[Finding]]:
     """Weight fingerprints of the target and its direct model parents, checked against the declared edges
     and the fingerprint index (verify/lineage_check.py). The graph returned carries the fingerprint evidence
@@ -226,7 +245,7 @@ def fingerprint_lineage(
     from modelaudit.verify.lineage_check import check_lineage
 
     index = load_index(options.fingerprint_index)
-    result = check_lineage(graph, sources, index=index, say=progress)
+    result = check_lineage(graph, sources, index=index, say=progress, cache=cache)
     return graph.with_edges(result.edges), result.fingerprints, result.findings
 
 
@@ -362,8 +381,9 @@ def scan(
     waivers = load_waivers(opts.waivers) if opts.waivers else []  # bad files fail before any network work
     baseline = load_report(opts.baseline, what="baseline report") if opts.baseline else None
     ref = parse_target(target)
+    cache = open_cache(opts)
     if sources is None:
-        sources = open_sources(opts)
+        sources = open_sources(opts, cache)
 
     say(f"resolving {ref.display()}")
     try:
@@ -383,13 +403,13 @@ def scan(
     verified = _in_background(lambda: verify_target(root, sources, mode, hashing, pool))
 
     say(f"assessing licenses of {len(graph.nodes)} node(s)")
-    licenses, stage_findings, obligations = assess_licenses(graph)
+    licenses, stage_findings, obligations = assess_licenses(graph, cache)
 
     fingerprints: dict[str, FingerprintSummary] = {}
     fingerprint_findings: list[Finding] = []
     if opts.fingerprint if opts.fingerprint is not None else mode is not VerifyMode.NONE:
         say("fingerprinting weights")
-        graph, fingerprints, fingerprint_findings = fingerprint_lineage(graph, sources, opts, say)
+        graph, fingerprints, fingerprint_findings = fingerprint_lineage(graph, sources, opts, say, cache)
 
     target_files, verify_findings = verified()
     files = {graph.root: target_files}

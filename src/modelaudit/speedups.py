@@ -39,6 +39,16 @@ SPEEDUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "keep a text-report line that fits as it is instead of running textwrap on it (formats/text.py)",
         ("deep",),
     ),
+    "SPDX_CACHE": (
+        "keep licenseclassifier's matches of a license text in the cache (namespace spdx) instead of matching "
+        "it again on every scan (licenses/spdx_text.py)",
+        ("tiny",),
+    ),
+    "FINGERPRINT_CACHE": (
+        "keep numpy's fingerprint sample plans and the comparisons in the cache (namespace fingerprint), so a "
+        "rescan does not import numpy (verify/fp_cache.py)",
+        ("tiny",),
+    ),
     "LAZY_LICENSE_RECORDS": (
         "build a license record from the compiled database the first time it is asked for, not all 750",
         ("tiny",),

@@ -68,10 +68,11 @@ def test_a_bug_is_not_memoised(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_ref_that_moved_upstream_is_read_from_the_hub_not_the_metadata_cache(
     fakehub: FakeHub, tmp_path: Path
 ) -> None:
+    from modelaudit.cachefile import Cache
     from modelaudit.sources.metadata_cache import MetadataCache
 
     fakehub.add_repo("org/base", model({"license": "apache-2.0"}))
-    cache = MetadataCache(tmp_path / "meta", endpoint=fakehub.url)
+    cache = MetadataCache(Cache(tmp_path / "meta"), endpoint=fakehub.url)
     ref = RepoRef(repo_id="org/base")
     assert SharedSources(metadata_cache=cache).fetch(ref).card_data["license"] == "apache-2.0"
     fakehub.add_repo("org/base", model({"license": "cc-by-nc-4.0"}))  # re-licensed upstream

@@ -389,6 +389,22 @@ def sample_policy():  # type: ignore[no-untyped-def]
     return EffectivePolicy(policy=_policy(), rules=rules, stage_overrides={"hash-mismatch": "warning"})
 
 
+def sample_cache_info():  # type: ignore[no-untyped-def]
+    from modelaudit.documents import CacheInfo, CacheNamespace
+
+    return CacheInfo(
+        location="/home/ci/.cache/modelaudit",
+        version="v2-0.1.0",
+        max_bytes=512 * 1024 * 1024,
+        namespaces=[
+            CacheNamespace(name="metadata", about="Hub metadata", entries=1204, bytes=48_211_733),
+            CacheNamespace(name="spdx", about="SPDX license-text matches", entries=37, bytes=4_120),
+            CacheNamespace(name="fingerprint", about="fingerprint plans and comparisons", entries=9, bytes=91_300),
+            CacheNamespace(name="stale", about="other versions", entries=0, bytes=0),
+        ],
+    )
+
+
 # kind (a key of modelaudit.formats.REGISTRIES, the report excepted) → its sample
 SAMPLES: dict[str, Callable[[], Any]] = {
     "diff": sample_diff,
@@ -408,4 +424,5 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "license-identify": sample_license_identify,
     "policy-list": sample_policy_list,
     "policy": sample_policy,
+    "cache": sample_cache_info,
 }

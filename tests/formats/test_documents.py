@@ -88,6 +88,7 @@ def _format_choices(command: click.Command) -> set[str]:
         ("modelaudit.cli.lineage:lineage_command", "lineage"),
         ("modelaudit.cli.verify:verify_command", "verify"),
         ("modelaudit.cli.smoke:smoke_command", "smoke"),
+        ("modelaudit.cli.cache:info_command", "cache"),
         ("modelaudit.cli.fingerprint:compare_command", "fingerprint"),
         ("modelaudit.cli.licenses:list_command", "license-list"),
         ("modelaudit.cli.licenses:show_command", "license"),

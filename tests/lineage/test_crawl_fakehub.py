@@ -9,6 +9,7 @@ import pytest
 
 from fakehub import FakeHub
 from memory_repos import card, edges_of, nodes_of
+from modelaudit.cachefile import Cache
 from modelaudit.lineage.crawler import crawl
 from modelaudit.lineage.graph import LineageGraph
 from modelaudit.models import RepoKind, RepoRef, SourceKind
@@ -38,7 +39,7 @@ def slugs(graph: LineageGraph) -> list[tuple[str, str]]:
 
 
 def sources(hub: FakeHub, cache_root: Path | None = None, *, offline: bool = False) -> SourceSet:
-    cache = MetadataCache(cache_root, endpoint=hub.url) if cache_root is not None else None
+    cache = MetadataCache(Cache(cache_root), endpoint=hub.url) if cache_root is not None else None
     return SourceSet(offline=offline, endpoint=hub.url, metadata_cache=cache)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from memory_repos import MemorySource, make_record
-from modelaudit.cachedir import default_cache_root
+from modelaudit.cachefile import Cache
 from modelaudit.errors import NetworkError, SourceError
 from modelaudit.models import RepoRecord, RepoRef, SourceKind
 from modelaudit.sources import SourceSet
@@ -28,7 +28,7 @@ def record_for(ref: RepoRef) -> RepoRecord:
 
 def test_pinned_entries_never_expire(tmp_path: Path) -> None:
     clock = Clock()
-    cache = MetadataCache(tmp_path, endpoint="http://hub", ttl=10, clock=clock)
+    cache = MetadataCache(Cache(tmp_path), endpoint="http://hub", ttl=10, clock=clock)
     branch = RepoRef(repo_id="org/m")
     rec = record_for(branch)
     assert rec.revision is not None
@@ -44,7 +44,7 @@ def test_pinned_entries_never_expire(tmp_path: Path) -> None:
 
 def test_branch_entries_live_for_the_ttl(tmp_path: Path) -> None:
     clock = Clock()
-    cache = MetadataCache(tmp_path, endpoint="http://hub", ttl=60, clock=clock)
+    cache = MetadataCache(Cache(tmp_path), endpoint="http://hub", ttl=60, clock=clock)
     ref = RepoRef(repo_id="org/m", revision="dev")
     cache.put(ref, record_for(ref))
     clock.now += 59
@@ -56,11 +56,11 @@ def test_branch_entries_live_for_the_ttl(tmp_path: Path) -> None:
 
 def test_endpoints_do_not_share_entries_and_corrupt_files_are_misses(tmp_path: Path) -> None:
     ref = RepoRef(repo_id="org/m")
-    a = MetadataCache(tmp_path, endpoint="http://a")
+    a = MetadataCache(Cache(tmp_path), endpoint="http://a")
     a.put(ref, record_for(ref))
-    assert MetadataCache(tmp_path, endpoint="http://b").get(ref) is None
+    assert MetadataCache(Cache(tmp_path), endpoint="http://b").get(ref) is None
     assert a.get(ref) is not None
-    for path in a.base.rglob("*.json"):
+    for path in tmp_path.rglob("*.json"):
         path.write_text("{not json")
     assert a.get(ref) is None
 
@@ -68,32 +68,9 @@ def test_endpoints_do_not_share_entries_and_corrupt_files_are_misses(tmp_path: P
 def test_records_without_a_commit_are_not_cached(tmp_path: Path) -> None:
     ref = RepoRef(repo_id="org/m")
     rec = record_for(ref).model_copy(update={"revision": None})
-    cache = MetadataCache(tmp_path)
+    cache = MetadataCache(Cache(tmp_path))
     cache.put(ref, rec)
-    assert not any(cache.root.rglob("*.json"))
-
-
-def test_cache_root_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MODELAUDIT_CACHE_DIR", str(tmp_path / "c"))
-    assert default_cache_root() == tmp_path / "c"
-    monkeypatch.delenv("MODELAUDIT_CACHE_DIR")
-    assert default_cache_root().name == "modelaudit"
-
-
-def test_cache_root_follows_the_environment_it_depends_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The root is remembered per value of the variables it is made from, never across a change."""
-    import sys
-
-    monkeypatch.delenv("MODELAUDIT_CACHE_DIR", raising=False)
-    if sys.platform.startswith("linux"):
-        for name in ("one", "two", "one"):
-            monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / name))
-            assert default_cache_root() == tmp_path / name / "modelaudit"
-    monkeypatch.setenv("MODELAUDIT_CACHE_DIR", "~/mc")
-    for home in ("h1", "h2"):
-        monkeypatch.setenv("HOME", str(tmp_path / home))
-        monkeypatch.setenv("USERPROFILE", str(tmp_path / home))
-        assert default_cache_root() == tmp_path / home / "mc"
+    assert not any(tmp_path.rglob("*.json"))
 
 
 class FlakyHub(MemorySource):
@@ -125,7 +102,7 @@ def sources_with(hub: FlakyHub, cache: MetadataCache | None, *, offline: bool = 
 def test_sourceset_serves_the_second_fetch_from_the_cache(tmp_path: Path) -> None:
     hub = FlakyHub()
     hub.add_model("org/m", {"license": "mit"})
-    cache = MetadataCache(tmp_path, endpoint="http://hub")
+    cache = MetadataCache(Cache(tmp_path), endpoint="http://hub")
     ref = RepoRef(repo_id="org/m")
     first = sources_with(hub, cache).fetch(ref)
     second = sources_with(hub, cache).fetch(ref)
@@ -134,13 +111,15 @@ def test_sourceset_serves_the_second_fetch_from_the_cache(tmp_path: Path) -> Non
     # --no-cache: no cache object at all, the Hub is asked every time
     sources_with(hub, None).fetch(ref)
     assert hub.calls["org/m"] == 2
+    # the entries live in the one cache's metadata namespace
+    assert Cache(tmp_path).info().namespaces["metadata"].entries == 2  # the record and the branch pointer
 
 
 def test_stale_entries_are_used_when_the_hub_is_unreachable_or_offline(tmp_path: Path) -> None:
     hub = FlakyHub()
     hub.add_model("org/m", {"license": "mit"})
     clock = Clock()
-    cache = MetadataCache(tmp_path, endpoint="http://hub", ttl=1, clock=clock)
+    cache = MetadataCache(Cache(tmp_path), endpoint="http://hub", ttl=1, clock=clock)
     ref = RepoRef(repo_id="org/m")
     sources_with(hub, cache).fetch(ref)
     clock.now += 100

@@ -1,5 +1,5 @@
-"""Fingerprints without numpy on a rescan: sample positions and comparisons come from the on-disk cache, and
-the pure-Python decoding gives the very bits numpy's ``astype(float32)`` gives."""
+"""Fingerprints without numpy on a rescan: sample positions and comparisons come from modelaudit's cache
+(namespace fingerprint), and the pure-Python decoding gives the very bits numpy's ``astype(float32)`` gives."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from _verify_helpers import perturbed, weights, write_model
 
+from modelaudit.cachefile import Cache
 from modelaudit.verify import fingerprint as fpmod
 from modelaudit.verify import fp_cache
 from modelaudit.verify.fingerprint import compare, fingerprint_local
@@ -22,7 +23,18 @@ from modelaudit.verify.fingerprint import compare, fingerprint_local
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MODELAUDIT_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache" / "fingerprint"
+    return tmp_path / "cache"
+
+
+def _entries(cache: Path) -> list[tuple[Path, object]]:
+    """Every fingerprint entry: its file and JSON value."""
+    return [(p, json.loads(p.read_bytes())) for p in sorted(cache.rglob("fingerprint/*/*.json"))]
+
+
+def _plans(cache: Path) -> Path:
+    """The plan entry: the one whose value maps tensor keys to run starts (a comparison has a verdict)."""
+    [path] = [p for p, doc in _entries(cache) if isinstance(doc, dict) and "verdict" not in doc]
+    return path
 
 
 def _numpy_f32(raw: bytes, dtype: str) -> bytes:
@@ -61,7 +73,7 @@ def test_a_rescan_reads_positions_and_comparisons_from_the_cache(
     first_a, first_b = fingerprint_local(a), fingerprint_local(b)
     sim = compare(first_a, first_b)
     assert sim.verdict == "same-lineage"
-    [plans] = cache.glob("plans-*.json")
+    plans = _plans(cache)
     assert len(json.loads(plans.read_bytes())) == sum(1 for t in first_a.tensors if t.samples)
 
     def no_numpy(*_args: object) -> object:
@@ -71,6 +83,8 @@ def test_a_rescan_reads_positions_and_comparisons_from_the_cache(
     monkeypatch.setattr(fpmod, "_compare", no_numpy)
     assert fingerprint_local(a) == first_a and fingerprint_local(b) == first_b
     assert compare(first_a, first_b) == sim
+    with pytest.raises(AssertionError, match="numpy was needed"):
+        fingerprint_local(a, cache=Cache.off())  # --no-cache
 
 
 def test_cached_fingerprints_equal_uncached_ones(cache: Path, tmp_path: Path) -> None:
@@ -79,7 +93,8 @@ def test_cached_fingerprints_equal_uncached_ones(cache: Path, tmp_path: Path) ->
     again = fingerprint_local(folder)  # positions from the cache
     for t in warm.tensors:
         if t.samples:
-            assert fp_cache.PlanCache(fp_cache.stamp(fpmod.ALGORITHM, fpmod.RUNS, fpmod.RUN_LEN)).get(
+            stamp = fp_cache.stamp(fpmod.ALGORITHM, fpmod.RUNS, fpmod.RUN_LEN)
+            assert fp_cache.PlanCache(Cache(cache), stamp).get(
                 fp_cache.PlanCache.key(t.name, t.shape)
             ) == fpmod._draw(
                 fpmod.TensorSpan(name=t.name, dtype=t.dtype, shape=tuple(t.shape), begin=0, end=0)
@@ -92,11 +107,11 @@ def test_damaged_or_foreign_cache_entries_are_computed_again(cache: Path, tmp_pa
     other = write_model(tmp_path / "o", weights(2))
     fp, fo = fingerprint_local(folder), fingerprint_local(other)
     sim = compare(fp, fo)
-    [plans] = cache.glob("plans-*.json")
+    plans = _plans(cache)
     poisoned = {k: [10**12, 0, 0, 0] for k in json.loads(plans.read_bytes())}  # out of range: ignored
-    plans.write_text(json.dumps(poisoned), encoding="utf-8")
-    for entry in (cache / "compare").glob("*.json"):
+    for entry, _doc in _entries(cache):
         entry.write_text("{damaged", encoding="utf-8")
+    plans.write_text(json.dumps(poisoned), encoding="utf-8")
     assert fingerprint_local(folder) == fp and compare(fp, fo) == sim
     plans.write_text("[not a mapping]", encoding="utf-8")
     assert fingerprint_local(folder) == fp

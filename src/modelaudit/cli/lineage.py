@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from modelaudit.cachefile import Cache
 from modelaudit.cli._options import (
     format_option,
     max_depth_option,
@@ -48,24 +49,26 @@ def lineage_command(
     """
     from modelaudit.formats import LINEAGE_FORMATS
     from modelaudit.lineage.crawler import crawl
-    from modelaudit.pipeline import ScanOptions, lineage_view, open_sources
+    from modelaudit.pipeline import ScanOptions, lineage_view, open_cache, open_sources
     from modelaudit.targets import parse_target
 
     ref = parse_target(target)
-    sources = open_sources(ScanOptions(offline=offline, no_cache=no_cache, timeout=timeout))
+    options = ScanOptions(offline=offline, no_cache=no_cache, timeout=timeout)
+    cache = open_cache(options)
+    sources = open_sources(options, cache)
     graph = crawl(ref, sources, max_depth=max_depth, max_nodes=max_nodes)
-    view = lineage_view(graph, _licenses(graph))
+    view = lineage_view(graph, _licenses(graph, cache))
     sys.stdout.write(LINEAGE_FORMATS.render_text(fmt, view))
     sys.stdout.flush()
     return 0
 
 
-def _licenses(graph: LineageGraph) -> dict[str, LicenseInfo] | None:
+def _licenses(graph: LineageGraph, cache: Cache) -> dict[str, LicenseInfo] | None:
     """Each node's assessed license, or None while the license assessment is not installed."""
     from modelaudit.pipeline import assess_licenses
 
     try:
-        licenses, _findings, _obligations = assess_licenses(graph)
+        licenses, _findings, _obligations = assess_licenses(graph, cache)
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("modelaudit.licenses"):
             return None

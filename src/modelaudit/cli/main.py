@@ -19,6 +19,11 @@ from modelaudit.cli._errors import run_guarded
 
 # command name → (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "cache": (
+        "modelaudit.cli.cache",
+        "cache_command",
+        "modelaudit's on-disk cache: where it is, what each namespace holds, and emptying it.",
+    ),
     "diff": (
         "modelaudit.cli.diff",
         "diff_command",

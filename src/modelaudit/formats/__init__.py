@@ -38,6 +38,7 @@ from modelaudit.errors import UsageError
 if TYPE_CHECKING:
     from modelaudit.documents import (
         AuditError,
+        CacheInfo,
         Comparison,
         DashboardView,
         FleetDiff,
@@ -237,6 +238,10 @@ POLICY_LIST_FORMATS: Registry[list[Policy]] = Registry(
 POLICY_FORMATS: Registry[EffectivePolicy] = Registry(
     "policy", {"text": f"{_POL}:ShowText", "json": f"{_POL}:ShowJson"}
 )
+_CACHE = "modelaudit.formats.cache"
+CACHE_FORMATS: Registry[CacheInfo] = Registry(
+    "cache info", {"text": f"{_CACHE}:CacheInfoText", "json": f"{_CACHE}:CacheInfoJson"}
+)
 
 # document kind → its registry (a test renders a sample of every kind in every format)
 REGISTRIES: dict[str, Registry[Any]] = {
@@ -258,6 +263,7 @@ REGISTRIES: dict[str, Registry[Any]] = {
     "license-identify": LICENSE_IDENTIFY_FORMATS,
     "policy-list": POLICY_LIST_FORMATS,
     "policy": POLICY_FORMATS,
+    "cache": CACHE_FORMATS,
 }
 
 
@@ -278,6 +284,7 @@ def get_formatter(name: str) -> Formatter[ScanReport]:
 
 __all__ = [
     "AUDIT_ERROR_FORMATS",
+    "CACHE_FORMATS",
     "COMPARISON_FORMATS",
     "DASHBOARD_FORMATS",
     "DIFF_FORMATS",

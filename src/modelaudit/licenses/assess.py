@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from modelaudit.cachefile import Cache
 from modelaudit.catalog import RuleSpec, make_finding, spec
 from modelaudit.licenses.db import LicenseDB, load_db
 from modelaudit.licenses.identify import Identification, identify_text, phrase_in, tokens
@@ -179,14 +180,14 @@ def _notice_match(text: str, db: LicenseDB) -> LicenseRecord | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def _file_claim(lf: LicenseFile, db: LicenseDB) -> Claim:
+def _file_claim(lf: LicenseFile, db: LicenseDB, cache: Cache | None = None) -> Claim:
     name = lf.path.rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0] if "." in name else name
     code_only = bool(_CODE_FILE.search(stem))
     role = stem.upper().replace("-", "_")
     notice = role == "NOTICE" or role.startswith("NOTICE_")
     policy_name = role.startswith(("USE_POLICY", "ACCEPTABLE_USE_POLICY"))
-    ident: Identification = identify_text(lf.text, db=db)
+    ident: Identification = identify_text(lf.text, db=db, cache=cache)
     src = f"file:{lf.path}"
     if ident.id is None:
         rec = _notice_match(lf.text, db)
@@ -257,8 +258,11 @@ def _aggregate(
     return cat, osi, com
 
 
-def assess_record(record: RepoRecord, *, db: LicenseDB | None = None) -> tuple[LicenseInfo, list[Finding]]:
-    """One node's license from every evidence source, and the findings the assessment raises."""
+def assess_record(
+    record: RepoRecord, *, db: LicenseDB | None = None, cache: Cache | None = None
+) -> tuple[LicenseInfo, list[Finding]]:
+    """One node's license from every evidence source, and the findings the assessment raises. ``cache``
+    keeps the SPDX matcher's results for license files (default: modelaudit's cache; ``Cache.off()``: none)."""
     db = db or load_db()
     node = record.ref.key
     claims: list[Claim] = []
@@ -269,7 +273,7 @@ def assess_record(record: RepoRecord, *, db: LicenseDB | None = None) -> tuple[L
             continue  # only license_details: informative, not a declaration
         claims.append(_declared_claim(group, items, db, rank_of.get(group, 3)))
     for lf in sorted(record.license_files, key=lambda f: f.path):
-        claims.append(_file_claim(lf, db))
+        claims.append(_file_claim(lf, db, cache))
 
     evidence = sorted(
         {(e.source, e.value): e for c in claims for e in c.evidence}.values(),

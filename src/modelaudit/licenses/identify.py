@@ -35,7 +35,6 @@ How it works
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import zlib
 from array import array
@@ -46,6 +45,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from modelaudit.cachefile import Cache
 from modelaudit.licenses.db import LicenseDB, load_db, read_recognition_data
 from modelaudit.licenses.schema import DocumentKind
 from modelaudit.licenses.spdx_text import SpdxScan, scan_spdx
@@ -252,55 +252,12 @@ def _by_declaration(text: str) -> Identification | None:
     )
 
 
-def identify_text(text: str, *, db: LicenseDB | None = None) -> Identification:
+def identify_text(text: str, *, db: LicenseDB | None = None, cache: Cache | None = None) -> Identification:
     """Identify the license a text is (or whose use policy it is). Never guesses: unknown is ``id=None``,
-    with the best candidate and its score in ``candidate`` / ``candidate_score``."""
+    with the best candidate and its score in ``candidate`` / ``candidate_score``. ``cache`` keeps the SPDX
+    matcher's results (default: modelaudit's cache; ``Cache.off()`` for none)."""
     db = db or load_db()
-    return _settle(_combine(_identify_own_cached(text, db), scan_spdx(text), db))
-
-
-OWN_CACHE_FORMAT = 1  # bump when the cached form of an own identification changes shape
-
-
-@cache
-def _code_stamp() -> str:
-    """This module's bytes: its code decides the answer, so a checkout that edits it never reads old ones."""
-    try:
-        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    except OSError:  # a build without sources: the database stamp (which holds the version) still keys it
-        return "-"
-
-
-def _own_cache_path(text: str, db: LicenseDB) -> Path | None:
-    """Where our recognition's answer for ``text`` is kept: keyed by the text's SHA-256 and the stamp of the
-    compiled database (its records, the recognition data and modelaudit's version). None for a database
-    that was not compiled from a folder (built in memory): its answers are not kept."""
-    if db.stamp is None:
-        return None
-    head = f"{OWN_CACHE_FORMAT}|{db.stamp}|{_code_stamp()}".encode()
-    key = hashlib.sha256(head + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
-    from modelaudit.cachedir import default_cache_root
-
-    return default_cache_root() / "license_db" / "identify" / f"{key}.json"
-
-
-def _identify_own_cached(text: str, db: LicenseDB) -> Identification:
-    """:func:`_identify_own`, kept on disk by content: a rescan of the same LICENSE file neither decodes the
-    reference fingerprints nor compares them again. An unreadable or damaged entry is identified again."""
-    path = _own_cache_path(text, db)
-    if path is None:
-        return _identify_own(text, db)
-    from modelaudit.cachefile import read_json, write_text
-
-    kept = read_json(path)
-    if kept is not None:
-        try:
-            return Identification.model_validate(kept)
-        except ValueError:  # damaged (pydantic's ValidationError is a ValueError): identify again
-            pass
-    ident = _identify_own(text, db)
-    write_text(path, ident.model_dump_json())
-    return ident
+    return _settle(_combine(_identify_own(text, db), scan_spdx(text, cache=cache), db))
 
 
 def _spdx_db_id(spdx_id: str, db: LicenseDB) -> str:

@@ -17,23 +17,22 @@ We call the package's scanner (``licenseclassifier._engine``) rather than its ``
 which drops the coverage figure we report as the score; pyproject.toml bounds the version for that reason.
 
 The pattern set is loaded on the first call (~0.2 s) and kept: a metadata scan that reads no license file
-never pays for it. A scan is a pure function of the text and the matcher, so its result is also kept on disk
-(``<cache>/license_db/spdx/``, next to the compiled license database), keyed by the SHA-256 of the text and a
-stamp of the matcher (its version and files, this module's format, modelaudit's version): a rescan of the same
-LICENSE file skips both the pattern set and the match (0.2-0.7 s). A result from another matcher version is
-never read; an unreadable or damaged entry is scanned again.
+never pays for it. A scan is a pure function of the text and the matcher, so its result is also kept in
+modelaudit's cache (namespace ``spdx``, keyed by the text and the matcher's version): a rescan of the same
+LICENSE file skips both the pattern set and the match (0.2-0.7 s; speed-up ``SPDX_CACHE``, whose A/B is in
+benchmarks/lineage_core.py). An unreadable or damaged entry is scanned again.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from licenseclassifier._engine import Scanner
+
+    from modelaudit.cachefile import Cache
 
 
 @dataclass(frozen=True)
@@ -79,42 +78,15 @@ def _scanner() -> Scanner:
     return builtin_scanner()
 
 
-CACHE_FORMAT = 1  # bump when the cached form of a scan changes shape
-
-
 @cache
-def _matcher_stamp() -> str:
-    """What a scan's result depends on besides the text: the matcher package's files (size and mtime of the
-    module and its pattern data) and its installed version (the name of its ``.dist-info`` folder), all
-    found without importing it or reading package metadata, this cache's format and ours."""
-    from importlib.util import find_spec
+def _matcher_version() -> str:
+    """The installed licenseclassifier's version: part of every cached result's key."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    from modelaudit._version import __version__
-
-    parts = [f"format={CACHE_FORMAT}", f"modelaudit={__version__}"]
-    spec = find_spec("licenseclassifier")
-    if spec is None or not spec.origin:
-        parts.append("licenseclassifier=?")
-    else:
-        folder = Path(spec.origin).parent
-        dist = sorted(p.name for p in folder.parent.glob("licenseclassifier-*.dist-info"))
-        parts.append(f"licenseclassifier={','.join(dist) or '?'}")
-        for f in sorted(folder.rglob("*")):
-            if "__pycache__" in f.parts or not f.is_file():
-                continue
-            try:
-                st = f.stat()
-            except OSError:
-                continue
-            parts.append(f"{f.relative_to(folder).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
-
-
-def _cache_path(text: str) -> Path:
-    from modelaudit.cachedir import default_cache_root
-
-    key = hashlib.sha256(_matcher_stamp().encode() + b"\0" + text.encode("utf-8", "surrogatepass"))
-    return default_cache_root() / "license_db" / "spdx" / f"{key.hexdigest()}.json"
+    try:
+        return version("licenseclassifier")
+    except PackageNotFoundError:
+        return "?"
 
 
 def _from_json(doc: Any) -> SpdxScan:
@@ -138,40 +110,33 @@ def _from_json(doc: Any) -> SpdxScan:
     return SpdxScan(float(coverage), tuple(regions))
 
 
-def _read_cached(path: Path) -> SpdxScan | None:
-    from modelaudit.cachefile import read_json
-
-    doc = read_json(path)
-    try:
-        return _from_json(doc) if doc is not None else None
-    except ValueError:  # damaged: scan again
-        return None
-
-
-def _write_cached(path: Path, scan: SpdxScan) -> None:
-    """Keep the result for the next run; a cache that cannot be written only costs time."""
-    from modelaudit.cachefile import write_json
-
-    doc = {"coverage": scan.coverage, "regions": [[r.id, r.start, r.end, r.url] for r in scan.regions]}
-    write_json(path, doc)
-
-
 def _scan_uncached(text: str) -> SpdxScan:
     cov = _scanner().scan(text)
     regions = tuple(Region(m.id, m.start, m.end, m.is_url) for m in cov.match)
     return SpdxScan(round(min(100.0, cov.percent) / 100.0, 4), regions)
 
 
-def scan_spdx(text: str) -> SpdxScan:
-    """Every SPDX license text (and license URL) recognised in ``text`` (cached on disk by content)."""
+def scan_spdx(text: str, *, cache: Cache | None = None) -> SpdxScan:
+    """Every SPDX license text (and license URL) recognised in ``text``. The result is kept in ``cache``
+    (default: modelaudit's cache) under the text and the matcher's version; speed-up ``SPDX_CACHE``."""
     if not text.strip():
         return SpdxScan(0.0, ())
-    path = _cache_path(text)
-    cached = _read_cached(path)
-    if cached is not None:
-        return cached
+    from modelaudit import cachefile, speedups
+
+    if cache is None:
+        cache = cachefile.default()
+    if not speedups.enabled("SPDX_CACHE"):
+        cache = cachefile.Cache.off()
+    entry = cachefile.key(_matcher_version(), text)
+    doc = cache.get("spdx", entry)
+    if doc is not None:
+        try:
+            return _from_json(doc)
+        except ValueError:  # damaged: scan again
+            pass
     scan = _scan_uncached(text)
-    _write_cached(path, scan)
+    regions = [[r.id, r.start, r.end, r.url] for r in scan.regions]
+    cache.put("spdx", entry, {"coverage": scan.coverage, "regions": regions})
     return scan
 
 

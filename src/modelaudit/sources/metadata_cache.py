@@ -1,39 +1,33 @@
-"""On-disk cache of Hub metadata (``RepoRecord`` JSON), so repeated scans of a lineage make no requests.
+"""Hub metadata (``RepoRecord`` JSON) in modelaudit's cache (namespace ``metadata``), so repeated scans of a
+lineage make no requests.
 
-Layout under the cache root (``MODELAUDIT_CACHE_DIR``, else the platform's user cache dir for
-``modelaudit``, e.g. ``~/.cache/modelaudit``)::
+Two kinds of entries, keyed by the endpoint (a mirror or a test server never mixes with huggingface.co), the
+repo kind and id, and:
 
-    metadata/v<format>-<modelaudit version>/<endpoint digest>/<models|datasets>/<repo id>/
-        commits/<40-hex commit>.json   the record read at that commit; immutable, never revalidated
-        refs/<quoted revision>.json    {"commit": ..., "fetched_at": ...}: what a branch or tag resolved to
+* a commit: the record read at that 40-hex commit; immutable, never revalidated;
+* a branch, tag or the default branch: ``{"commit": ..., "fetched_at": ...}``, what it resolved to.
 
-* A ref pinned to a 40-hex commit is served from ``commits/`` forever.
-* A branch, tag or the default branch is served from ``refs/`` while younger than the TTL (default one
-  hour, ``MODELAUDIT_CACHE_TTL`` seconds); after that the Hub is asked again and the entry rewritten.
-* Offline (or when the Hub cannot be reached) stale entries are still used: an old answer beats none.
-* Entries are keyed by endpoint (a mirror or a test server never mixes with huggingface.co) and by
-  modelaudit version (a newer extractor re-reads metadata). Writes are atomic; a corrupt or unreadable
-  entry is a miss, and a cache that cannot be written is skipped silently: it is only an optimisation.
+A ref pinned to a commit is served from its commit entry forever. A branch, tag or the default branch is
+served while its pointer is younger than the TTL (default one hour, ``MODELAUDIT_CACHE_TTL`` seconds); after
+that the Hub is asked again and the pointer rewritten. Offline (or when the Hub cannot be reached) stale
+pointers are still used: an old answer beats none. The cache's version key (modelaudit's version) means a
+newer extractor reads metadata again. A corrupt or unreadable entry is a miss.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable
-from pathlib import Path
-from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from modelaudit._version import __version__
-from modelaudit.cachedir import default_cache_root
-from modelaudit.cachefile import read_json, write_json
+from modelaudit import cachefile
+from modelaudit.cachefile import Cache
 from modelaudit.models import RepoKind, RepoRecord, RepoRef
 from modelaudit.targets import is_commit
 
-CACHE_FORMAT = "1"
+NAMESPACE = "metadata"
 DEFAULT_TTL_SECONDS = 3600.0
 DEFAULT_ENDPOINT = "https://huggingface.co"
 
@@ -49,35 +43,30 @@ def default_ttl() -> float:
 
 
 class MetadataCache:
-    """Thread-safe (atomic file writes, no shared state) cache of Hub ``RepoRecord``s."""
+    """Thread-safe cache of Hub ``RepoRecord``s in ``cache`` (default: modelaudit's cache)."""
 
     def __init__(
         self,
-        root: Path | str | None = None,
+        cache: Cache | None = None,
         *,
         endpoint: str | None = None,
         ttl: float | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.root = Path(root) if root is not None else default_cache_root()
+        self.cache = cache if cache is not None else cachefile.default()
         self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
         self.ttl = default_ttl() if ttl is None else ttl
         self._clock = clock
-        digest = hashlib.sha256(self.endpoint.encode()).hexdigest()[:16]
-        self.base = self.root / "metadata" / f"v{CACHE_FORMAT}-{__version__}" / digest
 
-    # ------------------------------------------------------------------ paths
-
-    def _repo_dir(self, ref: RepoRef) -> Path:
+    def _entry(self, ref: RepoRef, what: str, name: str) -> str:
         kind = "datasets" if ref.kind is RepoKind.DATASET else "models"
-        parts = [quote(p, safe="") for p in ref.repo_id.split("/")]
-        return self.base.joinpath(kind, *parts)
+        return cachefile.key(self.endpoint, kind, ref.repo_id, what, name)
 
-    def _commit_path(self, ref: RepoRef, commit: str) -> Path:
-        return self._repo_dir(ref) / "commits" / f"{commit}.json"
+    def _commit_entry(self, ref: RepoRef, commit: str) -> str:
+        return self._entry(ref, "commit", commit)
 
-    def _ref_path(self, ref: RepoRef) -> Path:
-        return self._repo_dir(ref) / "refs" / f"{quote(ref.revision or '@default', safe='')}.json"
+    def _ref_entry(self, ref: RepoRef) -> str:
+        return self._entry(ref, "ref", ref.revision or "@default")
 
     # ------------------------------------------------------------------ read
 
@@ -88,8 +77,8 @@ class MetadataCache:
         if is_commit(ref.revision):
             assert ref.revision is not None
             return self._load_record(ref, ref.revision)
-        pointer = _read_json(self._ref_path(ref))
-        if pointer is None:
+        pointer = self.cache.get(NAMESPACE, self._ref_entry(ref))
+        if not isinstance(pointer, dict):
             return None
         commit, fetched_at = pointer.get("commit"), pointer.get("fetched_at")
         if not isinstance(commit, str) or not is_commit(commit) or not isinstance(fetched_at, int | float):
@@ -100,8 +89,8 @@ class MetadataCache:
         return self._load_record(ref, commit)
 
     def _load_record(self, ref: RepoRef, commit: str) -> RepoRecord | None:
-        data = _read_json(self._commit_path(ref, commit))
-        if data is None:
+        data = self.cache.get(NAMESPACE, self._commit_entry(ref, commit))
+        if not isinstance(data, dict):
             return None
         try:
             record = RepoRecord.model_validate(data)
@@ -116,13 +105,8 @@ class MetadataCache:
         if ref.local_path or not is_commit(record.revision):
             return
         assert record.revision is not None
-        commit_path = self._commit_path(ref, record.revision)
-        if not commit_path.exists():
-            write_json(commit_path, record.model_dump(mode="json"))  # key order kept: records round-trip exactly
+        # key order kept: records round-trip exactly
+        self.cache.put(NAMESPACE, self._commit_entry(ref, record.revision), record.model_dump(mode="json"))
         if not is_commit(ref.revision):
-            write_json(self._ref_path(ref), {"commit": record.revision, "fetched_at": self._clock()})
-
-
-def _read_json(path: Path) -> dict[str, object] | None:
-    data = read_json(path)
-    return data if isinstance(data, dict) else None
+            pointer = {"commit": record.revision, "fetched_at": self._clock()}
+            self.cache.put(NAMESPACE, self._ref_entry(ref), pointer)

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from modelaudit.cachefile import Cache
 from modelaudit.errors import InputError
 from modelaudit.models import Evidence, FileEntry, Finding, FingerprintSummary, Severity
 from modelaudit.sources.weights import StructureError
@@ -245,8 +246,9 @@ def _fingerprint(
     read_range: Callable[[str, int, int], bytes],
     files: list[tuple[str, int | None]],
     workers: int,
+    cache: Cache | None = None,
 ) -> WeightFingerprint:
-    plans = fp_cache.PlanCache(fp_cache.stamp(ALGORITHM, RUNS, RUN_LEN))
+    plans = fp_cache.PlanCache(fp_cache.use(cache), fp_cache.stamp(ALGORITHM, RUNS, RUN_LEN))
     counter = {"bytes": 0, "requests": 0}
 
     def read(path: str, start: int, length: int) -> bytes:
@@ -335,18 +337,23 @@ def _weight_files(entries: Iterable[tuple[str, int | None]]) -> list[tuple[str, 
 
 
 def fingerprint_remote(
-    read_range: Callable[[str, int, int], bytes], files: list[FileEntry], *, workers: int = 8
+    read_range: Callable[[str, int, int], bytes],
+    files: list[FileEntry],
+    *,
+    workers: int = 8,
+    cache: Cache | None = None,
 ) -> WeightFingerprint:
-    """Fingerprint from byte ranges only: ``read_range(path, start, length)`` on each safetensors file."""
+    """Fingerprint from byte ranges only: ``read_range(path, start, length)`` on each safetensors file.
+    ``cache`` keeps numpy's sample plans (default: modelaudit's cache; ``Cache.off()`` for none)."""
     weights = _weight_files((f.path, f.size) for f in files)
     if not weights:
         raise InputError(
             "weights", "no .safetensors files to fingerprint", hint="fingerprints need safetensors"
         )
-    return _fingerprint(read_range, weights, workers)
+    return _fingerprint(read_range, weights, workers, cache)
 
 
-def fingerprint_local(directory: str | os.PathLike[str]) -> WeightFingerprint:
+def fingerprint_local(directory: str | os.PathLike[str], *, cache: Cache | None = None) -> WeightFingerprint:
     """Fingerprint the safetensors files under a folder (positioned reads, no whole-file reads)."""
     root = Path(directory)
     if not root.is_dir():
@@ -367,7 +374,7 @@ def fingerprint_local(directory: str | os.PathLike[str]) -> WeightFingerprint:
             fh.seek(start)
             return fh.read(length)
 
-    return _fingerprint(read_range, weights, workers=1)
+    return _fingerprint(read_range, weights, 1, cache)
 
 
 # ----------------------------------------------------------------------------------------------- comparing
@@ -403,18 +410,20 @@ def _canon(fp: WeightFingerprint) -> str:
     )
 
 
-def compare(a: WeightFingerprint, b: WeightFingerprint) -> Similarity:
+def compare(a: WeightFingerprint, b: WeightFingerprint, *, cache: Cache | None = None) -> Similarity:
     """How alike two fingerprints are (symmetric). A pure function of the two fingerprints: the result is
-    kept on disk (fp_cache.py), so comparing the same weights again does not import numpy."""
-    path = fp_cache.compare_path(fp_cache.stamp(ALGORITHM, RUNS, RUN_LEN), _canon(a), _canon(b))
-    cached = fp_cache.read_text(path)
-    if cached is not None:
+    kept in ``cache`` (fp_cache.py; default: modelaudit's cache), so comparing the same weights again does not
+    import numpy."""
+    kept = fp_cache.use(cache)
+    entry = fp_cache.compare_key(fp_cache.stamp(ALGORITHM, RUNS, RUN_LEN), _canon(a), _canon(b))
+    doc = kept.get(fp_cache.NAMESPACE, entry)
+    if doc is not None:
         try:
-            return Similarity.model_validate_json(cached)
+            return Similarity.model_validate(doc)
         except ValueError:
             pass  # damaged: compare again
     sim = _compare(a, b)
-    fp_cache.write_text(path, sim.model_dump_json())
+    kept.put(fp_cache.NAMESPACE, entry, sim.model_dump(mode="json"))
     return sim
 
 
@@ -490,7 +499,12 @@ def check_declared_base(child: str, parent: str, sim: Similarity) -> Finding | N
 
 
 def check_undeclared_bases(
-    node: str, fp: WeightFingerprint, known: Iterable[tuple[str, WeightFingerprint]], declared: Iterable[str]
+    node: str,
+    fp: WeightFingerprint,
+    known: Iterable[tuple[str, WeightFingerprint]],
+    declared: Iterable[str],
+    *,
+    cache: Cache | None = None,
 ) -> list[Finding]:
     """``undeclared-base`` for every known model whose weights ``fp`` matches but which is not declared.
 
@@ -502,7 +516,7 @@ def check_undeclared_bases(
     for model_id, other in known:
         if model_id.lower() in skip:
             continue
-        sim = compare(fp, other)
+        sim = compare(fp, other, cache=cache)
         if sim.verdict != "same-lineage":
             continue
         out.append(

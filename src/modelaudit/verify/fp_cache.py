@@ -1,119 +1,95 @@
-"""Fingerprint work that is a pure function of its inputs, kept on disk so a rescan does not import numpy.
+"""Fingerprint work that is a pure function of its inputs, kept in modelaudit's cache (namespace
+``fingerprint``) so a rescan does not import numpy.
 
 Two things need numpy in a fingerprint run: the sample positions (``numpy.random.default_rng`` seeded by a
 tensor's name and shape, see fingerprint.py; the positions must stay numpy's, or fingerprints stored in
 indexes would stop matching) and the correlations of ``compare``. Importing numpy costs 0.1-0.25 s per
-process, more than the rest of a small scan, so both results are cached under ``<cache>/fingerprint/``:
+process, more than the rest of a small scan, so both results are kept (speed-up ``FINGERPRINT_CACHE``, whose
+A/B is in benchmarks/lineage_core.py):
 
-* ``plans-<stamp>.json``: (tensor name, shape) → the run starts numpy drew;
-* ``compare/<sha256>.json``: the ``Similarity`` of two fingerprints, keyed by both fingerprints' content.
+* the sample plans: one entry per algorithm, (tensor name, shape) → the run starts numpy drew;
+* a comparison: the ``Similarity`` of two fingerprints, keyed by both fingerprints' content.
 
-The stamp covers the algorithm and its constants, numpy's version (its generator could change between
-releases) and modelaudit's version; entries of another stamp are never read. A missing, unreadable or
-damaged entry is computed again with numpy; a cache that cannot be written only costs time.
+Keys hold the algorithm and its constants and numpy's version (its generator could change between
+releases). A missing, unreadable or damaged entry is computed again with numpy.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from functools import cache
-from pathlib import Path
 
-FORMAT = 1  # bump when what is stored changes shape
-_lock = threading.Lock()
+from modelaudit import cachefile, speedups
+from modelaudit.cachefile import Cache
+
+NAMESPACE = "fingerprint"
 
 
 @cache
 def stamp(algorithm: str, runs: int, run_len: int) -> str:
-    """What the cached results depend on besides their keys."""
+    """What the kept results depend on besides their own inputs."""
     from importlib.metadata import PackageNotFoundError, version
-
-    from modelaudit._version import __version__
 
     try:
         numpy_version = version("numpy")
     except PackageNotFoundError:
         numpy_version = "?"
-    text = f"format={FORMAT}|{algorithm}|runs={runs}|run_len={run_len}|numpy={numpy_version}|{__version__}"
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return f"{algorithm}|runs={runs}|run_len={run_len}|numpy={numpy_version}"
 
 
-def _root() -> Path:
-    from modelaudit.cachedir import default_cache_root
-
-    return default_cache_root() / "fingerprint"
-
-
-def _write(path: Path, text: str) -> None:
-    from modelaudit.cachefile import write_text
-
-    write_text(path, text)
+def use(cache: Cache | None) -> Cache:
+    """The cache a fingerprint run keeps its results in: ``cache`` (default: modelaudit's), or none when
+    speed-up ``FINGERPRINT_CACHE`` is off."""
+    if not speedups.enabled("FINGERPRINT_CACHE"):
+        return Cache.off()
+    return cache if cache is not None else cachefile.default()
 
 
 class PlanCache:
-    """Run starts per (name, shape), read once per process and written back once if anything was added."""
+    """Run starts per (name, shape): read once per fingerprint run, written back once if anything was added
+    (merged with what other runs added meanwhile)."""
 
-    def __init__(self, stamp_: str) -> None:
-        self._path = _root() / f"plans-{stamp_}.json"
+    def __init__(self, cache: Cache, stamp_: str) -> None:
+        self._cache = cache
+        self._entry = cachefile.key("plans", stamp_)
         self._plans: dict[str, list[int]] | None = None
         self._added = False
+        self._lock = threading.Lock()
 
     @staticmethod
     def key(name: str, shape: tuple[int, ...] | list[int]) -> str:
         return f"{name}|{list(shape)}"
 
-    def _load(self) -> dict[str, list[int]]:
-        if self._plans is None:
-            plans: dict[str, list[int]] = {}
-            try:
-                doc = json.loads(self._path.read_bytes())
-                if isinstance(doc, dict):
-                    for k, v in doc.items():
-                        if isinstance(v, list) and all(type(i) is int and i >= 0 for i in v):
-                            plans[k] = v
-            except (OSError, ValueError):
-                pass
-            self._plans = plans
-        return self._plans
+    def _read(self) -> dict[str, list[int]]:
+        doc = self._cache.get(NAMESPACE, self._entry)
+        plans: dict[str, list[int]] = {}
+        if isinstance(doc, dict):
+            for k, v in doc.items():
+                if isinstance(v, list) and all(type(i) is int and i >= 0 for i in v):
+                    plans[k] = v
+        return plans
 
     def get(self, key: str) -> list[int] | None:
-        with _lock:
-            return self._load().get(key)
+        with self._lock:
+            if self._plans is None:
+                self._plans = self._read()
+            return self._plans.get(key)
 
     def put(self, key: str, starts: list[int]) -> None:
-        with _lock:
-            self._load()[key] = list(starts)
+        with self._lock:
+            if self._plans is None:
+                self._plans = self._read()
+            self._plans[key] = list(starts)
             self._added = True
 
     def save(self) -> None:
-        with _lock:
+        with self._lock:
             if not self._added or self._plans is None:
                 return
-            merged: dict[str, list[int]] = {}
-            try:  # keep what other runs added meanwhile
-                doc = json.loads(self._path.read_bytes())
-                if isinstance(doc, dict):
-                    merged.update({k: v for k, v in doc.items() if isinstance(v, list)})
-            except (OSError, ValueError):
-                pass
-            merged.update(self._plans)
-            _write(self._path, json.dumps(merged, separators=(",", ":"), sort_keys=True))
+            merged = {**self._read(), **self._plans}
+            self._cache.put(NAMESPACE, self._entry, dict(sorted(merged.items())))
             self._added = False
 
 
-def compare_path(stamp_: str, canon_a: str, canon_b: str) -> Path:
-    h = hashlib.sha256(f"{stamp_}\0{canon_a}\0{canon_b}".encode())
-    return _root() / "compare" / f"{h.hexdigest()}.json"
-
-
-def read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, ValueError):
-        return None
-
-
-def write_text(path: Path, text: str) -> None:
-    _write(path, text)
+def compare_key(stamp_: str, canon_a: str, canon_b: str) -> str:
+    return cachefile.key("compare", stamp_, canon_a, canon_b)

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from modelaudit.cachefile import Cache
 from modelaudit.errors import InputError
 from modelaudit.models import Finding
 from modelaudit.verify.fingerprint import Similarity, WeightFingerprint, check_undeclared_bases, compare
@@ -46,24 +47,24 @@ class FingerprintIndex(BaseModel):
         return replaced
 
     def matches(
-        self, fingerprint: WeightFingerprint, *, exclude: set[str] | None = None
+        self, fingerprint: WeightFingerprint, *, exclude: set[str] | None = None, cache: Cache | None = None
     ) -> list[tuple[IndexEntry, Similarity]]:
         """Every entry whose weights share a lineage with ``fingerprint``."""
         out = []
         for m in self.models:
             if exclude and m.id in exclude:
                 continue
-            sim = compare(fingerprint, m.fingerprint)
+            sim = compare(fingerprint, m.fingerprint, cache=cache)
             if sim.verdict == "same-lineage":
                 out.append((m, sim))
         return out
 
     def undeclared_bases(
-        self, node: str, fingerprint: WeightFingerprint, declared: set[str]
+        self, node: str, fingerprint: WeightFingerprint, declared: set[str], *, cache: Cache | None = None
     ) -> list[Finding]:
         """``undeclared-base`` findings for ``node`` (``declared``: every ancestor in its lineage)."""
         return check_undeclared_bases(
-            node, fingerprint, ((m.id, m.fingerprint) for m in self.models), declared
+            node, fingerprint, ((m.id, m.fingerprint) for m in self.models), declared, cache=cache
         )
 
 

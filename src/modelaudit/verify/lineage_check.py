@@ -54,6 +54,7 @@ from modelaudit.verify.fingerprint import (
 )
 
 if TYPE_CHECKING:
+    from modelaudit.cachefile import Cache
     from modelaudit.lineage.graph import GraphNode, LineageGraph
     from modelaudit.sources import SourceSet
     from modelaudit.verify.index import FingerprintIndex
@@ -78,7 +79,9 @@ def _safetensors(record: RepoRecord) -> list[str]:
     return [f.path for f in record.files if f.path.lower().endswith(".safetensors")]
 
 
-def fingerprint_record(record: RepoRecord, sources: SourceSet) -> tuple[WeightFingerprint | None, str]:
+def fingerprint_record(
+    record: RepoRecord, sources: SourceSet, cache: Cache | None = None
+) -> tuple[WeightFingerprint | None, str]:
     """(fingerprint, "") or (None, why not): range reads only, through the record's own source."""
     weights = _safetensors(record)
     if not weights:
@@ -95,7 +98,7 @@ def fingerprint_record(record: RepoRecord, sources: SourceSet) -> tuple[WeightFi
 
     workers = HUB_WORKERS if record.source is SourceKind.HUB else 1
     try:
-        return fingerprint_remote(read_range, record.files, workers=workers), ""
+        return fingerprint_remote(read_range, record.files, workers=workers, cache=cache), ""
     except (ModelAuditError, OSError) as exc:
         return None, str(exc)[:300]
 
@@ -208,6 +211,7 @@ def _edge_check(
     parent_fp: WeightFingerprint | None,
     parent: GraphNode,
     out: LineageCheck,
+    cache: Cache | None = None,
 ) -> list[Evidence]:
     """Findings into ``out``; evidence for the edge returned."""
     if _is_adapter(child_fp):
@@ -241,7 +245,7 @@ def _edge_check(
         return [Evidence(source="adapter-config", value=fits)] if n else []
     if parent_fp is None:
         return []
-    sim = compare(child_fp, parent_fp)
+    sim = compare(child_fp, parent_fp, cache=cache)
     if not (sim.verdict == "incompatible" and edge.relation in LAYOUT_MAY_CHANGE):
         problem = check_declared_base(edge.child, edge.parent, sim)
         if problem is not None:
@@ -255,8 +259,10 @@ def check_lineage(
     *,
     index: FingerprintIndex | None = None,
     say: Callable[[str], None] | None = None,
+    cache: Cache | None = None,
 ) -> LineageCheck:
-    """Fingerprint the target and its direct model parents; check the edges between them and the index."""
+    """Fingerprint the target and its direct model parents; check the edges between them and the index.
+    ``cache`` keeps sample plans and comparisons (default: modelaudit's cache; ``Cache.off()`` for none)."""
     note = say or (lambda _msg: None)
     out = LineageCheck(edges=list(graph.edges))
     root = graph.nodes[graph.root]
@@ -269,7 +275,7 @@ def check_lineage(
             return prints[node.key]
         if node.record is None:
             return None
-        fp, why = fingerprint_record(node.record, sources)
+        fp, why = fingerprint_record(node.record, sources, cache)
         if fp is None:
             out.notes.append(f"{node.key}: not fingerprinted ({why})")
             note(out.notes[-1])
@@ -286,7 +292,7 @@ def check_lineage(
         if parent is None or parent.kind is NodeKind.DATASET or parent.record is None or target_fp is None:
             continue
         parent_fp = get(parent)
-        evidence = _edge_check(edge, target_fp, parent_fp, parent, out)
+        evidence = _edge_check(edge, target_fp, parent_fp, parent, out, cache)
         if evidence:
             out.edges[i] = edge.model_copy(update={"evidence": [*edge.evidence, *evidence]})
 
@@ -298,8 +304,8 @@ def check_lineage(
             if entry.id.lower() in declared:
                 continue
             for key, fp in prints.items():
-                if key != graph.root and compare(fp, entry.fingerprint).verdict == "same-lineage":
+                if key != graph.root and compare(fp, entry.fingerprint, cache=cache).verdict == "same-lineage":
                     declared.add(entry.id.lower())
                     break
-        out.findings += index.undeclared_bases(graph.root, target_fp, declared)
+        out.findings += index.undeclared_bases(graph.root, target_fp, declared, cache=cache)
     return out
