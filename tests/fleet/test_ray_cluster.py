@@ -30,10 +30,18 @@ if importlib.util.find_spec("ray") is None:
 RAY = Path(sys.executable).with_name("ray")
 
 
+# Ports Ray's other components take by default (dashboard agent, dashboard, client server, GCS): a head
+# whose --port is one of them refuses to start, and the kernel's ephemeral range includes 52365.
+RAY_DEFAULT_PORTS = frozenset({52365, 8265, 10001, 6379})
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        if port not in RAY_DEFAULT_PORTS and not 10002 <= port <= 19999:  # 10002-19999: Ray's worker ports
+            return port
 
 
 def stop_processes_under(folder: str) -> None:
