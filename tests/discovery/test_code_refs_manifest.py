@@ -1,0 +1,69 @@
+"""The hand labels of tests/data/real/code_refs are well formed and agree with the sources list.
+
+The labelled files are other projects' code and are not in the repository (README.md there says why and how
+to fetch them); ``benchmarks/code_refs.py --corpus DIR`` measures discovery against these labels.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import yaml
+
+from modelaudit.targets import valid_repo_id
+
+HERE = Path(__file__).resolve().parents[1] / "data" / "real" / "code_refs"
+REASONS = {
+    "local path",
+    "parameter",
+    "command-line argument",
+    "environment variable",
+    "imported name",
+    "expression",
+    "task default",
+    "not a Hub id",
+    "build argument",
+}
+
+
+def _manifest() -> dict[str, list[dict[str, object]]]:
+    data = yaml.safe_load((HERE / "MANIFEST.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _sources() -> list[dict[str, str]]:
+    with (HERE / "SOURCES.tsv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def test_every_labelled_file_has_a_recorded_source_and_the_reverse() -> None:
+    rows = _sources()
+    assert len(rows) >= 150
+    assert sorted(r["file"] for r in rows) == sorted(_manifest())
+    for r in rows:
+        assert re.fullmatch(r"[0-9a-f]{40}", r["commit"]), r
+        assert re.fullmatch(r"[0-9a-f]{64}", r["sha256"]), r
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+", r["repository"]), r
+        assert r["file"] == "files/" + r["repository"].replace("/", "__") + "__" + r["path"].replace(
+            "/", "__"
+        ).replace(" ", "_")
+
+
+def test_every_label_is_well_formed() -> None:
+    total = 0
+    for file, refs in _manifest().items():
+        assert isinstance(refs, list), file
+        for ref in refs:
+            total += 1
+            assert set(ref) <= {"line", "kind", "id", "revision", "unresolved"}, (file, ref)
+            assert isinstance(ref["line"], int) and ref["line"] >= 1, (file, ref)
+            assert ref["kind"] in ("model", "dataset"), (file, ref)
+            assert ("id" in ref) != ("unresolved" in ref), (file, ref)
+            if "id" in ref:
+                assert valid_repo_id(str(ref["id"])), (file, ref)
+            else:
+                assert ref["unresolved"] in REASONS and "revision" not in ref, (file, ref)
+    assert total >= 250
