@@ -46,7 +46,9 @@ def _sources(folder: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize(("folder", "files", "labels"), SETS)
-def test_every_labelled_file_has_a_recorded_source_and_the_reverse(folder: Path, files: int, labels: int) -> None:
+def test_every_labelled_file_has_a_recorded_source_and_the_reverse(
+    folder: Path, files: int, labels: int
+) -> None:
     rows = _sources(folder)
     assert len(rows) >= files
     assert sorted(r["file"] for r in rows) == sorted(_manifest(folder))

@@ -306,3 +306,17 @@ def test_hub_urls_at_loading_calls_carry_their_kind_and_revision() -> None:
         (3, "acme/sd", "0123456789abcdef0123456789abcdef01234567", HowFound.URL)
     ]
     assert got[0].pinned
+
+
+def test_dict_calls_are_read_like_dict_literals() -> None:
+    assert refs(
+        "train.py",
+        """
+        from transformers import AutoModel
+        config = dict(lr=5e-6, model="openai/whisper-large-v2")
+        MODEL = config["model"]
+        AutoModel.from_pretrained(MODEL)
+        opts = dict(**config)
+        AutoModel.from_pretrained(opts["model"])
+        """,
+    ) == [(4, "model", "openai/whisper-large-v2"), (6, "model", "?expression")]

@@ -67,7 +67,12 @@ def make_reference(
     found = classify(text)
     if found.cls == "hub":
         assert found.repo_id is not None
-        if weak and found.kind is None and found.repo_id.split("/", 1)[0].lower() in API_PROVIDERS:
+        if (
+            weak
+            and kind is RepoKind.MODEL
+            and found.kind is None
+            and found.repo_id.split("/", 1)[0].lower() in API_PROVIDERS
+        ):
             return None
         if found.kind is None and ctx.local_exists(text):
             return CodeReference(**base, unresolved="local path")

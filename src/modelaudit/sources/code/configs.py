@@ -16,6 +16,7 @@ from typing import Any
 from modelaudit.code_models import HowFound
 from modelaudit.models import RepoKind
 from modelaudit.sources.code.common import FileContext, make_reference
+from modelaudit.sources.code.hubids import classify
 from modelaudit.sources.code.keys import key_rule, normalise
 from modelaudit.sources.code.shell import argv, shell_text
 
@@ -26,6 +27,7 @@ _HINTS = re.compile(
     rb"model|dataset|tokenizer|processor|huggingface|hf\.co|hf download|vllm|[\"']?run[\"']?\s*:", re.I
 )
 MAX_NODES = 200_000
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _could_name(data: bytes) -> bool:
@@ -43,18 +45,48 @@ def _emit_value(
         if rule is None:
             return
         rule_kind, weak, bare = rule.kind, rule.weak, rule.bare
-    site = f"{parent}.{key}" if parent else key
-    ref = make_reference(
-        ctx,
-        line=line,
-        site=f"config:{site}",
-        kind=rule_kind,
-        text=value,
-        how=HowFound.CONFIG,
-        value=value,
-        weak=weak,
-        bare=bare,
-    )
+    site = f"config:{parent}.{key}" if parent else f"config:{key}"
+    var = _VARIABLE.fullmatch(value.strip())
+    ref = None
+    if var:
+        # ${NAME:-default} (compose, .env interpolation): the default when it names a repo or a path,
+        # else a value that comes from the environment
+        default = var.group(2)
+        if default and classify(default).cls in ("hub", "local"):
+            ref = make_reference(
+                ctx,
+                line=line,
+                site=site,
+                kind=rule_kind,
+                text=default,
+                how=HowFound.DEFAULT,
+                value=value,
+                weak=weak,
+                bare=bare,
+            )
+        if ref is None:
+            ref = make_reference(
+                ctx,
+                line=line,
+                site=site,
+                kind=rule_kind,
+                text=None,
+                how=HowFound.CONFIG,
+                value=value,
+                unresolved="environment variable",
+            )
+    else:
+        ref = make_reference(
+            ctx,
+            line=line,
+            site=site,
+            kind=rule_kind,
+            text=value,
+            how=HowFound.CONFIG,
+            value=value,
+            weak=weak,
+            bare=bare,
+        )
     if ref is not None and ref not in ctx.references:
         ctx.references.append(ref)
 

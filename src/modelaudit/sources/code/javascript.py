@@ -1,7 +1,9 @@
 """JavaScript and TypeScript: transformers.js ``pipeline(task, model)`` and ``X.from_pretrained(model)``.
 
-Only files that import transformers.js (``@huggingface/transformers``, ``@xenova/transformers`` or a fork or
-CDN copy of it) are read for calls, so other ``pipeline()`` functions (Node streams) are never taken for it.
+``pipeline()`` is read only in files that import transformers.js (``@huggingface/transformers``,
+``@xenova/transformers`` or a fork or CDN copy of it), so other ``pipeline()`` functions (Node streams) are
+never taken for it; ``X.from_pretrained()`` is Hugging Face's own name and is read in any file (libraries built
+on transformers.js, such as kokoro-js, load Hub models through it).
 Names are resolved through ``const`` / ``let`` / ``var`` string assignments, class ``static`` fields
 (``this.model``) and parameter defaults. Hub URLs in string literals are references in any file.
 """
@@ -130,7 +132,8 @@ def discover_javascript(data: bytes, ctx: FileContext) -> bool:
         return lo + 1
 
     _urls(ctx, text, line)
-    if not _IMPORT.search(text):
+    tjs = bool(_IMPORT.search(text))
+    if not tjs and "from_pretrained" not in text:
         return True
     consts: dict[str, list[_Const]] = {}
     for m in _DECL.finditer(text):
@@ -151,7 +154,7 @@ def discover_javascript(data: bytes, ctx: FileContext) -> bool:
 
     for m in _CALL.finditer(text):
         receiver, name = m.group(1), m.group(2)
-        if name == "pipeline" and receiver not in (None, "transformers", "Transformers"):
+        if name == "pipeline" and (not tjs or receiver not in (None, "transformers", "Transformers")):
             continue
         if name == "from_pretrained" and receiver is None:
             continue
@@ -207,7 +210,9 @@ def _resolve(
 ) -> list[tuple[str | None, HowFound, str]]:
     if re.fullmatch(_STRING, expr, re.S):
         value = _unquote(expr)
-        return [(value, HowFound.LITERAL, "")] if value is not None else [(None, HowFound.LITERAL, "expression")]
+        return (
+            [(value, HowFound.LITERAL, "")] if value is not None else [(None, HowFound.LITERAL, "expression")]
+        )
     member = re.fullmatch(r"(?:this|self|[A-Z][\w$]*)\.([A-Za-z_$][\w$]*)", expr)
     if member:  # this.model, Factory.model: a class's static field
         found = statics.get(member.group(1), [])

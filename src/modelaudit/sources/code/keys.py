@@ -32,8 +32,7 @@ STRONG = frozenset(
 # a value names a model only when it looks like one (org/name, a Hub URL, a path, or comes through a variable)
 _WEAK_MODEL = re.compile(r"(?:^|_)(?:model|model_name|model_id|model_path|tokenizer|processor_id)$")
 _WEAK_EXACT = frozenset({"source_model", "lora_weights", "lora_path"})
-_DATASET_STRONG = frozenset({"dataset_name", "dataset_names"})
-_DATASET_WEAK = frozenset({"dataset", "datasets"})
+_DATASET_WEAK = frozenset({"dataset", "datasets", "dataset_name", "dataset_names"})
 _NOT_REFERENCES = re.compile(
     r"^(?:hub_|output_|push_|save_|served_|pushed_|upload_|export_)|_dir$|_type$|_class$"
 )
@@ -57,8 +56,6 @@ def key_rule(key: str) -> KeyRule | None:
         return None
     if k in STRONG:
         return KeyRule(RepoKind.MODEL, False, "model")
-    if k in _DATASET_STRONG:
-        return KeyRule(RepoKind.DATASET, False, "dataset")
     if k in _DATASET_WEAK:
         return KeyRule(RepoKind.DATASET, True, "dataset")
     if k in _WEAK_EXACT or _WEAK_MODEL.search(k):

@@ -933,6 +933,9 @@ class PythonFile:
             return []
         if isinstance(expr, ast.Dict | ast.List | ast.Tuple):
             return [(expr, scope)]
+        as_dict = _dict_call(expr)
+        if as_dict is not None:
+            return [(as_dict, scope)]
         if isinstance(expr, ast.Name):
             out: list[tuple[ast.expr, Scope]] = []
             for b, bscope in self._resolve_bindings(expr.id, scope, _pos(expr)):
@@ -1181,6 +1184,21 @@ class PythonFile:
             return [Unres("command-line argument")]
         vals = self.values(default, self.module, depth + 1)
         return _via(vals, HowFound.DEFAULT) or [Unres("command-line argument")]
+
+
+def _dict_call(expr: ast.expr) -> ast.Dict | None:
+    """``dict(a=1, b=2)`` as the dict literal it builds (keyword arguments only: ``dict(**x)`` or
+    ``dict(pairs)`` build something the text does not show)."""
+    if (
+        isinstance(expr, ast.Call)
+        and _dotted(expr.func) == "dict"
+        and not expr.args
+        and expr.keywords
+        and all(k.arg is not None for k in expr.keywords)
+    ):
+        keys: list[ast.expr | None] = [ast.Constant(k.arg) for k in expr.keywords]
+        return ast.Dict(keys=keys, values=[k.value for k in expr.keywords])
+    return None
 
 
 def _pick(item: ast.expr, index: tuple[int, ...]) -> ast.expr | None:

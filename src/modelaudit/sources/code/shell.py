@@ -22,6 +22,8 @@ from modelaudit.sources.code.hubids import HUB_URL, hub_url
 from modelaudit.sources.code.keys import key_rule
 
 _SEPARATORS = frozenset("\n;&|()")
+_KEY_ARG = re.compile(r"^\+{0,2}([A-Za-z_][A-Za-z0-9_.]*)=(.+)$", re.S)
+_CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?:[ \t][^\n]*)?$", re.M)
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\+?=(.*)$", re.S)
 _VAR = re.compile(
     r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)|\$([0-9@*#])"
@@ -82,6 +84,8 @@ class ShellState:
 
 def tokenize(text: str) -> list[list[Word]]:
     """Commands (lists of words) of a shell text; offsets index ``text``."""
+    # the lines of a merge conflict (<<<<<<< / ======= / >>>>>>>) are not shell; blanked, offsets kept
+    text = _CONFLICT.sub(lambda m: " " * len(m.group(0)), text)
     commands: list[list[Word]] = []
     words: list[Word] = []
     buf: list[str] = []
@@ -137,7 +141,7 @@ def tokenize(text: str) -> list[list[Word]]:
             continue
         if start < 0:
             start = i
-        if c == "<" and text.startswith("<<", i):
+        if c == "<" and text.startswith("<<", i) and not text.startswith("<<<", i) and text[i - 1 : i] != "<":
             m = re.match(r"<<-?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?", text[i:])
             if m:
                 heredoc = m.group(1)
@@ -378,6 +382,13 @@ class ShellFile:
                     elif i + 1 < len(words) and not words[i + 1].text.startswith("-"):
                         self.emit(words[i + 1], f"--{key}", rule.kind, weak=rule.weak, bare=rule.bare)
                         i += 1
+            elif i > 0 and (m := _KEY_ARG.match(w.text)):
+                # key=value arguments (LLaMA-Factory and Hydra overrides, docker run -e KEY=value)
+                key = m.group(1)
+                rule = key_rule(key) or key_rule(key.rsplit(".", 1)[-1])
+                if rule is not None:
+                    value = Word(m.group(2), w.start + len(key) + 1, w.has_subst)
+                    self.emit(value, key, rule.kind, weak=rule.weak, bare=rule.bare)
             i += 1
 
     def download(self, words: Sequence[Word], site: str, xargs_at: Word | None = None) -> None:
