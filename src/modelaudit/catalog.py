@@ -31,6 +31,7 @@ class Stage(StrEnum):
     VERIFY = "verify"
     SMOKE = "smoke"
     POLICY = "policy"
+    APPLICATION = "application"
     WAIVER = "waiver"
 
 
@@ -400,6 +401,116 @@ _SPECS = [
         "tokenizer files are missing or broken; 'run' with non-finite outputs means NaN/inf weights or a "
         "dtype overflow (try float32). A timeout or memory kill needs a larger --smoke-timeout or a machine "
         "with more memory.",
+    ),
+    # ------------------------------------------------------------------------------------------ application
+    _spec(
+        "MA501",
+        "app-model-fails",
+        Stage.APPLICATION,
+        _E,
+        "A model or dataset the application loads fails its audit under the application's policy.",
+        "Every Hub repo the application's code, notebooks, configs or scripts name is audited (lineage, "
+        "licenses, the policy's intended use); a repo whose audit fails is reported on every line that "
+        "references it, naming the rules it fails.",
+        "Replace the reference with a model whose whole lineage the policy accepts, obtain the license the "
+        "failing rule names, or waive the finding with a reason; `modelaudit scan <repo>` shows the full audit.",
+    ),
+    _spec(
+        "MA502",
+        "app-noncommercial-model",
+        Stage.APPLICATION,
+        _W,
+        "The application's license permits commercial use, but a model it loads is non-commercial or "
+        "research-only.",
+        "The application's own license (LICENSE, pyproject.toml, package.json) lets anyone use it "
+        "commercially, while a license in the lineage of a model it loads forbids commercial use or limits it "
+        "to research: whoever uses the application commercially breaks that model's terms. Under a policy "
+        "whose intended use is commercial, the model's own audit already fails (app-model-fails).",
+        "Use a model whose lineage permits commercial use, or state prominently (README, NOTICE) that the "
+        "application may only be used non-commercially with that model and license the application to match.",
+    ),
+    _spec(
+        "MA503",
+        "app-terms-not-passed-on",
+        Stage.APPLICATION,
+        _W,
+        "A model's license requires terms to be passed on to the application's users (a use policy, a notice, "
+        'a "Built with" statement), and the application\'s README, docs and NOTICE do not carry them.',
+        "For every license in the lineage of each model the application loads, the duties that bind a product "
+        "built with the model are checked in the application's README, NOTICE and docs: the license's notice "
+        'line (e.g. the Gemma notice), its "Built with" statement (e.g. "Built with Llama"), and, for '
+        "licenses whose use restrictions flow down, a reference to the acceptable-use policy.",
+        "Add the missing text to the application's README or NOTICE: the license's notice line verbatim, the "
+        '"Built with" statement where users see it, and a link to the use policy that binds end users.',
+    ),
+    _spec(
+        "MA504",
+        "app-weights-redistributed",
+        Stage.APPLICATION,
+        _E,
+        "The repository ships model weights whose license does not let them be redistributed under the "
+        "application's license.",
+        "Weights committed to the application's repository are redistributed with it, under the application's "
+        "license unless their folder carries their own. Their lineage is audited: weights under terms that "
+        "must flow down (Llama, Gemma, RAIL ...), share-alike, non-commercial, no-redistribution or unknown "
+        "terms cannot ride under a permissive application license.",
+        "Remove the weights from the repository and download them at run time from their publisher, or ship "
+        "them in a folder with their own license and agreement (LICENSE, use policy, notice) and make the "
+        "application's license say that the weights are not covered by it.",
+    ),
+    _spec(
+        "MA505",
+        "app-reference-unpinned",
+        Stage.APPLICATION,
+        _W,
+        "A model or dataset is loaded without a pinned revision, so it can change under the application.",
+        "A reference names a Hub repo without a 40-character commit (revision=...), like an unpinned "
+        "dependency: the publisher can replace the weights, the card or the license at any time.",
+        'Pin the revision at the loading call (`revision="<commit>"`, `--revision <commit>`) to the commit you '
+        "audited, and update it deliberately.",
+    ),
+    _spec(
+        "MA506",
+        "app-reference-unresolved",
+        Stage.APPLICATION,
+        _N,
+        "A loading call's model or dataset could not be determined from the code, so it was not audited.",
+        "The name comes from a parameter, the command line, the environment, another module, an expression, "
+        "a local path or a task's default model: discovery reports it instead of guessing, and what it "
+        "loads is unchecked.",
+        "Make the reference auditable: name the Hub repo in the code or configuration (a constant or a "
+        "default the call uses), or add the models the application really loads to a fleet inventory.",
+    ),
+    _spec(
+        "MA507",
+        "app-model-unaudited",
+        Stage.APPLICATION,
+        _E,
+        "A model or dataset the application references could not be audited (not found, gated, unreadable).",
+        "The repo does not exist under that name, is private or gated without access, or could not be read; "
+        "its license is unknown and the audit does not count it as passing.",
+        "Fix the reference (a typo, a renamed repo), or make the repo readable (HF_TOKEN with access to "
+        "gated or private repos) and audit again.",
+    ),
+    _spec(
+        "MA508",
+        "app-code-unreadable",
+        Stage.APPLICATION,
+        _W,
+        "A file of the application could not be read for references, so the models it loads are unknown.",
+        "A Python file or notebook cell that is not valid Python, malformed YAML / JSON / TOML, or a file too "
+        "large to read: references in it may be missed, so it is reported, never taken as naming none.",
+        "Fix the file's syntax (or split it), or waive the finding for a file that loads no models.",
+    ),
+    _spec(
+        "MA509",
+        "app-license-unknown",
+        Stage.APPLICATION,
+        _N,
+        "The application's own license could not be determined, so redistribution and commercial use of the "
+        "models it uses cannot be judged against it.",
+        "No LICENSE file, pyproject.toml license or package.json license was found, or none was recognised.",
+        "Add a LICENSE file (and the license field of pyproject.toml or package.json) to the application.",
     ),
     # ------------------------------------------------------------------------------------------ waivers
     _spec(
