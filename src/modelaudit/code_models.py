@@ -110,7 +110,7 @@ class AppLicense(BaseModel):
 
 
 class ModelAudit(BaseModel):
-    """The audit of one Hub repo (or vendored folder) the application uses."""
+    """The audit of one Hub repo (or committed weights folder) the application uses."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -120,7 +120,8 @@ class ModelAudit(BaseModel):
     category: str | None = None
     commercial_use: str | None = None
     error: str | None = None
-    report: str | None = None  # the model's JSON report (``modelaudit scan -f json``)
+    failing: list[str] = Field(default_factory=list)  # rule slugs of the findings that fail it
+    report: str | None = None  # the model's JSON report (what ``modelaudit scan -f json`` writes)
 
 
 class AppReport(BaseModel):
@@ -138,6 +139,9 @@ class AppReport(BaseModel):
     tool: ToolInfo
     generated_at: str
     root: str
+    location_root: str = (
+        ""  # POSIX path from the working directory to ``root`` ("" when the same): SARIF URIs
+    )
     application: str  # the application's name (folder or package name)
     base: str | None = None  # git revision of --base
     policy: PolicyInfo

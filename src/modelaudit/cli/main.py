@@ -34,6 +34,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "fleet_command",
         "Audit every model of an inventory: shared crawl, SQLite store, dashboard, change report.",
     ),
+    "scan-code": (
+        "modelaudit.cli.scan_code",
+        "scan_code_command",
+        "Find the Hub models and datasets an application's code loads; audit them against the application.",
+    ),
     "scan-changed": (
         "modelaudit.cli.precommit",
         "scan_changed_command",
