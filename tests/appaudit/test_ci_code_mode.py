@@ -93,6 +93,6 @@ def test_the_action_code_mode_step(fakehub: FakeHub, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "exit-code=1" in output.read_text()
-    assert "::error file=svc.py,line=3,title=MA501 app-model-fails::" in done.stderr
+    assert "::error file=svc.py,line=3,title=MA501 app-model-fails (" in done.stderr
     assert sorted(p.name for p in (repo / "reports").iterdir()) == ["repo.json", "repo.md", "repo.sarif"]
     assert "❌ **FAIL**" in summary.read_text()

@@ -17,7 +17,8 @@ from fakehub import FakeHub
 from modelaudit.appaudit import AppOptions, audit_application
 from modelaudit.code_models import AppReport
 from modelaudit.fleet.inventory import load_inventory
-from modelaudit.formats.code import location, render_app
+from modelaudit.formats import APP_FORMATS
+from modelaudit.formats.code import location
 from modelaudit.pipeline import ScanOptions
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "licenses" / "corpus"
@@ -256,7 +257,7 @@ def test_sarif_results_sit_on_the_referencing_lines_and_validate(fakehub: FakeHu
     report = audit_application(
         str(app), AppOptions(location_root="services/app", scan=ScanOptions(verify="none"))
     )
-    doc = json.loads(render_app(report, "sarif"))
+    doc = json.loads(APP_FORMATS.render_text("sarif", report))
     _sarif_validate(doc)
     results = doc["runs"][0]["results"]
     places = {
@@ -273,7 +274,7 @@ def test_sarif_results_sit_on_the_referencing_lines_and_validate(fakehub: FakeHu
     assert rule_ids == sorted({r["ruleId"] for r in results})
     # --base adds the baseline state; a fingerprint does not change when code only moves
     base_report = report.model_copy(update={"base": "main"})
-    based = json.loads(render_app(base_report, "sarif"))
+    based = json.loads(APP_FORMATS.render_text("sarif", base_report))
     _sarif_validate(based)
     assert {r["baselineState"] for r in based["runs"][0]["results"]} == {"new"}
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sample_report import FINETUNE, IMG, SCRIPT, SHA_BAD, SHA_GOOD, TARGET, sample_report
 
+from modelaudit.code_models import AppLicense, AppReport, CodeProblem, CodeReference, HowFound, ModelAudit
 from modelaudit.documents import (
     AuditError,
     Comparison,
@@ -32,16 +33,20 @@ from modelaudit.documents import (
 from modelaudit.lineage.view import LineageView
 from modelaudit.models import (
     Edge,
+    Evidence,
     FileResult,
     FileStatus,
     Finding,
     LicenseCategory,
     Node,
     NodeKind,
+    PolicyInfo,
     Relation,
+    RepoKind,
     ScanReport,
     Severity,
     SourceKind,
+    ToolInfo,
     Verdict,
     VerifyMode,
 )
@@ -55,7 +60,9 @@ HOSTILE_NODE = "acme/evil[x](http://evil)"  # ids are not always Hub ids (local 
 
 
 def _finding(rule: str, name: str, node: str, message: str, severity: Severity = Severity.ERROR) -> Finding:
-    return Finding(rule=rule, name=name, severity=severity, node=node, message=message, how_to_fix=f"fix {name}")
+    return Finding(
+        rule=rule, name=name, severity=severity, node=node, message=message, how_to_fix=f"fix {name}"
+    )
 
 
 def sample_diff() -> ReportDiff:
@@ -66,7 +73,9 @@ def sample_diff() -> ReportDiff:
     nodes: list[Node] = []
     for n in base.nodes:
         if n.id == TARGET and n.license is not None:
-            lic = n.license.model_copy(update={"id": f"mit {HOSTILE}", "category": LicenseCategory.PERMISSIVE})
+            lic = n.license.model_copy(
+                update={"id": f"mit {HOSTILE}", "category": LicenseCategory.PERMISSIVE}
+            )
             files = [f.model_copy(update={"sha256_actual": SHA_GOOD}) for f in n.files]
             n = n.model_copy(update={"license": lic, "files": files})
         nodes.append(n)
@@ -129,7 +138,9 @@ def sample_lineage_view() -> LineageView:
     report = sample_report()
     nodes = [n.model_copy(update={"files": [], "smoke": None, "fingerprint": None}) for n in report.nodes]
     nodes.append(
-        Node(id=HOSTILE_NODE, kind=NodeKind.MODEL, depth=1, resolved=False, unresolved_reason=f"404 {HOSTILE}")
+        Node(
+            id=HOSTILE_NODE, kind=NodeKind.MODEL, depth=1, resolved=False, unresolved_reason=f"404 {HOSTILE}"
+        )
     )
     edges = [
         *report.edges,
@@ -177,7 +188,10 @@ def sample_fleet_summary() -> FleetSummary:
                 failing_rules=["hash-mismatch", "license-conflict"],
             ),
             ModelSummary(
-                entry="acme/ok", verdict="pass", rescanned=False, findings={"error": 0, "warning": 0, "note": 1}
+                entry="acme/ok",
+                verdict="pass",
+                rescanned=False,
+                findings={"error": 0, "warning": 0, "note": 1},
             ),
             ModelSummary(
                 entry="acme/gone",
@@ -203,7 +217,9 @@ def sample_fleet_diff() -> FleetDiff:
                 worse=True,
                 causes=["upstream license changed: acme/chat-assistant-7b: apache-2.0 → llama2", HOSTILE],
             ),
-            ModelChange(entry="acme/new", before=None, after="pass", worse=False, causes=["added to the inventory"]),
+            ModelChange(
+                entry="acme/new", before=None, after="pass", worse=False, causes=["added to the inventory"]
+            ),
         ],
     )
 
@@ -245,7 +261,9 @@ def sample_smoke() -> SmokeReport:
     node = report.node(TARGET)
     assert node is not None and node.smoke is not None
     finding = _finding("MA401", "smoke-failed", TARGET, f"output was not finite {HOSTILE}", Severity.WARNING)
-    return SmokeReport(node=TARGET, folder="/models/chat-assistant-7b-q4", result=node.smoke, findings=[finding])
+    return SmokeReport(
+        node=TARGET, folder="/models/chat-assistant-7b-q4", result=node.smoke, findings=[finding]
+    )
 
 
 def _weights(shift: int) -> bytes:
@@ -353,7 +371,11 @@ def sample_license_identify():  # type: ignore[no-untyped-def]
         evidence=["title line 'ACME Community License'", f"phrase {LINK!r}"],
         alternatives=[
             Candidate(
-                id="llama2", document=DocumentKind.LICENSE, reference="llama2.txt", containment=0.4, coverage=0.3
+                id="llama2",
+                document=DocumentKind.LICENSE,
+                reference="llama2.txt",
+                containment=0.4,
+                coverage=0.3,
             )
         ],
     )
@@ -382,7 +404,9 @@ def sample_policy():  # type: ignore[no-untyped-def]
     from modelaudit.policy.effective import EffectivePolicy, RuleSetting
 
     rules = [
-        RuleSetting(id="MA101", name="lineage-unresolved", severity="warning", default="warning", summary="x"),
+        RuleSetting(
+            id="MA101", name="lineage-unresolved", severity="warning", default="warning", summary="x"
+        ),
         RuleSetting(id="MA104", name="gated", severity="off", default="note", summary="y"),
         RuleSetting(id="MA205", name="noncommercial-upstream", severity="note", default="error", summary="z"),
     ]
@@ -399,9 +423,118 @@ def sample_cache_info():  # type: ignore[no-untyped-def]
         namespaces=[
             CacheNamespace(name="metadata", about="Hub metadata", entries=1204, bytes=48_211_733),
             CacheNamespace(name="spdx", about="SPDX license-text matches", entries=37, bytes=4_120),
-            CacheNamespace(name="fingerprint", about="fingerprint plans and comparisons", entries=9, bytes=91_300),
+            CacheNamespace(
+                name="fingerprint", about="fingerprint plans and comparisons", entries=9, bytes=91_300
+            ),
             CacheNamespace(name="stale", about="other versions", entries=0, bytes=0),
         ],
+    )
+
+
+def sample_application() -> AppReport:
+    """What ``appaudit.audit_application`` returns for an application that loads the sample report's model
+    from a hostile file name, vendors a fine-tune, and leaves a reference unresolved (pull-request mode)."""
+    app_file = f"svc/{HOSTILE_PATH}.py"
+    refs = [
+        CodeReference(
+            file=app_file,
+            line=12,
+            site="AutoModelForCausalLM.from_pretrained",
+            repo_id=TARGET,
+            how=HowFound.CONSTANT,
+            value="MODEL_ID",
+        ),
+        CodeReference(
+            file="train.yaml",
+            line=3,
+            kind=RepoKind.DATASET,
+            site="config:dataset_name",
+            repo_id="acme/chats",
+            revision="e" * 40,
+            how=HowFound.CONFIG,
+            value="acme/chats",
+        ),
+        CodeReference(
+            file="serve.sh",
+            line=7,
+            site="--model",
+            unresolved="environment variable",
+            value=f"$MODEL {HOSTILE}",
+        ),
+    ]
+    unchanged = [
+        CodeReference(file="old.py", line=2, site="pipeline", repo_id="acme/ok", how=HowFound.LITERAL)
+    ]
+
+    def at(file: str, line: int, rule: str, name: str, node: str, message: str, sev: Severity) -> Finding:
+        return _finding(rule, name, node, message, sev).model_copy(
+            update={"evidence": [Evidence(source="location", value=f"{file}:{line}")]}
+        )
+
+    findings = [
+        at(app_file, 12, "MA501", "app-model-fails", TARGET, f"{TARGET} fails: {HOSTILE}", Severity.ERROR),
+        at(
+            "models/llama-ft/model.safetensors",
+            1,
+            "MA504",
+            "app-weights-redistributed",
+            "models/llama-ft",
+            "weights committed under MIT while their lineage is llama3",
+            Severity.ERROR,
+        ),
+        at(
+            app_file,
+            12,
+            "MA505",
+            "app-reference-unpinned",
+            TARGET,
+            f"{TARGET} is not pinned",
+            Severity.WARNING,
+        ),
+        at(
+            "serve.sh",
+            7,
+            "MA506",
+            "app-reference-unresolved",
+            "serve.sh",
+            "$MODEL: environment variable",
+            Severity.NOTE,
+        ),
+        at(
+            "old.py",
+            2,
+            "MA505",
+            "app-reference-unpinned",
+            "acme/ok",
+            "acme/ok is not pinned",
+            Severity.WARNING,
+        ).model_copy(update={"baseline": True}),
+    ]
+    return AppReport(
+        tool=ToolInfo(version="0.1.0"),
+        generated_at="2026-02-01T00:00:00Z",
+        root="/work/app",
+        location_root="services/app",
+        application=f"support-bot {MENTION}",
+        base="origin/main",
+        policy=PolicyInfo(name="commercial"),
+        license=AppLicense(id="mit", category="permissive", sources=["LICENSE"]),
+        verdict=Verdict.FAIL,
+        references=refs,
+        baseline_references=unchanged,
+        models=[
+            ModelAudit(
+                target=TARGET,
+                verdict="fail",
+                license=f"llama3 {HOSTILE}",
+                category="restricted",
+                failing=["use-not-permitted"],
+            ),
+            ModelAudit(target="datasets/acme/chats@" + "e" * 40, verdict="pass", license="cc-by-4.0"),
+            ModelAudit(target="models/llama-ft", verdict="error", error=f"unreadable: {IMG}"),
+        ],
+        findings=findings,
+        problems=[CodeProblem(file="broken.ipynb", line=None, message="not valid JSON")],
     )
 
 
@@ -425,4 +558,5 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "policy-list": sample_policy_list,
     "policy": sample_policy,
     "cache": sample_cache_info,
+    "application": sample_application,
 }

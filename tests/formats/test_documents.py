@@ -95,6 +95,7 @@ def _format_choices(command: click.Command) -> set[str]:
         ("modelaudit.cli.licenses:identify_command", "license-identify"),
         ("modelaudit.cli.policy:list_command", "policy-list"),
         ("modelaudit.cli.policy:show_command", "policy"),
+        ("modelaudit.cli.scan_code:scan_code_command", "application"),
     ],
 )
 def test_cli_format_choices_are_the_registry(command: str, kind: str) -> None:

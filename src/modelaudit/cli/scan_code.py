@@ -10,8 +10,7 @@ import click
 
 from modelaudit.cli._options import max_depth_option, no_cache_option, offline_option, quiet_option
 from modelaudit.errors import ExitCode, UsageError
-
-FORMATS = ("text", "json", "md", "sarif", "inventory")
+from modelaudit.formats import APP_FORMATS
 
 
 @click.command("scan-code")
@@ -27,7 +26,7 @@ FORMATS = ("text", "json", "md", "sarif", "inventory")
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS),
+    type=click.Choice(APP_FORMATS.names()),
     help="Report format (repeatable): text (default), json, md, sarif, or inventory (a fleet inventory of the "
     "repos the application loads).",
 )
@@ -93,7 +92,6 @@ def scan_code_command(
     """
     from modelaudit.appaudit import AppOptions, audit_application
     from modelaudit.cli._output import write_atomic
-    from modelaudit.formats.code import APP_FORMATS, render_app
     from modelaudit.pipeline import ScanOptions
 
     fmts = list(dict.fromkeys(formats)) or ["text"]
@@ -128,34 +126,23 @@ def scan_code_command(
     progress = None if quiet or not sys.stderr.isatty() else (lambda m: click.echo(f"… {m}", err=True))
     report = audit_application(str(root), options, progress)
     if output is None:
-        sys.stdout.write(render_app(report, fmts[0]))
+        sys.stdout.write(APP_FORMATS.render_text(fmts[0], report))
     else:
         out = Path(output)
         as_folder = len(fmts) > 1 or output.endswith(("/", os.sep)) or out.is_dir()
         if as_folder and out.exists() and not out.is_dir():
             raise UsageError(f"{output}: exists and is not a folder")
         for fmt in fmts:
-            target = out / f"{_slug(report.application)}{APP_FORMATS[fmt]}" if as_folder else out
-            write_atomic(target, render_app(report, fmt))
+            formatter = APP_FORMATS.formatter(fmt)
+            target = out / f"{_slug(report.application)}{formatter.suffix}" if as_folder else out
+            write_atomic(target, APP_FORMATS.render_text(fmt, report))
             if as_folder:
                 click.echo(f"wrote {target}", err=True)
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        from modelaudit.formats.code import location
+        from modelaudit.cli._annotations import app_annotation_lines
 
-        for f in report.findings:
-            if f.waived or f.baseline:
-                continue
-            loc = location(f)
-            where = ""
-            if loc is not None:
-                file = f"{location_root}/{loc[0]}" if location_root and location_root != "." else loc[0]
-                where = f" file={file},line={loc[1]},"
-            level = {"error": "error", "warning": "warning", "note": "notice"}[f.severity.value]
-            message = f.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            click.echo(
-                f"::{level}{where.rstrip(',')}{',' if where else ' '}title={f.rule} {f.name}::{message}",
-                err=True,
-            )
+        for line in app_annotation_lines(report):
+            click.echo(line, err=True)
     if not quiet:
         counts = report.counts()
         click.echo(

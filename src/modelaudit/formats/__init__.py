@@ -20,6 +20,7 @@ picking exit codes is the CLI's, which writes only what a formatter returns. The
 - license-list, license, license-identify: ``list[licenses.schema.LicenseRecord]``, ``LicenseRecord``,
   ``licenses.identify.FileIdentification``
 - policy-list, policy: ``list[policy.model.Policy]``, ``policy.effective.EffectivePolicy``
+- application: ``code_models.AppReport``, by ``appaudit.audit_application``
 
 Formatter modules are imported only when their format is asked for (``"module:Class"`` strings below), so
 ``modelaudit --help`` never pays for jinja2, spdx-tools or cyclonedx, and a format whose module is not
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, run
 from modelaudit.errors import UsageError
 
 if TYPE_CHECKING:
+    from modelaudit.code_models import AppReport
     from modelaudit.documents import (
         AuditError,
         CacheInfo,
@@ -242,6 +244,17 @@ _CACHE = "modelaudit.formats.cache"
 CACHE_FORMATS: Registry[CacheInfo] = Registry(
     "cache info", {"text": f"{_CACHE}:CacheInfoText", "json": f"{_CACHE}:CacheInfoJson"}
 )
+_APP = "modelaudit.formats.code"
+APP_FORMATS: Registry[AppReport] = Registry(
+    "application",
+    {
+        "text": f"{_APP}:AppText",
+        "json": f"{_APP}:AppJson",
+        "md": f"{_APP}:AppMarkdown",
+        "sarif": f"{_APP}:AppSarif",
+        "inventory": f"{_APP}:AppInventory",
+    },
+)
 
 # document kind → its registry (a test renders a sample of every kind in every format)
 REGISTRIES: dict[str, Registry[Any]] = {
@@ -264,6 +277,7 @@ REGISTRIES: dict[str, Registry[Any]] = {
     "policy-list": POLICY_LIST_FORMATS,
     "policy": POLICY_FORMATS,
     "cache": CACHE_FORMATS,
+    "application": APP_FORMATS,
 }
 
 
@@ -283,6 +297,7 @@ def get_formatter(name: str) -> Formatter[ScanReport]:
 
 
 __all__ = [
+    "APP_FORMATS",
     "AUDIT_ERROR_FORMATS",
     "CACHE_FORMATS",
     "COMPARISON_FORMATS",

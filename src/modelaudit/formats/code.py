@@ -1,6 +1,8 @@
-"""The documents ``scan-code`` writes: text, JSON, Markdown, SARIF and a fleet inventory.
+"""The application document (``modelaudit scan-code``): text, JSON, Markdown, SARIF and a fleet inventory.
 
-Pure functions of an :class:`~modelaudit.code_models.AppReport` (no clock, no I/O). Findings on the
+The value (:class:`~modelaudit.code_models.AppReport`) is computed by
+:func:`modelaudit.appaudit.audit_application`; this module only renders it (no clock, no I/O), one
+formatter per format, registered as ``modelaudit.formats.APP_FORMATS``. Findings on the
 application carry their place in the code as evidence ``location`` (``file:line``); SARIF results point
 there, relative to the checkout (``location_root`` joins the scanned folder to the working directory), so
 code scanning annotates the referencing line in a pull request.
@@ -12,19 +14,13 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from modelaudit.code_models import AppReport, CodeReference
+from modelaudit.formats._md import code, md
 from modelaudit.models import Finding, Severity
 
-APP_FORMATS: dict[str, str] = {  # -f value → file suffix
-    "text": ".txt",
-    "json": ".json",
-    "md": ".md",
-    "sarif": ".sarif",
-    "inventory": ".yaml",
-}
 FINGERPRINT_NAME = "modelauditFindingKey/v1"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
 _MAX_MD = 60_000
@@ -43,21 +39,6 @@ def location(f: Finding) -> tuple[str, int] | None:
 def _joined(report: AppReport, file: str) -> str:
     root = report.location_root.strip("/")
     return f"{root}/{file}" if root and root != "." else file
-
-
-def render_app(report: AppReport, fmt: str) -> str:
-    """``report`` in format ``fmt`` (one of ``APP_FORMATS``)."""
-    if fmt == "json":
-        return json.dumps(report.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    if fmt == "sarif":
-        return json.dumps(to_sarif(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    if fmt == "md":
-        return to_markdown(report)
-    if fmt == "inventory":
-        return to_inventory(report)
-    if fmt == "text":
-        return to_text(report)
-    raise ValueError(f"unknown scan-code format {fmt!r}")
 
 
 # --------------------------------------------------------------------------------------------- text
@@ -105,21 +86,17 @@ def to_text(report: AppReport) -> str:
 # --------------------------------------------------------------------------------------------- markdown
 
 
-def _md(text: str) -> str:
-    return re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", text)
-
-
 def to_markdown(report: AppReport) -> str:
     counts = report.counts()
     icon = "✅ **PASS**" if report.verdict.value == "pass" else "❌ **FAIL**"
-    scope = f"references added or changed since `{_md(report.base)}`" if report.base else "all references"
+    scope = f"references added or changed since {code(report.base)}" if report.base else "all references"
     out = [
-        f"### modelaudit scan-code: `{_md(report.application)}`",
+        f"### modelaudit scan-code: {code(report.application)}",
         "",
-        f"{icon} under policy `{_md(report.policy.name)}` ({scope}): {counts['error']} error(s), "
+        f"{icon} under policy {code(report.policy.name)} ({scope}): {counts['error']} error(s), "
         f"{counts['warning']} warning(s), {counts['note']} note(s)",
         "",
-        f"Application license: **{_md(report.license.id or 'unknown')}**",
+        f"Application license: **{md(report.license.id or 'unknown')}**",
         "",
     ]
     counting = [f for f in report.findings if not f.baseline and not f.waived]
@@ -127,15 +104,15 @@ def to_markdown(report: AppReport) -> str:
         out += ["| severity | rule | where | finding |", "|---|---|---|---|"]
         for f in counting:
             loc = location(f)
-            where = f"`{_md(loc[0])}:{loc[1]}`" if loc else ""
-            out.append(f"| {f.severity.value} | {f.rule} {f.name} | {where} | {_md(f.message)} |")
+            where = code(f"{loc[0]}:{loc[1]}") if loc else ""
+            out.append(f"| {f.severity.value} | {f.rule} {f.name} | {where} | {md(f.message)} |")
         out.append("")
     if report.models:
         out += ["| repo | verdict | license | fails |", "|---|---|---|---|"]
         for m in report.models:
             out.append(
-                f"| `{_md(m.target)}` | {m.verdict} | {_md(m.license or '–')} | "
-                f"{_md(m.error or ', '.join(m.failing) or '–')} |"
+                f"| {code(m.target)} | {m.verdict} | {md(m.license or '–')} | "
+                f"{md(m.error or ', '.join(m.failing) or '–')} |"
             )
         out.append("")
     out.append(
@@ -282,3 +259,46 @@ def to_inventory(report: AppReport) -> str:
         f"# unresolved references are not listed: {sum(1 for r in report.references if r.target is None)}\n"
     )
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+# --------------------------------------------------------------------------------------------- formatters
+
+
+class AppText:
+    name: ClassVar[str] = "text"
+    suffix: ClassVar[str] = ".txt"
+
+    def render(self, report: AppReport) -> str:
+        return to_text(report)
+
+
+class AppJson:
+    name: ClassVar[str] = "json"
+    suffix: ClassVar[str] = ".json"
+
+    def render(self, report: AppReport) -> str:
+        return json.dumps(report.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class AppMarkdown:
+    name: ClassVar[str] = "md"
+    suffix: ClassVar[str] = ".md"
+
+    def render(self, report: AppReport) -> str:
+        return to_markdown(report)
+
+
+class AppSarif:
+    name: ClassVar[str] = "sarif"
+    suffix: ClassVar[str] = ".sarif"
+
+    def render(self, report: AppReport) -> str:
+        return json.dumps(to_sarif(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class AppInventory:
+    name: ClassVar[str] = "inventory"
+    suffix: ClassVar[str] = ".yaml"
+
+    def render(self, report: AppReport) -> str:
+        return to_inventory(report)
