@@ -19,6 +19,10 @@ from hypothesis import settings
 
 from fakehub import FakeHub
 
+# tests/data holds inputs, some of them other projects' Python files (tests/data/real/code_refs) whose names
+# match pytest's test-file patterns: never collect them as tests
+collect_ignore = ["data"]
+
 # CI runs the property tests with a fixed seed so a submission's result does not depend on luck;
 # local runs keep exploring new inputs (and hypothesis' database replays past failures).
 settings.register_profile("ci", derandomize=True, print_blob=True)

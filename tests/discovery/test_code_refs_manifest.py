@@ -1,12 +1,13 @@
 """The hand labels of tests/data/real/code_refs are well formed and agree with the sources list.
 
-The labelled files are other projects' code and are not in the repository (README.md there says why and how
-to fetch them); ``benchmarks/code_refs.py --corpus DIR`` measures discovery against these labels.
+The labelled files are in the repository, byte for byte as SOURCES.tsv records them (``files/`` of each set);
+``test_code_refs_corpus.py`` and ``benchmarks/code_refs.py`` measure discovery against these labels.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from pathlib import Path
 
@@ -59,6 +60,20 @@ def test_every_labelled_file_has_a_recorded_source_and_the_reverse(
         assert r["file"] == "files/" + r["repository"].replace("/", "__") + "__" + r["path"].replace(
             "/", "__"
         ).replace(" ", "_")
+        assert r["note"].startswith("whole file"), r
+
+
+@pytest.mark.parametrize(("folder", "files", "labels"), SETS)
+def test_every_listed_file_is_in_the_repository_as_recorded_and_nothing_else(
+    folder: Path, files: int, labels: int
+) -> None:
+    rows = _sources(folder)
+    for r in rows:
+        data = (folder / r["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == r["sha256"], r["file"]
+    assert sorted(p.name for p in (folder / "files").iterdir()) == sorted(
+        r["file"].removeprefix("files/") for r in rows
+    )
 
 
 @pytest.mark.parametrize(("folder", "files", "labels"), SETS)

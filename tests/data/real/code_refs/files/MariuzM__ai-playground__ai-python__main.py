@@ -1,0 +1,7 @@
+from transformers import pipeline
+
+
+pipe = pipeline("sentiment-analysis")
+
+out = pipe("I love transformers!")
+print(out)

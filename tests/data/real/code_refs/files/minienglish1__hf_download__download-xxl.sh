@@ -1,0 +1,2 @@
+source venv/bin/activate
+huggingface-cli download Salesforce/instructblip-flan-t5-xxl

@@ -1,0 +1,5 @@
+# test
+python /home/yehoon/workspace/llm_a_to_z/llama_2/finetune.py --train --llama_ft --model="meta-llama/Llama-2-7b-hf" --dataset="Yehoon/dolly_test" --prompt_style="upstage" --output_dir="/home/yehoon/workspace/outputs/" --output_name="0906_metric_test" --wandb="metric_test" --hub_name="Yehoon/metric_test" --logging_steps 20 --padding_side="right" --save_strategy="epoch" --epoch=2 --lr=2e-5 --lr_scheduler_type="cosine" --weight_decay=0.1 --fp16 --lora_r 4 --lora_alpha 8 --max_seq_length 1024 --batch_size 8 --gradient_step 1
+
+# finetune
+CUDA_VISIBLE_DEVICES=4,5,6,7 python /home/yehoon/workspace/llm_a_to_z/llama_2/finetune.py --train --llama_ft --model="meta-llama/Llama-2-13b-hf" --dataset="databricks/databricks-dolly-15k" --prompt_style="upstage" --output_dir="/home/yehoon/workspace/outputs/" --output_name="0920_llama_13b" --wandb="0920_llama_13b" --hub_name="Yehoon/llama_13b" --logging_steps 20 --padding_side="right" --save_strategy="epoch" --epoch=2 --lr=2e-5 --lr_scheduler_type="cosine" --weight_decay=0.1 --fp16 --lora_r 4 --lora_alpha 8 --max_seq_length 1024 --batch_size 8 --gradient_step 1
