@@ -326,3 +326,34 @@ def test_what_the_held_out_set_taught() -> None:
         await pipeline(src, "not-a-model", dst);
         """,
     ) == [(4, "model", "onnx-community/Kokoro-82M-v1.0-ONNX")]
+
+
+def test_what_the_second_held_out_set_taught() -> None:
+    """Real loads the second held-out set's labels named outside the first definition (CORRECTIONS.md there)."""
+    # from_pretrained's variants (transformer_lens); the pre-filter lets them through
+    assert refs(
+        "probe.py",
+        """
+        from transformer_lens import HookedTransformer
+        MODEL_PATH = "Qwen/Qwen-1_8B-chat"
+        model = HookedTransformer.from_pretrained_no_processing(
+            MODEL_PATH,
+            device="cuda",
+        )
+        """,
+    ) == [(4, "model", "Qwen/Qwen-1_8B-chat")]
+    # OpenRLHF's --pretrain flags and verl's partial_pretrain: weak keys (a bare word or a boolean is not a repo)
+    assert refs(
+        "grpo.sh",
+        """
+        POLICY=Qwen/Qwen2.5-Math-1.5B
+        deepspeed train_ppo_ray.py --pretrain $POLICY --ref_pretrain $POLICY --reward_pretrain rm \\
+          --critic_pretrain /ckpt/critic
+        python other.py --pretrain true
+        """,
+    ) == [
+        (2, "model", "Qwen/Qwen2.5-Math-1.5B"),
+        (2, "model", "Qwen/Qwen2.5-Math-1.5B"),
+        (3, "model", "?local path"),
+    ]
+    assert refs("sft.yaml", "model:\n  partial_pretrain: ~/models/gemma\n") == [(2, "model", "?local path")]

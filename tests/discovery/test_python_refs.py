@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from helpers import full, refs
 
 from modelaudit.code_models import HowFound
@@ -320,3 +322,16 @@ def test_dict_calls_are_read_like_dict_literals() -> None:
         AutoModel.from_pretrained(opts["model"])
         """,
     ) == [(4, "model", "openai/whisper-large-v2"), (6, "model", "?expression")]
+
+
+def test_the_applications_code_raises_no_compiler_warning_in_our_output() -> None:
+    import warnings
+
+    text = 'import re\nfrom transformers import pipeline\nP = re.compile("\\w+")\npipeline("ner", model="dslim/bert-base-NER")\n'
+    nb = json.dumps({"cells": [{"cell_type": "code", "source": text.splitlines(keepends=True)}]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = [r.repo_id for r in discover_text("app.py", text.encode()).references]
+        got += [r.repo_id for r in discover_text("nb.ipynb", nb.encode()).references]
+    assert got == ["dslim/bert-base-NER", "dslim/bert-base-NER"]
+    assert [str(w.message) for w in caught] == []

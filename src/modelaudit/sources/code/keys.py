@@ -3,7 +3,7 @@
 The names come from the conventions the field's tools share: the Hugging Face example scripts and
 ``HfArgumentParser`` (``model_name_or_path``, ``tokenizer_name``, ``config_name``, ``dataset_name``), TRL and
 the alignment handbook (``dataset_mixer``), axolotl (``base_model``, ``base_model_config``, ``datasets[].path``),
-LLaMA-Factory (``adapter_name_or_path``), mergekit (``model``, ``base_model``, ``source_model``), PEFT
+LLaMA-Factory (``adapter_name_or_path``), OpenRLHF (``--pretrain``), mergekit (``model``, ``base_model``, ``source_model``), PEFT
 (``base_model_name_or_path``), vLLM / TGI servers (``--model``, ``--model-id``, ``--tokenizer``) and the
 environment variables deployments use (``MODEL_ID``, ``EMBEDDING_MODEL``).
 """
@@ -30,7 +30,8 @@ STRONG = frozenset(
     }
 )
 # a value names a model only when it looks like one (org/name, a Hub URL, a path, or comes through a variable)
-_WEAK_MODEL = re.compile(r"(?:^|_)(?:model|model_name|model_id|model_path|tokenizer|processor_id)$")
+# (``pretrain``: OpenRLHF's --pretrain / --ref_pretrain / --reward_pretrain / --critic_pretrain)
+_WEAK_MODEL = re.compile(r"(?:^|_)(?:model|model_name|model_id|model_path|tokenizer|processor_id|pretrain)$")
 _WEAK_EXACT = frozenset({"source_model", "lora_weights", "lora_path"})
 _DATASET_WEAK = frozenset({"dataset", "datasets", "dataset_name", "dataset_names"})
 _NOT_REFERENCES = re.compile(

@@ -7,12 +7,17 @@ code scanning annotates the ``.ipynb`` file where the value is written.
 
 from __future__ import annotations
 
-import ast
 import json
 from typing import Any
 
 from modelaudit.sources.code.common import FileContext
-from modelaudit.sources.code.python import discover_python_text, parse, strip_magics, trigger_lines
+from modelaudit.sources.code.python import (
+    discover_python_text,
+    parse,
+    quiet_parse,
+    strip_magics,
+    trigger_lines,
+)
 
 
 def _source_lines(cell: dict[str, Any]) -> list[str]:
@@ -90,7 +95,7 @@ def discover_notebook(data: bytes, ctx: FileContext) -> bool:
         return bool(bad)
     source = "\n".join(code)
     try:
-        ast.parse(source)
+        quiet_parse(source)
     except SyntaxError:  # cells that parse alone but not together (an unterminated block): one by one
         return bool(bad)
     discover_python_text(source, ctx, line_map)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -69,6 +70,9 @@ def trigger_lines(data: bytes) -> set[int] | None:
                 break
             start = pos + len(needle)
             end = start
+            if needle == b"from_pretrained":  # its variants too: from_pretrained_no_processing(
+                while end < len(data) and (data[end] == 95 or chr(data[end]).isalnum()):
+                    end += 1
             while end < len(data) and data[end] in b" \t\r\n\\":
                 end += 1
             if end >= len(data) or data[end : end + 1] != (b"=" if is_kw else b"("):
@@ -530,7 +534,8 @@ class PythonFile:
         func = call.func
         if isinstance(func, ast.Attribute):
             attr = func.attr
-            if attr in ("from_pretrained", "from_single_file"):
+            # from_pretrained and its variants (transformer_lens' from_pretrained_no_processing, ...)
+            if attr.startswith("from_pretrained") or attr == "from_single_file":
                 receiver = _dotted(func.value)
                 last = receiver.rsplit(".", 1)[-1]
                 if _PEFT_SECOND.match(last):
@@ -1273,10 +1278,18 @@ def parse(text: str) -> ast.Module | None:
     """The module, or None when it is not valid Python even without IPython magics."""
     for attempt in (text, strip_magics(text)):
         try:
-            return ast.parse(attempt)
+            return quiet_parse(attempt)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
     return None
+
+
+def quiet_parse(text: str) -> ast.Module:
+    """``ast.parse`` without the compiler's warnings about the application's code (an invalid escape, ``is``
+    with a literal): they are the application's business, not lines for scan-code's output."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
 
 
 def discover_python(data: bytes, ctx: FileContext) -> bool:
