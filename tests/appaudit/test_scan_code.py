@@ -325,3 +325,44 @@ def test_text_and_markdown_reports(fakehub: FakeHub, tmp_path: Path) -> None:
 def test_several_formats_need_a_folder(tmp_path: Path) -> None:
     code, _, err = run_cli("scan-code", str(tmp_path), "-f", "json", "-f", "sarif")
     assert code == 2 and "-o FOLDER" in err
+
+
+def test_every_repo_is_fetched_once_however_many_references_and_lineages_meet_it(
+    fakehub: FakeHub, tmp_path: Path
+) -> None:
+    add_hub(fakehub)
+    for name in ("acme/ft-a", "acme/ft-b"):
+        fakehub.add_repo(
+            name,
+            {
+                "README.md": card({"license": "llama3.1", "base_model": "meta-llama/Llama-3.1-8B"}),
+                "config.json": CONFIG,
+            },
+        )
+    app = write(
+        tmp_path / "app",
+        {
+            "LICENSE": (CORPUS / "mit.txt").read_text(encoding="utf-8"),
+            "a.py": """
+                from transformers import AutoModelForCausalLM, AutoTokenizer
+                for name in ["acme/ft-a", "acme/ft-b", "meta-llama/Llama-3.1-8B"]:
+                    AutoModelForCausalLM.from_pretrained(name)
+                    AutoTokenizer.from_pretrained(name)
+                """,
+            "b.py": "from transformers import AutoModel\nAutoModel.from_pretrained('acme/ft-a')\n",
+            "train.yaml": "base_model: meta-llama/Llama-3.1-8B\n",
+        },
+    )
+    fakehub.clear_log()
+    # no metadata cache (it would hide a second fetch): the one crawl is what keeps it to one
+    report = audit_application(str(app), AppOptions(scan=ScanOptions(verify="none", no_cache=True)))
+    assert len(report.references) == 8
+    assert sorted(m.target for m in report.models) == ["acme/ft-a", "acme/ft-b", "meta-llama/Llama-3.1-8B"]
+    # the base is met by three references and two lineages: its metadata is asked for once
+    assert {
+        r: fakehub.count("info", repo=r) for r in ("meta-llama/Llama-3.1-8B", "acme/ft-a", "acme/ft-b")
+    } == {
+        "meta-llama/Llama-3.1-8B": 1,
+        "acme/ft-a": 1,
+        "acme/ft-b": 1,
+    }
