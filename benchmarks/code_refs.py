@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         help="dev: the files discovery's rules were written against; holdout, holdout2: each labelled and"
         " committed before discovery first ran on it; held-out: both of those; all: every set",
     )
-    parser.add_argument("--corpus", help="read the files from DIR/files/... (default: the repository's copies)")
+    parser.add_argument(
+        "--corpus", help="read the files from DIR/files/... (default: the repository's copies)"
+    )
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
     names = list(SETS) if args.set == "all" else list(HELD_OUT) if args.set == "held-out" else [args.set]

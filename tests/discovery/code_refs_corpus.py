@@ -116,7 +116,11 @@ def measure(names: list[str], corpus: Path | None = None) -> Measurement:
             for r in discover_text(row["path"], data).references:
                 repo = r.repo_id or "UNRESOLVED"
                 # a revision counts when the label pins one here, or when discovery calls it a pin
-                rev = r.revision if r.revision and (pinned.get((r.line, repo)) == r.revision or r.pinned) else ""
+                rev = (
+                    r.revision
+                    if r.revision and (pinned.get((r.line, repo)) == r.revision or r.pinned)
+                    else ""
+                )
                 key = (tag, r.line, r.kind.value, repo, rev or "")
                 if key not in seen:  # one call that names the same repo twice on a line is one reference
                     seen.add(key)

@@ -29,7 +29,9 @@ def _only(m: Measurement, names: tuple[str, ...]) -> Measurement:
 
 
 def _misses(m: Measurement) -> list[str]:
-    return [f"missed {k}" for k in sorted(m.truth - m.found)] + [f"extra {k}" for k in sorted(m.found - m.truth)]
+    return [f"missed {k}" for k in sorted(m.truth - m.found)] + [
+        f"extra {k}" for k in sorted(m.found - m.truth)
+    ]
 
 
 def test_every_set_meets_the_floors(every_set: Measurement) -> None:
