@@ -216,7 +216,10 @@ class Cache:
 
         try:
             cap = max_bytes() if limit is None else limit
-        except ConfigError:  # reported where the run starts (pipeline.open_cache, cache info); never here
+        except (ConfigError, OSError):
+            # a bad cap is reported where a run starts (pipeline.open_cache, `cache info`); a config file
+            # that cannot be looked for (the working folder removed) leaves the cap unknown: a write never
+            # fails on either, and nothing is removed under a cap that is not known
             return 0
         entries = self._entries()
         total = sum(size for _current, _mtime, size, _path in entries)

@@ -59,7 +59,8 @@ def cache_max_bytes(default: int, start: Path | None = None) -> int:
     came from."""
     raw = os.environ.get(ENV_CACHE_MAX_BYTES, "").strip()
     if raw:
-        if not raw.isdigit() or int(raw) <= 0:
+        # ASCII digits only: str.isdigit() also accepts characters int() refuses (superscripts: '²')
+        if not (raw.isascii() and raw.isdigit()) or int(raw) <= 0:
             raise ConfigError(f"{ENV_CACHE_MAX_BYTES}={raw!r}: not a positive number of bytes")
         return int(raw)
     found = find_config(start)

@@ -121,6 +121,52 @@ def test_the_cap_defaults_and_a_bad_one_is_an_error(monkeypatch: pytest.MonkeyPa
     assert code == 2 and "MODELAUDIT_CACHE_MAX_BYTES" in err
 
 
+@pytest.mark.parametrize("value", ["many", "0", "-5", "1e9", "12 MiB", "\u00b2", "\u0661\u0662"])
+def test_a_malformed_cap_ends_a_scan_up_front_and_never_a_cache_write(
+    value: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("MODELAUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("MODELAUDIT_CACHE_MAX_BYTES", value)
+    with pytest.raises(ConfigError, match="MODELAUDIT_CACHE_MAX_BYTES"):
+        cachefile.max_bytes()
+    cache = Cache(tmp_path / "cache")
+    assert cache.put("spdx", key("a"), {"x": 1})  # the first write checks the cap: it must not raise
+    assert cache.evict() == 0 and cache.get("spdx", key("a")) == {"x": 1}  # nothing removed under no cap
+    code, out, err = run_cli("scan", str(EXAMPLES / "tiny-chat"), "--offline", "-q")
+    assert code == 2 and out == ""
+    assert "MODELAUDIT_CACHE_MAX_BYTES" in err and "internal error" not in err
+
+
+def test_a_cap_smaller_than_any_entry_only_keeps_the_cache_empty(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("MODELAUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("MODELAUDIT_CACHE_MAX_BYTES", "1")
+    runs = [run_cli("scan", str(EXAMPLES / "tiny-chat"), "--offline", "-q", "-f", "json") for _ in range(2)]
+    monkeypatch.setenv("MODELAUDIT_CACHE_MAX_BYTES", "1000000")
+    roomy = run_cli("scan", str(EXAMPLES / "tiny-chat"), "--offline", "-q", "-f", "json")
+    assert [code for code, _, _ in runs] == [0, 0] and roomy[0] == 0
+    assert {_no_time(out) for _, out, _ in runs} == {_no_time(roomy[1])}  # the same report, cap or not
+    monkeypatch.setenv("MODELAUDIT_CACHE_MAX_BYTES", "1")
+    assert Cache(tmp_path / "cache").evict() > 0 and files(tmp_path / "cache") == []
+
+
+def _no_time(report: str) -> str:
+    doc = json.loads(report)
+    doc.pop("generated_at", None)
+    return json.dumps(doc, sort_keys=True)
+
+
+def test_a_cache_write_survives_a_removed_working_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()  # the config file is looked for from the working folder: Path.cwd() now raises
+    monkeypatch.delenv("MODELAUDIT_CACHE_MAX_BYTES", raising=False)
+    cache = Cache(tmp_path / "cache")
+    assert cache.put("spdx", key("a"), 1) and cache.get("spdx", key("a")) == 1
+
+
 def test_the_root_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MODELAUDIT_CACHE_DIR", str(tmp_path / "c"))
     assert cachefile.root() == tmp_path / "c" and cachefile.default().location == tmp_path / "c"
