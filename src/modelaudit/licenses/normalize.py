@@ -128,6 +128,9 @@ def _single(value: str, db: LicenseDB, idx: _Index, *, fuzzy: bool) -> Normalize
         rec = db.get(v[len("licenseref-") :].removeprefix("scancode-"))
         if rec is not None:
             return _result(value, db, rec.id, "alias")
+    spelled = _old_hub_form(v, value, db, idx) or _or_later(v, value, db)
+    if spelled is not None:
+        return spelled
     k = key(v)
     if k in idx.keys:
         return _result(value, db, idx.keys[k], "alias")
@@ -138,6 +141,35 @@ def _single(value: str, db: LicenseDB, idx: _Index, *, fuzzy: bool) -> Normalize
     if fuzzy and k:
         return _fuzzy(value, k, db, idx)
     return None
+
+
+def _old_hub_form(v: str, value: str, db: LicenseDB, idx: _Index) -> NormalizedLicense | None:
+    """``other-NAME``: how dataset cards named a license the Hub's list lacked before ``license_name`` existed
+    (``licenses: [other-C-UDA]``). NAME counts only when it is itself an exact id or a known spelling: never
+    a fuzzy match, so ``other-my-license`` stays unknown."""
+    if not v.lower().startswith("other-") or len(v) <= len("other-"):
+        return None
+    inner = _single(v[len("other-") :], db, idx, fuzzy=False)
+    if inner is None or inner.id is None:
+        return None
+    return _result(value, db, inner.id, "alias", note="old Hub form other-NAME")
+
+
+def _or_later(v: str, value: str, db: LicenseDB) -> NormalizedLicense | None:
+    """``GPL-3.0+`` (a deprecated SPDX form, also written lower-case on cards): the ``-or-later`` license of the
+    version named, when the license has such a form. The ``-only`` license would be a different answer."""
+    if not v.endswith("+"):
+        return None
+    rec = db.get(v[:-1].strip())
+    if rec is None:
+        return None
+    root = (rec.spdx_id or rec.id).removesuffix("-only").removesuffix("-or-later")
+    later = db.get(f"{root}-or-later")
+    return (
+        _result(value, db, later.id, "alias", note="'+' means this version or any later one")
+        if later
+        else None
+    )
 
 
 def _by_url(url: str, db: LicenseDB, idx: _Index) -> str | None:
