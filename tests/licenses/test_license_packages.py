@@ -114,3 +114,57 @@ def test_verdict_rules() -> None:
     assert verdict(unknown, "MIT") == "unknown"
     assert verdict(Identification(id="MIT", licenses=["MIT"]), "MIT") == "correct"
     assert verdict(Identification(id="BSD-3-Clause", licenses=["BSD-3-Clause"]), "BSD-2-Clause") == "wrong"
+
+
+# --------------------------------------------------------------------------------------------- license + notes
+
+
+def test_a_license_followed_by_a_documentation_license_names_both() -> None:
+    """vine and celery: BSD-3-Clause, then "the documentation portion ... is supplied under CC BY-SA 4.0"."""
+    for package in ("vine", "celery"):
+        result = identified(entry(package)["file"])
+        assert result.id == "BSD-3-Clause AND CC-BY-SA-4.0", (package, result.evidence)
+        assert result.licenses == ["BSD-3-Clause", "CC-BY-SA-4.0"]
+        assert any("part of the same work under CC-BY-SA-4.0" in e for e in result.evidence)
+        assert verdict(result, entry(package)["truth"]) == "correct"
+
+
+@pytest.mark.parametrize(
+    ("package", "want", "why"),
+    [
+        (
+            "scikit-learn",
+            "BSD-3-Clause",
+            "bundles",
+        ),  # then the GCC runtime library it bundles, with its exception
+        ("openapi-pydantic", "MIT", "Forked from"),  # then the license of the project it was forked from
+        ("qrcode", "BSD-3-Clause", "Ported from"),  # then the credit of the code it was ported from
+    ],
+)
+def test_a_license_followed_by_notes_on_other_works_is_named_with_the_notes_as_evidence(
+    package: str, want: str, why: str
+) -> None:
+    result = identified(entry(package)["file"])
+    assert (result.id, result.licenses) == (want, [want]), result.evidence
+    assert result.confidence >= HIGH_CONFIDENCE and any(
+        f"other works ({why!r})" in e for e in result.evidence
+    )
+    assert verdict(result, entry(package)["truth"]) == "correct"
+
+
+def test_a_license_followed_by_unrecognised_notes_is_named_alone() -> None:
+    # feedparser: BSD-2-Clause for the code, then a BSD-like license of its own for the documentation
+    result = identified(entry("feedparser")["file"])
+    assert result.id == "BSD-2-Clause" and any("followed by" in e for e in result.evidence)
+
+
+def test_notes_that_could_change_the_terms_keep_the_file_unknown() -> None:
+    # the real vine file with a real non-commercial clause (CC BY-NC 4.0, section 1(i)) after its footnotes
+    text = (PACKAGES / entry("vine")["file"]).read_text(encoding="utf-8")
+    clause = (
+        "\nNonCommercial means not primarily intended for or directed towards commercial advantage or "
+        "monetary compensation.\n"
+    )
+    assert identify_text(text).id is not None
+    result = identify_text(text + clause)
+    assert result.id is None and result.candidate is not None

@@ -26,7 +26,11 @@ How it works
    are the answer: one license, or an ``A AND B`` expression when the file holds several (a project license
    followed by bundled ones). Our fingerprints (above) answer for what SPDX does not list (Llama, Gemma,
    OpenRAIL, Qwen, ... and use policies) and for altered or truncated copies; when the two disagree the answer
-   is unknown.
+   is unknown. A file that opens with one whole SPDX license text (after at most a short preamble) and goes on
+   with notes is named by that license (:func:`_primary_with_notes`): ``A AND B`` when the notes put part of
+   the same work under another recognised license (a documentation license, a CC0 waiver for sample code),
+   ``A`` with the notes as evidence when they are about other works (bundled components, forked code); never
+   when the surrounding text restricts or makes exceptions, or is much longer than the license.
 6. An answer below :data:`HIGH_CONFIDENCE` is not given: the result is unknown (``id=None``) and carries the
    best candidate and its score (``candidate``, ``candidate_score``) as evidence. A title line alone
    (:data:`TITLE_CONFIDENCE`) therefore only names a candidate.
@@ -59,8 +63,25 @@ HIGH_CONFIDENCE = 0.75  # below this score the answer is unknown, with the best 
 SPDX_MIN_COVERAGE = 0.75  # share of the words recognised SPDX texts must cover (licensecheck's default)
 SPDX_CONFLICT = 0.5  # an SPDX text covering this much of a file vetoes a different fingerprint answer
 MIN_SHINGLES = 8  # fewer shingles than this: too short to identify from the body
+PREAMBLE_MAX_WORDS = 100  # words a license may be preceded by (title, "X is licensed under:") to be named
+NOTES_LEAD_CHARS = 800  # how far into the notes a "bundles" / "forked from" line is looked for
+NOTES_CONFIDENCE = 0.8  # a license named with notes after it (above HIGH_CONFIDENCE)
+WHOLE_MIN_SHARE = 0.8  # share of our reference text a region must hold to count as the whole license
+WHOLE_MIN_WORDS = 80  # ... or, for a license we hold no text of, its length in words
 RECOGNITION_FORMAT = 1
 
+# wording that could change a license's terms: then a license followed by it is not named
+_ALTERS = re.compile(
+    r"\b(?:you (?:may|must|shall|will) not|may not be|shall not|must not|prohibit\w*|non-?commercial|"
+    r"not for commercial|research (?:purposes? )?only|restrict\w*|notwithstanding|additional terms|exception)",
+    re.IGNORECASE,
+)
+# notes about other works: bundled components, code taken from elsewhere
+_OTHER_WORKS = re.compile(
+    r"\b(?:bundl\w+|third[- ]party|vendored|includes? (?:code|software|files) from|incorporat\w+|"
+    r"forked from|based on (?:source )?code from|ported from|derived from|adapted from)",
+    re.IGNORECASE,
+)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]{0,200}>")
 _COPYRIGHT = re.compile(r"^[\s#>*_`|\-]*(copyright\b|©|\(c\)\s*(?:\d|[a-z]))", re.IGNORECASE)
@@ -257,7 +278,7 @@ def identify_text(text: str, *, db: LicenseDB | None = None, cache: Cache | None
     with the best candidate and its score in ``candidate`` / ``candidate_score``. ``cache`` keeps the SPDX
     matcher's results (default: modelaudit's cache; ``Cache.off()`` for none)."""
     db = db or load_db()
-    return _settle(_combine(_identify_own(text, db), scan_spdx(text, cache=cache), db))
+    return _settle(_combine(_identify_own(text, db), scan_spdx(text, cache=cache), db, text))
 
 
 def _spdx_db_id(spdx_id: str, db: LicenseDB) -> str:
@@ -274,7 +295,7 @@ def _spdx_part(ident: Identification, db: LicenseDB) -> str | None:
     return rec.spdx_id if rec is not None else None
 
 
-def _combine(own: Identification, spdx: SpdxScan, db: LicenseDB) -> Identification:
+def _combine(own: Identification, spdx: SpdxScan, db: LicenseDB, text: str = "") -> Identification:
     found = list(dict.fromkeys(_spdx_db_id(i, db) for i in spdx.ids()))
     if found and spdx.coverage >= SPDX_MIN_COVERAGE:
         where = "; ".join(
@@ -327,6 +348,9 @@ def _combine(own: Identification, spdx: SpdxScan, db: LicenseDB) -> Identificati
             licenses=ids,
             evidence=[f"the text holds {len(ids)} licenses: {', '.join(ids)}", *ev],
         )
+    primary = _primary_with_notes(text, own, spdx, db)
+    if primary is not None:
+        return primary
     best = spdx.best()
     if best is not None:
         best_id, share = _spdx_db_id(best[0], db), best[1]
@@ -352,6 +376,86 @@ def _combine(own: Identification, spdx: SpdxScan, db: LicenseDB) -> Identificati
             )
         return own.model_copy(update={"evidence": [*own.evidence, note]})
     return own
+
+
+def _words(text: str) -> int:
+    return len(tokens(text))
+
+
+def _primary_with_notes(
+    text: str, own: Identification, spdx: SpdxScan, db: LicenseDB
+) -> Identification | None:
+    """A file that opens with one whole SPDX license text and goes on with notes: the license is named.
+
+    Real LICENSE files often hold the project's license followed by notes that are not license text for the
+    project: a documentation license or a CC0 waiver for sample code (a part of the same work under another
+    license: the answer is ``A AND B``), a list of bundled third-party components with their licenses, a
+    "forked from" credit or a contributor list (other works, or no license at all: the answer is ``A``, the
+    rest is evidence). The notes alone never name the answer, and nothing is named when the text around the
+    license could change its terms: a long preamble, wording that restricts or adds exceptions, notes much
+    longer than the license that are not about other works, or our own fingerprints naming another license.
+    """
+    texts = [r for r in spdx.regions if not r.url]
+    if not text or not texts:
+        return None
+    first = texts[0]
+    preamble = text[: first.start]
+    if _words(preamble) > PREAMBLE_MAX_WORDS or _ALTERS.search(preamble):
+        return None
+    primary = _spdx_db_id(first.id, db)
+    if not _whole(text[first.start : first.end], primary, db):
+        return None  # a license notice ("subject to the terms of the MPL ...") is not the license
+    if own.id is not None and own.id != primary and own.method == "fingerprint":
+        return None  # our recognition names another license: neither is sure
+    notes = text[first.end :]
+    note_words = _words(notes)
+    later = [r for r in spdx.regions if r.start >= first.end]
+    covered = sum(_words(text[r.start : r.end]) for r in later)
+    others = list(dict.fromkeys(i for i in (_spdx_db_id(r.id, db) for r in later) if i != primary))
+    lead = notes[: later[0].start - first.end] if later else notes
+    other_works = _OTHER_WORKS.search(lead[:NOTES_LEAD_CHARS])
+    if not other_works:
+        if _ALTERS.search(notes):
+            return None
+        if note_words - covered > 1.5 * _words(text[first.start : first.end]) + 100:
+            return None  # more unexplained text than license: not notes
+    ids = [primary] if other_works or not others else sorted({primary, *others})
+    evidence = [
+        f"the text opens with the whole {primary} license (characters {first.start}-{first.end}) "
+        f"followed by {note_words} words of notes"
+    ]
+    if other_works:
+        evidence.append(
+            f"the notes are about other works ({other_works.group(0)!r})"
+            + (f"; licenses named there: {', '.join(others)}" if others else "")
+        )
+    elif others:
+        evidence.append(f"the notes put part of the same work under {', '.join(others)}")
+    rec = db.get(ids[0]) if len(ids) == 1 else None
+    return Identification(
+        id=" AND ".join(ids),
+        name=rec.display_name if rec else ("several licenses" if len(ids) > 1 else None),
+        document=DocumentKind.LICENSE,
+        confidence=NOTES_CONFIDENCE,
+        method="spdx",
+        licenses=ids,
+        evidence=evidence,
+        alternatives=own.alternatives,
+    )
+
+
+def _whole(region: str, license_id: str, db: LicenseDB) -> bool:
+    """Whether a recognised region is the license's whole text: it holds most of our reference text of it, or,
+    for a license we hold no text of, is at least :data:`WHOLE_MIN_WORDS` long (a notice is shorter)."""
+    refs = [
+        r.hashes
+        for r in _references(db)
+        if r.id == license_id and r.document is DocumentKind.LICENSE and " + " not in r.file
+    ]
+    if not refs:
+        return _words(region) >= WHOLE_MIN_WORDS
+    have = shingles(tokens(region))
+    return any(len(have & ref) >= WHOLE_MIN_SHARE * len(ref) for ref in refs)
 
 
 def _settle(ident: Identification) -> Identification:
