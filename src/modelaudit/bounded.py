@@ -16,6 +16,10 @@ MAX_YAML_CHARS = 1_000_000  # front matter, mergekit configs, policies: real one
 
 # Front matter as huggingface_hub finds it: a leading '---' line, YAML, then a closing '---' line.
 _FRONT_MATTER = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$))")
+# a card that opens a front matter block: '---' on the first line, then a `key:` line
+_OPENS_FRONT_MATTER = re.compile(
+    r"^\s*---[ \t]*\n(?:[ \t]*(?:#.*)?\n)*[ \t]*[\w\"'][^\n:]*:(?:[ \t]|$)", re.MULTILINE
+)
 
 
 def count_nodes(obj: Any, limit: int) -> int:
@@ -80,14 +84,30 @@ def parse_yaml_mapping(text: str, path: str) -> dict[str, Any]:
     return result
 
 
-def parse_front_matter(text: str, path: str) -> dict[str, Any]:
-    """The YAML header of a model or dataset card (BOM and CRLF tolerated); {} when there is none."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+def universal_newlines(text: str) -> str:
+    """``text`` with its line ends read as Python's text mode reads them: CR LF and a lone CR are each one
+    LF, so CR CR LF is two. huggingface_hub's ``metadata_load`` reads cards this way (``Path.read_text``)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def front_matter_block(text: str, path: str) -> str | None:
+    """The YAML text between a card's ``---`` lines, as ``metadata_load`` finds it (a BOM dropped, line ends
+    read in universal-newline mode, so cards saved with CR or CR CR LF line ends are read); None when the card
+    has no front matter. A card that opens a block (``---`` and a ``key:`` line) and never closes it is an
+    InputError: its metadata cannot be read, which is not the same as declaring none."""
+    text = universal_newlines(text[1:] if text.startswith("\ufeff") else text)
     match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}
-    return parse_yaml_mapping(match.group(2), path)
+    if match:
+        return match.group(2)
+    if _OPENS_FRONT_MATTER.match(text):
+        raise InputError(path, "front matter opened with a '---' line is never closed by another '---' line")
+    return None
+
+
+def parse_front_matter(text: str, path: str) -> dict[str, Any]:
+    """The YAML header of a model or dataset card (see :func:`front_matter_block`); {} when there is none."""
+    block = front_matter_block(text, path)
+    return {} if block is None else parse_yaml_mapping(block, path)
 
 
 def parse_json_object(raw: bytes, path: str) -> dict[str, Any]:

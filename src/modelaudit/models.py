@@ -195,7 +195,7 @@ class RepoRecord(_Model):
     card_path: str | None = None  # where the card came from (file path or URL), for messages and SARIF
     config: dict[str, JSONValue] | None = None  # config.json
     adapter_config: dict[str, JSONValue] | None = None  # adapter_config.json
-    mergekit_config: dict[str, JSONValue] | None = None  # mergekit_config.yml / mergekit_moe_config.yml
+    mergekit_config: dict[str, JSONValue] | None = None  # the first merge config read (sources.record.MERGEKIT_FILES)
     gguf_metadata: dict[str, dict[str, JSONValue]] = Field(default_factory=dict)  # file → general.* keys
     safetensors_metadata: dict[str, dict[str, str]] = Field(default_factory=dict)  # file → __metadata__
     license_files: list[LicenseFile] = Field(default_factory=list)

@@ -4,7 +4,8 @@
 from public repositories (``SOURCES.tsv`` says where each came from). ``MANIFEST.yaml`` records, written by
 hand from each file's text, which license it declares and which base models it names. Every file goes
 through the card reader (``extract_record``) and the license assessment (``assess_record``), and the lineage
-decision of which named bases are Hub repos to crawl (``parent_ref``); the answers must match the manifest.
+decision of which named bases and source datasets are Hub repos to crawl (``parent_ref``); the answers must match
+the manifest.
 
 ``python tests/sources/test_real_cards.py`` prints the agreement figures.
 """
@@ -30,14 +31,18 @@ from modelaudit.sources.record import extract_record
 from modelaudit.targets import hub_id_from, hub_id_from_cache_path, is_local_path
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
-KINDS = {  # folder → (path the file has inside a repo, repo kind)
+KINDS = {  # folder → (path the file has inside a repo, repo kind); "" = the file's own name (OWNER__REPO.NAME)
     "model_cards": ("README.md", RepoKind.MODEL),
     "dataset_cards": ("README.md", RepoKind.DATASET),
     "adapter_configs": ("adapter_config.json", RepoKind.MODEL),
-    "mergekit": ("mergekit_config.yml", RepoKind.MODEL),
+    "mergekit": ("", RepoKind.MODEL),
 }
+OTHER_FOLDERS = (
+    "webhooks",
+)  # real inputs of other kinds, listed in SOURCES.tsv (not cards: no manifest entry)
 LICENSE_TARGET = 0.99
 BASES_TARGET = 0.99
+DATASETS_TARGET = 0.99
 
 
 def _manifest() -> dict[str, dict[str, Any]]:
@@ -54,6 +59,7 @@ def read(rel: str) -> RepoRecord:
     """The record a source builds for a repo holding just this file."""
     folder, name = rel.split("/", 1)
     repo_path, kind = KINDS[folder]
+    repo_path = repo_path or ".".join(name.split(".")[-2:])  # mergekit_config.yaml, merge.yml, ...
     raw = (REAL / rel).read_bytes()
     ref = RepoRef(repo_id=f"real/{name.replace('__', '-')[:90]}", kind=kind)
     return extract_record(
@@ -70,6 +76,8 @@ class Reading:
     bases: set[str]
     local_bases: set[str]
     derived: set[str]
+    derived_outside: set[str]
+    relations: set[Relation]  # how the file relates the repo to its model bases (when it says)
 
 
 def reading(record: RepoRecord) -> Reading:
@@ -77,17 +85,21 @@ def reading(record: RepoRecord) -> Reading:
     bases: set[str] = set()
     local: set[str] = set()
     derived: set[str] = set()
+    outside: set[str] = set()
+    relations: set[Relation] = set()
     for claim in record.parents:
         if claim.weak:
             continue
         if claim.relation is Relation.DERIVED:
-            derived.add(claim.target)
+            (derived if parent_ref(claim, record) is not None else outside).add(claim.target)
             continue
         if claim.kind is not RepoKind.MODEL:
             continue
+        if claim.relation is not None and not claim.evidence.source.startswith(("card:", "tag:")):
+            relations.add(claim.relation)
         ref = parent_ref(claim, record)
         (bases if ref is not None else local).add(ref.key if ref is not None else claim.target)
-    return Reading(info.id, bases, local, derived)
+    return Reading(info.id, bases, local, derived, outside, relations)
 
 
 def expected(entry: dict[str, Any]) -> Reading:
@@ -96,16 +108,19 @@ def expected(entry: dict[str, Any]) -> Reading:
         set(entry.get("bases") or []),
         set(entry.get("local_bases") or []),
         set(entry.get("derived") or []),
+        set(entry.get("derived_outside") or []),
+        {Relation(entry["relation"])} if entry.get("relation") else set(),
     )
 
 
 def test_the_collection_is_large_and_documented() -> None:
     on_disk = {f"{p.parent.name}/{p.name}" for d in KINDS for p in (REAL / d).iterdir()}
     assert on_disk == set(MANIFEST)
+    others = {f"{p.parent.name}/{p.name}" for d in OTHER_FOLDERS for p in (REAL / d).iterdir()}
     sources = (REAL / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()
     assert sources[0].split("\t")[:5] == ["file", "repository", "path", "commit", "id"]
     listed = {line.split("\t")[0] for line in sources[1:]}
-    assert listed == on_disk
+    assert listed == on_disk | others
     assert len(on_disk) >= 150
 
 
@@ -125,7 +140,9 @@ def test_a_real_file_reads_as_a_person_reads_it(rel: str) -> None:
         assert got.license == want.license
     assert (got.bases, got.local_bases) == (want.bases, want.local_bases)
     if "derived" in MANIFEST[rel]:
-        assert got.derived == want.derived
+        assert (got.derived, got.derived_outside) == (want.derived, want.derived_outside)
+    if "relation" in MANIFEST[rel]:
+        assert got.relations == want.relations
 
 
 def _card_record(front: str) -> RepoRecord:
@@ -271,7 +288,7 @@ def test_path_helpers_take_any_text(value: str) -> None:
 def figures() -> dict[str, Any]:
     """Files by kind, and how often the reading agrees with the manifest."""
     by_kind = Counter(rel.split("/")[0] for rel in FILES)
-    lic_total = lic_ok = base_total = base_ok = errors_ok = 0
+    lic_total = lic_ok = base_total = base_ok = errors_ok = ds_total = ds_ok = 0
     misses: list[str] = []
     for rel in FILES:
         entry = MANIFEST[rel]
@@ -294,10 +311,17 @@ def figures() -> dict[str, Any]:
         base_ok += same
         if not same:
             misses.append(f"{rel}: bases {sorted(got.bases)}/{sorted(got.local_bases)}")
+        if "derived" in entry:
+            ds_total += 1
+            same = (got.derived, got.derived_outside) == (want.derived, want.derived_outside)
+            ds_ok += same
+            if not same:
+                misses.append(f"{rel}: source datasets {sorted(got.derived)}/{sorted(got.derived_outside)}")
     return {
         "files": dict(sorted(by_kind.items())),
         "license_agreement": (lic_ok, lic_total),
         "bases_agreement": (base_ok, base_total),
+        "datasets_agreement": (ds_ok, ds_total),
         "refused_as_expected": errors_ok,
         "misses": misses,
     }
@@ -309,14 +333,68 @@ def test_agreement_reaches_the_targets() -> None:
     assert total >= 120 and ok / total >= LICENSE_TARGET, fig["misses"]
     ok, total = fig["bases_agreement"]
     assert total >= 145 and ok / total >= BASES_TARGET, fig["misses"]
+    ok, total = fig["datasets_agreement"]  # every dataset card's source_datasets, Hub and outside it
+    assert total >= 30 and ok / total >= DATASETS_TARGET, fig["misses"]
 
 
 if __name__ == "__main__":
     fig = figures()
     print("files by kind:", ", ".join(f"{k} {v}" for k, v in fig["files"].items()), f"(total {len(FILES)})")
-    for name in ("license_agreement", "bases_agreement"):
+    for name in ("license_agreement", "bases_agreement", "datasets_agreement"):
         ok, total = fig[name]
         print(f"{name.replace('_', ' ')}: {ok}/{total} = {100 * ok / total:.1f} %")
     print("invalid files refused:", fig["refused_as_expected"])
     for miss in fig["misses"]:
         print("  miss:", miss)
+
+
+CARDS = [f for f in FILES if f.split("/")[0] in ("model_cards", "dataset_cards")]
+
+
+@pytest.mark.parametrize("rel", CARDS)
+def test_every_card_is_read_as_huggingface_hub_reads_it(rel: str, tmp_path: Path) -> None:
+    """The front matter we read is what ``huggingface_hub.repocard.metadata_load`` reads from the same bytes
+    (it opens the card in text mode: CR and CR CR LF line ends included), and a license it finds is read."""
+    from huggingface_hub.repocard import metadata_load
+
+    from modelaudit.bounded import jsonable
+
+    card = tmp_path / "README.md"
+    card.write_bytes((REAL / rel).read_bytes())
+    theirs = jsonable(metadata_load(card) or {})
+    record = read(rel)
+    assert record.card_data == theirs
+    declared = [k for k in ("license", "licenses") if theirs.get(k)]
+    assert bool(declared) == any(e.source.startswith("card:licens") for e in record.license_evidence)
+
+
+@pytest.mark.parametrize("rel", [f for f in CARDS if (REAL / f).read_bytes().count(b"\r")])
+def test_cards_with_cr_line_ends_declare_what_their_lf_originals_declare(rel: str) -> None:
+    original = "/".join((rel.split("/")[0], rel.split("/")[1].split("-", 1)[1]))
+    assert (REAL / original).read_bytes().replace(b"\n", b"") == (REAL / rel).read_bytes().replace(
+        b"\r", b""
+    ).replace(b"\n", b"")
+    got, want = read(rel), read(original)
+    assert got.card_data == want.card_data and got.card_data
+    assert got.license_evidence == want.license_evidence and got.license_evidence
+    assert got.parents == want.parents
+    assert reading(got) == reading(want)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"---\nlicense: mit\nbase_model: org/base\n",  # LF, never closed
+        b"---\rlicense: mit\rbase_model: org/base\r",  # CR, never closed
+        b"---\r\r\nlicense: cc-by-nc-4.0\r\r\n",  # CR CR LF, never closed
+    ],
+)
+def test_front_matter_that_is_never_closed_is_refused_not_read_as_no_license(text: bytes) -> None:
+    with pytest.raises(InputError, match="never closed") as err:
+        extract_record(
+            RepoRef(repo_id="org/model"),
+            SourceKind.HUB,
+            files=[FileEntry(path="README.md", size=len(text))],
+            read_small=lambda path: text,
+        )
+    assert "README.md" in str(err.value)

@@ -10,7 +10,6 @@ directory, that looks like a model: a ``config.json`` of a transformers or diffu
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,7 +30,6 @@ CARD_KEYS = {
     "model-index",
     "datasets",
 }
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _MAX_READ = 256 * 1024
 _MAX_LEVELS = 64
 
@@ -59,13 +57,19 @@ def _has_model_card(path: Path) -> bool:
     text = _read_head(path)
     if text is None:
         return False
-    match = _FRONT_MATTER.match(text)
-    if not match:
+    from modelaudit.bounded import front_matter_block
+    from modelaudit.errors import InputError
+
+    try:
+        block = front_matter_block(text, str(path))  # CR and CR CR LF line ends read as the Hub reads them
+    except InputError:
+        return True  # front matter that is never closed: let the scan report it
+    if block is None:
         return False
     import yaml
 
     try:
-        data = yaml.safe_load(match.group(1))
+        data = yaml.safe_load(block)
     except yaml.YAMLError:
         return True  # malformed front matter: let the scan report it
     return isinstance(data, dict) and bool(CARD_KEYS & {str(k) for k in data})

@@ -58,8 +58,20 @@ class Fetcher(Protocol):
     def fetch(self, ref: RepoRef) -> RepoRecord: ...
 
 
+def outside_hub(claim: ParentClaim) -> bool:
+    """A dataset card's ``source_datasets: [extended|other-NAME]``: the card convention for a source that is not
+    on the Hub (``other-Common-Crawl``), so nothing to look up."""
+    return (
+        claim.evidence.source == "card:source_datasets"
+        and claim.kind is RepoKind.DATASET
+        and claim.target.strip().lower().startswith("other-")
+    )
+
+
 def parent_ref(claim: ParentClaim, child: RepoRecord) -> RepoRef | None:
     """The ref a claim points at, or None when it names nothing we can look up."""
+    if outside_hub(claim):
+        return None
     target = claim.target.strip()
     found = hub_id_from(target)
     local = child.ref.local_path
@@ -101,7 +113,9 @@ def _claim_key(claim: ParentClaim, ref: RepoRef | None) -> str:
     return f"datasets/{claim.target}" if claim.kind is RepoKind.DATASET else claim.target
 
 
-Group = tuple[str, RepoRef | None, list[ParentClaim]]  # parent key, its ref (None: nothing to look up), claims
+Group = tuple[
+    str, RepoRef | None, list[ParentClaim]
+]  # parent key, its ref (None: nothing to look up), claims
 
 
 class _Fetched(NamedTuple):
@@ -213,6 +227,9 @@ def crawl(
                     if pref is None and _machine_path(claims[0].target, child):
                         local_bases.append(_local_base_finding(key, claims))
                         continue
+                    if pref is None and outside_hub(claims[0]):
+                        local_bases.append(_outside_hub_finding(key, claims))
+                        continue
                     edge = edge_index.get((key, parent_key))
                     if edge is not None:
                         _add_evidence(edge, claims)
@@ -253,9 +270,7 @@ def crawl(
                         truncated = f"max depth {max_depth} reached"
                         continue
                     # placeholder keeps the node count exact while the fetch is in flight
-                    nodes[parent_key] = GraphNode(
-                        key=parent_key, ref=pref, kind=kind_hint, depth=depth + 1
-                    )
+                    nodes[parent_key] = GraphNode(key=parent_key, ref=pref, kind=kind_hint, depth=depth + 1)
                     if read_inline(pref):  # read below, in this order
                         pending.append((parent_key, pref, kind_hint, None))
                         continue
@@ -339,6 +354,21 @@ def _local_base_finding(child: str, claims: list[ParentClaim]) -> Finding:
         severity=Severity.NOTE,
         how_to_fix="Name the base model by its Hub id (card base_model, or base_model_name_or_path in "
         "adapter_config.json) so that its license can be checked.",
+    )
+
+
+def _outside_hub_finding(child: str, claims: list[ParentClaim]) -> Finding:
+    from modelaudit.catalog import make_finding, spec
+
+    name = claims[0].target.strip()[len("other-") :]
+    return make_finding(
+        spec("lineage-unresolved"),
+        child,
+        f"{child}: its card names a source dataset outside the Hub, {name!r} (source_datasets: "
+        f"{claims[0].evidence.value!r}); it was not followed and its terms are unchecked",
+        _dedupe([c.evidence for c in claims]),
+        severity=Severity.NOTE,
+        how_to_fix="Check the terms of that source by hand, or name it by its Hub id if it is on the Hub.",
     )
 
 

@@ -28,11 +28,13 @@ from modelaudit.models import (
     LicenseInfo,
     Node,
     NodeKind,
+    Relation,
     RepoKind,
     RepoRecord,
     RepoRef,
     SmokeResult,
 )
+from modelaudit.sources.record import adapter_relation
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -186,7 +188,9 @@ class LineageGraph(BaseModel):
         child's, so one pass in this order sees every node's ancestors first.
         """
         if self.acyclic:
-            sorter = TopologicalSorter({k: [e.parent for e in self._parents.get(k, ())] for k in self._keys()})
+            sorter = TopologicalSorter(
+                {k: [e.parent for e in self._parents.get(k, ())] for k in self._keys()}
+            )
             return [(k,) for k in sorter.static_order()]
         import networkx as nx
 
@@ -203,8 +207,13 @@ class LineageGraph(BaseModel):
 
 
 def node_kind(record: RepoRecord | None, ref: RepoRef) -> NodeKind:
-    if ref.kind is RepoKind.DATASET:
-        return NodeKind.DATASET
-    if record is not None and record.adapter_config is not None:
+    if ref.kind is RepoKind.DATASET or (record is not None and record.ref.kind is RepoKind.DATASET):
+        return NodeKind.DATASET  # the second: a folder whose card is a dataset card
+    # an mlx-lm full fine-tune saves adapter_config.json too, but holds a whole model
+    if (
+        record is not None
+        and record.adapter_config is not None
+        and adapter_relation(record.adapter_config) is Relation.ADAPTER
+    ):
         return NodeKind.ADAPTER
     return NodeKind.MODEL

@@ -8,7 +8,7 @@ relation comes from the first rule that applies:
 3. a file that names the parent and implies the relation: adapter_config.json → ``adapter``,
    a mergekit config → ``merge``, GGUF ``general.source.repo_url`` → ``quantized``;
 4. a dataset parent → ``trained_on`` (from a model) or ``derived`` (from a dataset);
-5. file evidence on the child: adapter_config.json → ``adapter``; GGUF weights or a
+5. file evidence on the child: adapter_config.json → ``adapter`` (``finetune`` for an mlx-lm full fine-tune); GGUF weights or a
    ``quantization_config`` → ``quantized``; several declared bases or a mergekit config → ``merge``;
 6. otherwise ``finetune``.
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from modelaudit.models import ParentClaim, Relation, RepoKind, RepoRecord
+from modelaudit.sources.record import adapter_relation
 
 _CARD_PREFIXES = ("card:",)
 _TAG_PREFIXES = ("tag:",)
@@ -36,7 +37,7 @@ def _explicit(claims: Sequence[ParentClaim], prefixes: tuple[str, ...]) -> Relat
 def child_relation(child: RepoRecord) -> Relation:
     """What the child's own files say about how it derives from a model base (rule 5, else finetune)."""
     if child.adapter_config is not None:
-        return Relation.ADAPTER
+        return adapter_relation(child.adapter_config)
     if any(f.path.endswith(".gguf") for f in child.files) or child.gguf_metadata:
         return Relation.QUANTIZED
     if isinstance(child.config, dict) and isinstance(child.config.get("quantization_config"), dict):

@@ -45,7 +45,24 @@ from modelaudit.targets import hub_id_from
 ReadSmall = Callable[[str], bytes | None]  # path → bytes, or None when absent / not fetched
 ReadRange = Callable[[str, int, int], bytes]  # path, start, length → bytes
 
-MERGEKIT_FILES = ("mergekit_config.yml", "mergekit_moe_config.yml")
+# Merge configs, read at the repo's top level. mergekit writes mergekit_config.yml (mergekit-yaml, its run_merge)
+# and mergekit_moe_config.yml (mergekit-moe); its users save the same configs as mergekit_config.yaml,
+# mergekit.yaml, merge_config.yaml, merge.yml, ... (tests/data/real/mergekit holds real ones). A file under a
+# name of its own is always a merge config; one under a generic name counts when it reads as one.
+MERGEKIT_NAMED = (
+    "mergekit_config.yml",
+    "mergekit_config.yaml",
+    "mergekit_moe_config.yml",
+    "mergekit_moe_config.yaml",
+    "mergekit.yml",
+    "mergekit.yaml",
+)
+MERGE_CONFIG_GENERIC = ("merge_config.yml", "merge_config.yaml", "merge.yml", "merge.yaml")
+MERGEKIT_FILES = (*MERGEKIT_NAMED, *MERGE_CONFIG_GENERIC)
+# keys of the arguments mlx-lm's trainer (mlx_lm.lora) saves as adapter_config.json, naming the base `model`
+MLX_ADAPTER_KEYS = frozenset(
+    {"fine_tune_type", "lora_parameters", "lora_layers", "num_layers", "adapter_path"}
+)
 RELATIONS_DECLARABLE = {"adapter", "merge", "quantized", "finetune"}
 
 
@@ -59,6 +76,43 @@ def as_list(value: Any) -> list[Any]:
 
 
 # --------------------------------------------------------------------------------------------- extractors
+
+
+# front matter keys only dataset cards have (hub-docs datasetcard.md), and keys only model cards have
+DATASET_CARD_KEYS = frozenset(
+    {
+        "task_categories",
+        "task_ids",
+        "source_datasets",
+        "size_categories",
+        "annotations_creators",
+        "language_creators",
+        "multilinguality",
+        "dataset_info",
+        "configs",
+        "train-eval-index",
+        "viewer",
+    }
+)
+MODEL_CARD_KEYS = frozenset(
+    {
+        "base_model",
+        "base_model_relation",
+        "pipeline_tag",
+        "library_name",
+        "model-index",
+        "model_name",
+        "widget",
+    }
+)
+
+
+def reads_as_dataset_card(card: dict[str, Any]) -> bool:
+    """Whether a card's front matter is a dataset card's: a key only dataset cards use, none only model cards use.
+
+    A folder has no repo type the way a Hub repo has; its card says which it is."""
+    keys = set(card)
+    return bool(keys & DATASET_CARD_KEYS) and not keys & MODEL_CARD_KEYS
 
 
 def _license_evidence_from_card(card: dict[str, Any]) -> list[Evidence]:
@@ -109,6 +163,8 @@ def _parents_from_card(card: dict[str, Any], kind: RepoKind) -> list[ParentClaim
             name = value.split("|", 1)[1] if value.startswith("extended|") else value
             if name in ("original", "extended") or not name.strip():
                 continue
+            # ``other-NAME`` (``extended|other-Common-Crawl``) names a source outside the Hub: it stays a claim
+            # (never silently dropped) that the crawler reports instead of looking it up
             claims.append(
                 ParentClaim(
                     target=name.strip(),
@@ -150,9 +206,24 @@ def _from_tags(tags: Iterable[str]) -> tuple[list[Evidence], list[ParentClaim]]:
     return licenses, parents
 
 
+def adapter_relation(cfg: dict[str, Any]) -> Relation:
+    """How an adapter_config.json relates its repo to the base: an adapter, except for mlx-lm's full
+    fine-tunes (``fine_tune_type: full``), which save the same file but hold the whole model."""
+    return Relation.FINETUNE if cfg.get("fine_tune_type") == "full" else Relation.ADAPTER
+
+
 def _from_adapter_config(cfg: dict[str, Any]) -> list[ParentClaim]:
     base = cfg.get("base_model_name_or_path")
     if not isinstance(base, str) or not base.strip():
+        model = cfg.get("model")  # mlx-lm: the --model it was trained from (a Hub id or a local path)
+        if isinstance(model, str) and model.strip() and MLX_ADAPTER_KEYS & set(cfg):
+            return [
+                ParentClaim(
+                    target=model.strip(),
+                    relation=adapter_relation(cfg),
+                    evidence=Evidence(source="adapter_config.json:model", value=clip(model)),
+                )
+            ]
         return []
     revision = cfg.get("revision")
     target = (
@@ -218,6 +289,16 @@ def mergekit_model_refs(cfg: dict[str, Any]) -> list[str]:
         if isinstance(expert, dict):
             add(expert.get("source_model"))
     return refs
+
+
+def is_merge_config(cfg: dict[str, Any]) -> bool:
+    """Whether a YAML mapping reads as a mergekit config: a merge method (also per module), or MoE experts."""
+    if "merge_method" in cfg or isinstance(cfg.get("experts"), list):
+        return True
+    modules = cfg.get("modules")
+    return isinstance(modules, dict) and any(
+        isinstance(m, dict) and "merge_method" in m for m in modules.values()
+    )
 
 
 def _from_mergekit(cfg: dict[str, Any], path: str) -> list[ParentClaim]:
@@ -334,6 +415,10 @@ def extract_record(
         card_data = parse_front_matter(decode_text(raw), card_location or "README.md") if raw else {}
     card_data = jsonable(card_data)
     assert isinstance(card_data, dict)
+    if source is SourceKind.LOCAL and ref.kind is RepoKind.MODEL and reads_as_dataset_card(card_data):
+        ref = ref.model_copy(
+            update={"kind": RepoKind.DATASET}
+        )  # a dataset folder: followed like a Hub dataset
 
     def small_json(name: str) -> dict[str, Any] | None:
         if name not in paths:
@@ -343,14 +428,15 @@ def extract_record(
 
     config = small_json("config.json")
     adapter_config = small_json("adapter_config.json")
-    mergekit: dict[str, Any] | None = None
-    mergekit_path: str | None = None
+    merge_configs: list[tuple[str, dict[str, Any]]] = []
     for name in MERGEKIT_FILES:
-        if name in paths:
-            raw = read_capped(name)
-            if raw is not None:
-                mergekit, mergekit_path = parse_yaml_mapping(decode_text(raw), name), name
-                break
+        raw = read_capped(name) if name in paths else None
+        if raw is None:
+            continue
+        parsed = parse_yaml_mapping(decode_text(raw), name)
+        if name in MERGEKIT_NAMED or is_merge_config(parsed):
+            merge_configs.append((name, parsed))
+    mergekit = merge_configs[0][1] if merge_configs else None
 
     license_evidence = _license_evidence_from_card(card_data)
     parents = _parents_from_card(card_data, ref.kind)
@@ -361,8 +447,8 @@ def extract_record(
         parents += _from_adapter_config(adapter_config)
     if config:
         parents += _from_config(config)
-    if mergekit and mergekit_path:
-        parents += _from_mergekit(mergekit, mergekit_path)
+    for name, merge_config in merge_configs:
+        parents += _from_mergekit(merge_config, name)
 
     license_files: list[LicenseFile] = []
     for path in sorted(p for p in paths if is_license_file(p)):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from modelaudit.lineage.graph import GraphNode
 from modelaudit.models import Evidence, Finding
 from modelaudit.policy.rules.base import CatalogRule, RuleContext, make_finding
+from modelaudit.sources.record import MERGEKIT_FILES
 
 
 class LineageUnresolved(CatalogRule, rule_id="MA001"):
@@ -64,7 +65,7 @@ _CARD_BASE_SOURCES = ("card:base_model", "card:finetuned_from", "tag:base_model"
 _FILE_BASE_FAMILIES: dict[str, tuple[str, ...]] = {
     "adapter_config.json": ("adapter_config.json:",),
     "GGUF metadata": ("gguf:",),
-    "mergekit config": ("mergekit_config.yml:", "mergekit_moe_config.yml:"),
+    "mergekit config": tuple(f"{name}:" for name in MERGEKIT_FILES),
 }
 
 
