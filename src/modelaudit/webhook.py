@@ -11,8 +11,9 @@ configured repo, the service queues a job; a small pool of worker threads runs e
    hidden marker and our own user name), or leave it alone when nothing changed.
 
 Requests must carry the webhook's secret in ``X-Webhook-Secret`` (compared in constant time); anything
-else is answered 401 and nothing runs. Comments (including ours) never trigger a job, so the service cannot
-loop. The queue is bounded: when full the Hub gets a 503 and redelivers later. A redelivered or repeated
+else is answered 401 and nothing runs. Comment events (scope ``discussion.comment``, ours included) never
+trigger a job, so the service cannot loop; a pull request being opened (scope ``discussion``, action
+``create``) does, although the Hub sends its opening comment with it. The queue is bounded: when full the Hub gets a 503 and redelivers later. A redelivered or repeated
 event for a pull request already waiting in the queue is merged into the waiting job; jobs for the same
 pull request never run at the same time, so there is always at most one comment. The Hub token is held in a
 ``SecretStr`` and never logged, echoed or put into a comment.
@@ -161,7 +162,9 @@ def job_for(payload: dict[str, Any], settings: WebhookSettings) -> tuple[PrJob |
     if not settings.watches(repo.name):
         return None, f"{repo.name} is not a configured repo"
     scope = event.event.scope
-    if scope.startswith("discussion.comment") or event.comment is not None:
+    # Decided by the scope alone: the Hub also sends the opening comment with a discussion (or pull request)
+    # being created (scope "discussion", action "create"), and that delivery must start a scan.
+    if scope.startswith("discussion.comment"):
         return None, "comments do not trigger a scan"
     num: int | None = None
     if event.discussion is not None and event.discussion.isPullRequest:

@@ -4,12 +4,14 @@ posted over HTTP, and the jobs talking to the fake Hub (discussions, comments, P
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import queue
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,6 +25,11 @@ from fakehub import FakeHub
 from modelaudit.webhook import JobQueue, PrJob, WebhookSettings, create_app
 
 SECRET = "s3cret-webhook-value"
+# The "pull request opened" delivery as the Hub's webhook documentation shows it (tests/data/real/SOURCES.tsv):
+# JSON with one `//` annotation line, which the Hub does not send.
+DOCUMENTED = (
+    Path(__file__).resolve().parents[1] / "data" / "real" / "webhooks" / "hub-docs-pull-request-opened.jsonc"
+)
 TOKEN = "hf_botTOKENabcdefghijklmnop"
 REPO = "acme/Llama-3.1-acme-chat"
 
@@ -319,3 +326,42 @@ def test_serve_webhook_command_serves_and_never_prints_the_token(tmp_path: Any) 
     text = output.decode("utf-8", "replace")
     assert "listening on" in text and "rejected a delivery" in text
     assert TOKEN not in text and SECRET not in text
+
+
+def documented_payload() -> dict[str, Any]:
+    lines = DOCUMENTED.read_text(encoding="utf-8").splitlines()
+    data: dict[str, Any] = json.loads("\n".join(line for line in lines if not line.strip().startswith("//")))
+    return data
+
+
+def test_the_documented_pull_request_opened_delivery_starts_a_scan(fakehub: FakeHub) -> None:
+    """scope discussion, action create, isPullRequest true, with the opening comment: a pull request opened."""
+    body = documented_payload()
+    assert body["event"] == {"action": "create", "scope": "discussion"}
+    assert body["discussion"]["isPullRequest"] is True and body["comment"]["content"]
+    repo, num = body["repo"]["name"], body["discussion"]["num"]
+    fakehub.add_repo(repo, {"README.md": fx.card("mit")})
+    fakehub.add_pull_request(repo, {"README.md": fx.card("mit")})
+    done: list[PrJob] = []
+    settings = WebhookSettings(secret=SecretStr(SECRET), repos=[repo], endpoint=fakehub.url)
+    app = create_app(settings, handler=done.append)
+    with serving(app) as url:
+        answer = deliver(url, body)
+        assert answer.status_code == 202, answer.text
+        assert answer.json() == {"status": "queued", "job": f"{repo}#{num}"}
+        assert app.state.jobs.wait_idle(30)
+    assert done == [PrJob(repo_id=repo, repo_type="model", num=num)]
+
+
+def test_a_comment_on_the_documented_pull_request_does_not(fakehub: FakeHub) -> None:
+    body = documented_payload()
+    body["event"] = {
+        "action": "create",
+        "scope": "discussion.comment",
+    }  # the scope the Hub gives new comments
+    done: list[PrJob] = []
+    app = create_app(WebhookSettings(secret=SECRET, repos=[body["repo"]["name"]]), handler=done.append)
+    with serving(app) as url:
+        answer = deliver(url, body)
+        assert answer.status_code == 200 and answer.json()["reason"] == "comments do not trigger a scan"
+    assert done == []
