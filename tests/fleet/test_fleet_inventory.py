@@ -86,3 +86,64 @@ def test_missing_inventory_and_foreign_database(tmp_path: Path) -> None:
     conn.close()
     code, _out, stderr = run_cli("fleet", "diff", "--db", str(other))
     assert code == 2 and "not a modelaudit fleet store" in stderr
+
+
+def test_a_csv_saved_by_a_spreadsheet_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # "CSV UTF-8" as spreadsheets save it: a UTF-8 byte-order mark and CR LF line ends
+    path = tmp_path / "fleet.csv"
+    path.write_bytes("target,owner,use\r\norg/a,search,ranking\r\norg/b,,\r\n".encode("utf-8-sig"))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    inv = load_inventory(path)
+    assert [(e.spec, e.owner, e.use) for e in inv.entries] == [
+        ("org/a", "search", "ranking"),
+        ("org/b", None, None),
+    ]
+
+
+def test_one_repo_in_two_spellings_is_audited_once_with_a_note(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "fleet.txt",
+        "meta-llama/Llama-3.1-8B\norg/b\nhttps://huggingface.co/meta-llama/Llama-3.1-8B\nMETA-LLAMA/llama-3.1-8b\n"
+        "meta-llama/Llama-3.1-8B@main\n",
+    )
+    inv = load_inventory(path)
+    # Hub ids are case-insensitive and a Hub URL names its repo; a pinned revision is another entry
+    assert [e.spec for e in inv.entries] == [
+        "meta-llama/Llama-3.1-8B",
+        "org/b",
+        "meta-llama/Llama-3.1-8B@main",
+    ]
+    assert inv.notes == [
+        "entry 3 ('https://huggingface.co/meta-llama/Llama-3.1-8B') names the same repo as entry 1 "
+        "('meta-llama/Llama-3.1-8B'); it is audited once",
+        "entry 4 ('META-LLAMA/llama-3.1-8b') names the same repo as entry 1 ('meta-llama/Llama-3.1-8B'); "
+        "it is audited once",
+    ]
+
+
+def test_one_repo_in_two_spellings_with_other_settings_is_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "fleet.yaml",
+        "models:\n  - {target: org/Model, owner: a}\n  - {target: org/model, owner: b}\n",
+    )
+    with pytest.raises(InputError, match=r"entry 2 \('org/model'\) names the same repo as entry 1"):
+        load_inventory(path)
+
+
+def test_the_fleet_command_says_which_entries_it_merged(tmp_path: Path) -> None:
+    path = write(tmp_path, "fleet.txt", "org/Model\norg/model\n")
+    code, _out, err = run_cli(
+        "fleet",
+        "scan",
+        str(path),
+        "--offline",
+        "--db",
+        str(tmp_path / "f.db"),
+        "-o",
+        str(tmp_path / "out"),
+        "-q",
+    )
+    assert "note: " in err and "entry 2 ('org/model') names the same repo as entry 1 ('org/Model')" in err
+    assert code == 2  # offline, the repo cannot be read: not audited, never a pass

@@ -116,6 +116,11 @@ def test_an_upstream_relicense_rescans_only_its_descendants_and_diff_names_the_c
     code, stdout, _err = run_cli("fleet", "query", "depends-on", "base/mit-base", "--db", db)
     assert code == 0
     assert [line.split("\t")[0] for line in stdout.splitlines()[1:]] == ["team/ft-1", "team/ft-4"]
+    # Hub ids are case-insensitive: so is the question; a LIKE wildcard in it is only a character
+    for spelling in ("Base/MIT-Base", "BASE/MIT-BASE"):
+        assert run_cli("fleet", "query", "depends-on", spelling, "--db", db)[1] == stdout
+    assert run_cli("fleet", "query", "depends-on", "base/mit_base", "--db", db)[1].splitlines()[1:] == []
+    assert run_cli("fleet", "query", "depends-on", "base/%", "--db", db)[1].splitlines()[1:] == []
     assert (Path(out) / "dashboard.html").is_file()
     assert (Path(out) / "models" / "team__ft-0.html").is_file()
     assert (Path(out) / "models" / "team__ft-0.json").is_file()

@@ -166,6 +166,8 @@ def fleet_scan_command(
     from modelaudit.pipeline import ScanOptions
 
     inv = load_inventory(inventory)
+    for note in inv.notes:
+        click.echo(f"note: {inventory}: {note}", err=True)
     scan_options = ScanOptions(
         policy=policy,
         waivers=waivers,

@@ -14,11 +14,14 @@ Three forms, picked by the file's suffix:
           waivers: waivers/chat.yaml   # optional
         - org/other-model              # a bare string is a target
 
-* CSV (``.csv``): a header row naming some of ``target,revision,owner,use,policy,waivers``.
+* CSV (``.csv``): a header row naming some of ``target,revision,owner,use,policy,waivers`` (a UTF-8 byte-order
+  mark, as spreadsheets write one, is fine).
 * anything else: a plain list, one target per line; blank lines and ``#`` comments are ignored.
 
 Relative paths (folder targets, policy and waiver files) are resolved against the inventory's folder.
-Problems name the file and the entry and raise :class:`~modelaudit.errors.InputError` (exit 2).
+Problems name the file and the entry and raise :class:`~modelaudit.errors.InputError` (exit 2). One repo
+named twice in different spellings (``Org/Model`` and ``org/model``, a Hub URL and its id) is audited once,
+with a note in :attr:`Inventory.notes`; with different settings it is an error.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from modelaudit.errors import InputError, ModelAuditError
+from modelaudit.models import RepoRef
 from modelaudit.targets import parse_target
 
 MAX_INVENTORY_BYTES = 16 * 1024 * 1024
@@ -71,6 +75,7 @@ class Inventory(BaseModel):
 
     path: str
     entries: list[FleetEntry]
+    notes: list[str] = Field(default_factory=list)  # what the reader merged (one repo in two spellings)
 
 
 def load_inventory(path: str | Path) -> Inventory:
@@ -80,7 +85,7 @@ def load_inventory(path: str | Path) -> Inventory:
     try:
         if file.stat().st_size > MAX_INVENTORY_BYTES:
             raise InputError(where, f"larger than {MAX_INVENTORY_BYTES // (1024 * 1024)} MiB")
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")  # spreadsheets save CSV with a byte-order mark
     except FileNotFoundError:
         raise InputError(where, "no such inventory file") from None
     except IsADirectoryError:
@@ -98,22 +103,50 @@ def load_inventory(path: str | Path) -> Inventory:
         raw, defaults = _from_lines(text), Defaults()
     base = file.resolve().parent
     entries: list[FleetEntry] = []
+    notes: list[str] = []
     seen: dict[str, int] = {}
+    repos: dict[tuple[str, ...], tuple[int, FleetEntry]] = {}
     for number, item in enumerate(raw, 1):
         entry = _entry(item, defaults, where, number)
         entry = _resolve_paths(entry, base)
         label = f"entry {number} ({entry.target!r})"
         try:
-            parse_target(entry.spec)
+            ref = parse_target(entry.spec)
         except ModelAuditError as exc:
             raise InputError(where, f"{label}: {exc.message}") from None
         if entry.spec in seen:
             raise InputError(where, f"{label} repeats entry {seen[entry.spec]}")
         seen[entry.spec] = number
+        repo = _repo_key(ref)
+        if repo in repos:  # the same repo in another spelling (Hub ids are case-insensitive; URLs; paths)
+            first_number, first = repos[repo]
+            if _settings(first) != _settings(entry):
+                raise InputError(
+                    where,
+                    f"{label} names the same repo as entry {first_number} ({first.target!r}) with other "
+                    "settings; list it once",
+                )
+            notes.append(
+                f"entry {number} ({entry.target!r}) names the same repo as entry {first_number} "
+                f"({first.target!r}); it is audited once"
+            )
+            continue
+        repos[repo] = (number, entry)
         entries.append(entry)
     if not entries:
         raise InputError(where, "lists no models")
-    return Inventory(path=where, entries=entries)
+    return Inventory(path=where, entries=entries, notes=notes)
+
+
+def _repo_key(ref: RepoRef) -> tuple[str, ...]:
+    """What makes two entries one repo: the folder, or the Hub repo in any case at the same revision."""
+    if ref.local_path:
+        return ("local", str(Path(ref.local_path).resolve()))
+    return (ref.kind.value, ref.repo_id.casefold(), ref.revision or "")
+
+
+def _settings(entry: FleetEntry) -> tuple[str | None, ...]:
+    return (entry.owner, entry.use, entry.policy, entry.waivers)
 
 
 def _from_yaml(text: str, where: str) -> tuple[list[Any], Defaults]:

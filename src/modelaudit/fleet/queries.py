@@ -21,11 +21,12 @@ SHORTCUTS: dict[str, tuple[tuple[str, ...], str, str]] = {
     ),
     "depends-on": (
         ("REPO",),
-        "models whose lineage contains REPO (any revision of it)",
+        "models whose lineage contains REPO (any revision of it; Hub ids match in any case, as on the Hub)",
         "SELECT m.entry, m.owner, m.verdict, n.node, n.depth FROM models m "
         "JOIN nodes n ON n.run_id = m.run_id AND n.entry = m.entry "
-        "WHERE m.run_id = :run AND n.depth > 0 AND (n.node = :arg OR n.node LIKE :arg || '@%') "
-        "ORDER BY m.entry",
+        "WHERE m.run_id = :run AND n.depth > 0 AND (lower(n.node) = lower(:arg) OR "
+        "lower(n.node) LIKE replace(replace(replace(lower(:arg), '\\', '\\\\'), '%', '\\%'), '_', '\\_') "
+        "|| '@%' ESCAPE '\\') ORDER BY m.entry",
     ),
     "license": (
         ("ID",),
