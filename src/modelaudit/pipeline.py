@@ -78,6 +78,7 @@ class ScanOptions(BaseModel):
     timeout: float = 10.0  # per request, seconds
     deadline: float | None = Field(default=DEFAULT_DEADLINE, gt=0)  # all Hub requests of the scan together, seconds
     no_cache: bool = False  # read and write nothing in modelaudit's cache (cachefile.py)
+    refresh: bool = False  # ask the Hub where every branch points now (the cache still keeps what is read)
     allow_incomplete: bool = False  # repos unread after retries: a warning finding instead of an error
     fingerprint: bool | None = None  # fingerprint target + direct parents; None: on unless verify is none
     fingerprint_index: str | None = None  # known bases; default $MODELAUDIT_FINGERPRINT_INDEX, else user dir
@@ -104,7 +105,11 @@ def open_sources(opts: ScanOptions, cache: Cache | None = None) -> SourceSet:
         cache_dir=opts.cache_dir,
         timeout=opts.timeout,
         deadline=opts.deadline,
-        metadata_cache=MetadataCache(cache, endpoint=opts.endpoint) if cache.enabled else None,
+        metadata_cache=(
+            MetadataCache(cache, endpoint=opts.endpoint, ttl=0 if opts.refresh else None)
+            if cache.enabled
+            else None
+        ),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -180,3 +181,72 @@ def test_an_unreadable_base_makes_its_models_not_audited_never_pass(fakehub: Fak
     )
     assert code == 0
     assert [m["entry"] for m in json.loads(stdout)["models"] if m["rescanned"]] == ["team/ft-1"]
+
+
+def test_full_after_an_upstream_change_reports_the_new_commit_read_whole(
+    fakehub: FakeHub, tmp_path: Path
+) -> None:
+    """--full re-reads every repo from the Hub (a cached answer still fresh by its age is not current), and a
+    report describes one commit of each repo: its metadata and the weight headers read at that commit."""
+    from sources.hub_fixtures import safetensors_blob
+
+    ids = add_fleet(fakehub, 3)
+    v1 = {
+        **model({"license": "apache-2.0", "base_model": "base/apache-base"}),
+        "model.safetensors": safetensors_blob(n=4),
+    }
+    fakehub.add_repo("team/ft-0", v1)
+    inventory = write_inventory(tmp_path, ids)
+    db, out = str(tmp_path / "fleet.db"), str(tmp_path / "out")
+    args = ("fleet", "scan", str(inventory), "--db", db, "-o", out, "-q", "--verify", "headers")
+    assert run_cli(*args)[0] in (0, 1)
+    old = fakehub.repo("team/ft-0").sha
+    # upstream: re-licensed as non-commercial and new, larger weights, in one new commit
+    weights = safetensors_blob(n=64)
+    fakehub.add_repo(
+        "team/ft-0",
+        {
+            **model({"license": "cc-by-nc-4.0", "base_model": "base/apache-base"}),
+            "model.safetensors": weights,
+        },
+    )
+    new = fakehub.repo("team/ft-0").sha
+    assert new != old
+    _code, stdout, err = run_cli(*args, "--full", "--json")
+    [ft0] = [m for m in json.loads(stdout)["models"] if m["entry"] == "team/ft-0"]
+    report = json.loads((Path(out) / "models" / "team__ft-0.json").read_text(encoding="utf-8"))
+    [root] = [n for n in report["nodes"] if n["id"] == "team/ft-0"]
+    assert ft0["rescanned"] and root["revision"] == new
+    assert root["license"]["id"] == "CC-BY-NC-4.0"  # the new answer, not the cached one
+    [weights_file] = [f for f in root["files"] if f["path"] == "model.safetensors"]
+    assert (
+        weights_file["size"] == len(weights)
+        and weights_file["sha256_expected"] == hashlib.sha256(weights).hexdigest()
+    )
+    assert not [f for f in report["findings"] if f["node"] == "team/ft-0" and f["rule"].startswith("MA3")], (
+        err
+    )
+
+
+def test_a_records_files_are_read_at_the_commit_its_metadata_describes(fakehub: FakeHub) -> None:
+    """A record named by a branch and served by the metadata cache while the branch has moved on: its weights
+    are read at the record's commit, never at where the branch points now."""
+    from modelaudit.models import RepoRef
+    from modelaudit.sources import SourceSet
+    from modelaudit.sources.metadata_cache import MetadataCache
+    from sources.hub_fixtures import safetensors_blob
+
+    def sources() -> SourceSet:  # what each new scan (or fleet run) opens
+        return SourceSet(endpoint=fakehub.url, metadata_cache=MetadataCache(endpoint=fakehub.url))
+
+    old_weights, new_weights = safetensors_blob(n=4), safetensors_blob(n=64)
+    fakehub.add_repo("org/model", {"README.md": "---\nlicense: mit\n---\n", "model.safetensors": old_weights})
+    old = fakehub.repo("org/model").sha
+    sources().fetch(RepoRef(repo_id="org/model"))  # an earlier scan: the answer is cached
+    fakehub.add_repo("org/model", {"README.md": "---\nlicense: mit\n---\n", "model.safetensors": new_weights})
+    later = sources()
+    record = later.fetch(RepoRef(repo_id="org/model"))
+    assert record.ref.revision is None and record.revision == old  # fresh enough by its age
+    assert later.read_range(record, "model.safetensors", 0, 60) == old_weights[:60] != new_weights[:60]
+    with later.open_file(record, "model.safetensors") as fh:
+        assert fh.read() == old_weights

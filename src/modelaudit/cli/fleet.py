@@ -112,7 +112,11 @@ def fleet_command() -> None:
     envvar="RAY_ADDRESS",
     help="Join this Ray cluster (e.g. auto or ray://head:10001); default: start a local one.",
 )
-@click.option("--full", is_flag=True, help="Rescan every model, even those whose lineage did not change.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Rescan every model, even those whose lineage did not change, reading every repo afresh from the Hub.",
+)
 @offline_option("Read only the Hugging Face cache and local folders (every model is rescanned).")
 @click.option(
     "--verify",

@@ -31,7 +31,11 @@ def open_shared(options: ScanOptions, refresh: list[RepoRef] | None = None) -> S
         cache_dir=options.cache_dir,
         timeout=options.timeout,
         deadline=None,  # a fleet is long; --deadline bounds each model's scan in the ray engine and CLI docs
-        metadata_cache=None if options.no_cache else MetadataCache(endpoint=options.endpoint),
+        metadata_cache=(
+            None
+            if options.no_cache
+            else MetadataCache(endpoint=options.endpoint, ttl=0 if options.refresh else None)
+        ),
     )
 
 

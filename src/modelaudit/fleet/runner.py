@@ -97,7 +97,7 @@ def settings_digest(options: ScanOptions) -> str:
     """
     parts: dict[str, object] = {
         "version": __version__,
-        "options": options.model_dump(mode="json", exclude={"timeout", "deadline", "token"}),
+        "options": options.model_dump(mode="json", exclude={"timeout", "deadline", "token", "refresh"}),
     }
     for name in ("policy", "waivers"):
         value = getattr(options, name)
@@ -121,6 +121,8 @@ def plan(
     for entry in inventory.entries:
         opts = entry_options(entry, options.scan)
         digest = settings_digest(opts)
+        if not options.incremental:  # --full: every repo as the Hub has it now, not a cached answer
+            opts = opts.model_copy(update={"refresh": True})
         row = previous.get(entry.spec)
         report = row.parsed() if row is not None and row.verdict != "error" else None
         refs = refs_to_check(report) if report is not None else None
@@ -198,7 +200,8 @@ def run_fleet(
             scanned.append(outcome)
             tick(outcome)
     elif todo:
-        shared = open_shared(options.scan, refresh)
+        fresh = options.scan if options.incremental else options.scan.model_copy(update={"refresh": True})
+        shared = open_shared(fresh, refresh)
         with ThreadPoolExecutor(max_workers=options.workers, thread_name_prefix="modelaudit-fleet") as pool:
             futures = {
                 pool.submit(scan_entry, entry.spec, opts, shared, hashing(entry.spec) if hashing else None): (

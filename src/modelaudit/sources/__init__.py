@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from modelaudit.errors import NetworkError, OfflineError, SourceError
 from modelaudit.models import RepoRecord, RepoRef, SourceKind
+from modelaudit.targets import is_commit
 
 if TYPE_CHECKING:
     from modelaudit.sources.base import Source
@@ -141,7 +142,22 @@ class SourceSet:
         return self.get(record.source)
 
     def open_file(self, record: RepoRecord, path: str) -> BinaryIO:
-        return self.for_record(record).open_file(record.ref, path)
+        return self.for_record(record).open_file(at_commit(record), path)
 
     def read_range(self, record: RepoRecord, path: str, start: int, length: int) -> bytes:
-        return self.for_record(record).read_range(record.ref, path, start, length)
+        return self.for_record(record).read_range(at_commit(record), path, start, length)
+
+
+def at_commit(record: RepoRecord) -> RepoRef:
+    """The ref to read a record's files from: pinned to the commit its metadata describes. A record named by a
+    branch (``main``) may come from the metadata cache while the branch has moved on; reading its weights at
+    the branch would describe two commits in one report."""
+    ref = record.ref
+    if (
+        ref.local_path
+        or not record.revision
+        or ref.revision == record.revision
+        or not is_commit(record.revision)
+    ):
+        return ref
+    return ref.model_copy(update={"revision": record.revision})
