@@ -5,6 +5,7 @@ Prints:
      total Hub requests against the number of distinct repos (target <= 2 per repo plus license files,
      not per model) and the wall time;
   2. a no-change re-run: models rescanned (target 0) and requests per inventory entry (target <= 1);
+     with --one-repo-owners every model has an owner of its own (no owner listing can group them);
   3. a hashing-heavy fleet (local folders, one large safetensors file each, --verify full) on the Ray
      engine with 2 workers against 1 worker (target >= 1.6x), after a warm-up run on each Ray instance;
      the local engine's 2-vs-1 ratio is printed as a reference measured in the same run;
@@ -14,6 +15,7 @@ Prints:
     .venv/bin/python benchmarks/fleet.py
     .venv/bin/python benchmarks/fleet.py --models 200 --hash-models 4 --hash-mib 64   # quicker
     .venv/bin/python benchmarks/fleet.py --models 0 --hash-mib 384                    # hashing only
+    .venv/bin/python benchmarks/fleet.py --one-repo-owners --hash-models 0 --shards 0  # one-repo owners
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def card(front: dict[str, Any]) -> str:
     return "---\n" + json.dumps(front) + "\n---\nsynthetic\n"
 
 
-def build_fleet(hub: FakeHub, models: int, bases: int) -> list[str]:
+def build_fleet(hub: FakeHub, models: int, bases: int, one_repo_owners: bool = False) -> list[str]:
     base_ids = []
     for b in range(bases):
         lic = BASE_LICENSES[b % len(BASE_LICENSES)]
@@ -58,7 +60,7 @@ def build_fleet(hub: FakeHub, models: int, bases: int) -> list[str]:
     for m in range(models):
         base = base_ids[m % bases]
         lic = "apache-2.0" if m % 3 else "mit"
-        repo = f"team-{m % 10}/model-{m:04d}"
+        repo = f"user-{m:04d}/model" if one_repo_owners else f"team-{m % 10}/model-{m:04d}"
         hub.add_repo(repo, {"README.md": card({"license": lic, "base_model": base}), "config.json": CONFIG})
         ids.append(repo)
     return ids
@@ -179,7 +181,7 @@ def ray_times(inventories: list[Path], warmup: Path, db: Path, workers: int) -> 
 def hub_fleet(args: argparse.Namespace, tmp: Path) -> None:
     hub = FakeHub()
     os.environ["HF_ENDPOINT"] = hub.url
-    ids = build_fleet(hub, args.models, args.bases)
+    ids = build_fleet(hub, args.models, args.bases, args.one_repo_owners)
     inventory = write_inventory(tmp, ids)
     # warm-up: imports and the first connection are not part of what is measured
     hub.add_repo("warm/up", {"README.md": card({"license": "mit"})})
@@ -196,7 +198,8 @@ def hub_fleet(args: argparse.Namespace, tmp: Path) -> None:
     worst_repo, worst = per_repo.most_common(1)[0]
     verdicts = Counter(o.verdict for o in first.outcomes)
     print(
-        f"fleet: {len(ids)} models over {args.bases} shared bases ({repos} distinct repos); fake Hub latency "
+        f"fleet: {len(ids)} models over {args.bases} shared bases ({repos} distinct repos"
+        f"{', each model under an owner of its own' if args.one_repo_owners else ''}); fake Hub latency "
         f"{args.latency * 1000:.0f} ms/request; local engine, {args.workers} workers"
     )
     print(f"  verdicts: {dict(sorted(verdicts.items()))}")
@@ -226,6 +229,11 @@ def main() -> None:
         "--models", type=int, default=1000, help="models of the Hub fleet (0: skip that part)"
     )
     parser.add_argument("--bases", type=int, default=20)
+    parser.add_argument(
+        "--one-repo-owners",
+        action="store_true",
+        help="every model under an owner of its own (user-NNNN/model)",
+    )
     parser.add_argument("--latency", type=float, default=0.05, help="seconds the fake Hub waits per request")
     parser.add_argument("--workers", type=int, default=4, help="local engine pool size")
     parser.add_argument(

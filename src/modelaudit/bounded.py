@@ -90,23 +90,24 @@ def universal_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def front_matter_block(text: str, path: str) -> str | None:
+def front_matter_block(text: str, path: str, *, whole: bool = True) -> str | None:
     """The YAML text between a card's ``---`` lines, as ``metadata_load`` finds it (a BOM dropped, line ends
     read in universal-newline mode, so cards saved with CR or CR CR LF line ends are read); None when the card
     has no front matter. A card that opens a block (``---`` and a ``key:`` line) and never closes it is an
-    InputError: its metadata cannot be read, which is not the same as declaring none."""
+    InputError: its metadata cannot be read, which is not the same as declaring none. With ``whole=False`` (only
+    the start of a larger file was read, which the caller reports) such a card reads as having none."""
     text = universal_newlines(text[1:] if text.startswith("\ufeff") else text)
     match = _FRONT_MATTER.match(text)
     if match:
         return match.group(2)
-    if _OPENS_FRONT_MATTER.match(text):
+    if whole and _OPENS_FRONT_MATTER.match(text):
         raise InputError(path, "front matter opened with a '---' line is never closed by another '---' line")
     return None
 
 
-def parse_front_matter(text: str, path: str) -> dict[str, Any]:
+def parse_front_matter(text: str, path: str, *, whole: bool = True) -> dict[str, Any]:
     """The YAML header of a model or dataset card (see :func:`front_matter_block`); {} when there is none."""
-    block = front_matter_block(text, path)
+    block = front_matter_block(text, path, whole=whole)
     return {} if block is None else parse_yaml_mapping(block, path)
 
 

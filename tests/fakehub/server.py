@@ -735,9 +735,13 @@ class FakeHub:
         return self._resolve(repo, commit, p, headers)
 
     def _list(self, p: Parsed, query: dict[str, list[str]], headers: Mapping[str, str]) -> Reply:
-        """``GET /api/models?author=..&search=..&expand=..`` (``list_models``): infos in id order, paginated."""
+        """``GET /api/models?author=..&search=..&filter=..&expand=..`` (``list_models``): infos in id order,
+        paginated; ``filter`` keeps repos whose tags hold every value given."""
         author = query.get("author", [""])[0]
         search = query.get("search", [""])[0]
+        filters = query.get(
+            "filter", []
+        )  # tags every listed repo carries (base_model:<id>, dataset:<id>, ...)
         expand = query.get("expand", []) + query.get("expand[]", [])
         with self._lock:
             repos = sorted(
@@ -753,7 +757,7 @@ class FakeHub:
             if repo.private and not self._auth(repo, headers)[1]:
                 continue
             commit = repo.resolve(None)
-            if commit is not None:
+            if commit is not None and all(f in repo.tags(commit) for f in filters):
                 out.append(repo.info(commit, blobs=False, expand=expand or None))
         cursor = int(query.get("cursor", ["0"])[0] or 0)
         page = out[cursor : cursor + self.list_page_size]

@@ -250,3 +250,29 @@ def test_a_records_files_are_read_at_the_commit_its_metadata_describes(fakehub: 
     assert later.read_range(record, "model.safetensors", 0, 60) == old_weights[:60] != new_weights[:60]
     with later.open_file(record, "model.safetensors") as fh:
         assert fh.read() == old_weights
+
+
+def test_a_fleet_of_one_repo_owners_is_checked_with_at_most_one_request_per_entry(
+    fakehub: FakeHub, tmp_path: Path
+) -> None:
+    """Each model alone under its owner: its owner's listing would cost what asking it costs. The listing of
+    the children of the base they share (filter=base_model:<id>) answers them together."""
+    add_fleet(fakehub, 0)
+    bases = ["base/apache-base", "base/mit-base", "base/nc-base"]
+    ids = [f"user-{i:02d}/model" for i in range(12)]
+    for i, repo in enumerate(ids):
+        fakehub.add_repo(repo, model({"license": "mit", "base_model": bases[i % 3]}))
+    inv = load_inventory(write_inventory(tmp_path, ids))
+    with open_store(tmp_path / "fleet.db") as store:
+        run_fleet(inv, FleetOptions(), store)
+        fakehub.clear_log()
+        again = run_fleet(inv, FleetOptions(), store)
+        assert not any(o.rescanned for o in again.outcomes)
+        listings = sorted(r.query.get("filter", r.query.get("author")) for r in fakehub.requests)
+        # the three bases' children, and the bases themselves (one owner): 4 requests for 12 entries
+        assert listings == [["base"], *([f"base_model:{b}"] for b in bases)]
+        assert len(fakehub.requests) / len(ids) <= 1
+        # a re-license of one of them is seen through its base's children listing
+        fakehub.add_repo("user-04/model", model({"license": "cc-by-nc-4.0", "base_model": bases[1]}))
+        third = run_fleet(inv, FleetOptions(), store)
+    assert [o.entry.target for o in third.outcomes if o.rescanned] == ["user-04/model"]

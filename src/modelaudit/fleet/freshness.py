@@ -12,12 +12,12 @@ only reused when it is known to be current.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from modelaudit.errors import GatedRepoError, ModelAuditError, RepoNotFoundError, RevisionNotFoundError
 from modelaudit.fleet.store import RepoStateRow
-from modelaudit.models import Node, RepoKind, RepoRef, ScanReport, SourceKind
+from modelaudit.models import Node, NodeKind, RepoKind, RepoRef, ScanReport, SourceKind
 from modelaudit.sources import SourceSet
 from modelaudit.targets import is_commit, valid_repo_id
 
@@ -50,14 +50,23 @@ def ref_from_id(node_id: str) -> RepoRef | None:
 LISTING_PAGE = 1000  # repos per page of the Hub's model/dataset listing
 
 
-def check_repos(sources: SourceSet, refs: Iterable[RepoRef], *, workers: int = 8) -> dict[str, RepoStateRow]:
+def check_repos(
+    sources: SourceSet,
+    refs: Iterable[RepoRef],
+    *,
+    workers: int = 8,
+    parents: Mapping[str, Iterable[str]] | None = None,
+) -> dict[str, RepoStateRow]:
     """Current state of each ref (key: ``RepoRef.key``).
 
     Repos on their default branch are grouped by owner: for an owner with several of them, the Hub's
     listing of that owner's repos (``expand=sha,lastModified,gated``, 1,000 per page) answers them all in
-    one request per page, paging at most about half as many pages as repos wanted. What the listing does
-    not show (a pinned branch, a deleted or private repo, an owner with only one repo wanted, a failed
-    listing) is asked one by one, ``workers`` at a time, with one light request each.
+    one request per page, paging at most about half as many pages as repos wanted. Models left alone in
+    their owner's group (a fleet of one-repo owners) are grouped by a base model they share (``parents``:
+    ref key → the Hub ids of its model parents, from the stored lineage): the Hub's listing of that base's
+    children (``filter=base_model:<id>``) answers them the same way. What no listing shows (a pinned branch,
+    a deleted or private repo, a repo alone in both groupings, a failed listing) is asked one by one,
+    ``workers`` at a time, with one light request each.
     """
     from modelaudit.sources.hub import HubSource
 
@@ -72,11 +81,22 @@ def check_repos(sources: SourceSet, refs: Iterable[RepoRef], *, workers: int = 8
         if ref.revision is None and "/" in ref.repo_id:
             groups.setdefault((ref.repo_id.split("/", 1)[0], ref.kind), set()).add(ref.repo_id)
     listings = [(owner, kind, wanted) for (owner, kind), wanted in sorted(groups.items()) if len(wanted) >= 2]
+    alone = {
+        rid
+        for (_owner, kind), wanted in groups.items()
+        if len(wanted) == 1 and kind is RepoKind.MODEL
+        for rid in wanted
+    }
+    families = _families(alone, parents or {})
 
     def listed(job: tuple[str, RepoKind, set[str]]) -> list[RepoStateRow]:
         owner, kind, wanted = job
+        pages = LISTING_PAGE * max(1, len(wanted) // 2)
         try:
-            states = hub.author_states(owner, kind, wanted, max_items=LISTING_PAGE * max(1, len(wanted) // 2))
+            if owner.startswith("base_model:"):
+                states = hub.children_states(owner[len("base_model:") :], wanted, max_items=pages)
+            else:
+                states = hub.author_states(owner, kind, wanted, max_items=pages)
         except ModelAuditError:
             return []  # asked one by one below
         prefix = "datasets/" if kind is RepoKind.DATASET else ""
@@ -98,12 +118,48 @@ def check_repos(sources: SourceSet, refs: Iterable[RepoRef], *, workers: int = 8
             repo=ref.key, commit_sha=state.commit, last_modified=state.last_modified, gated=state.gated
         )
 
+    listings += [(f"base_model:{base}", RepoKind.MODEL, children) for base, children in families]
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="modelaudit-fleet-check") as pool:
         for rows in pool.map(listed, listings):
             out.update((row.repo, row) for row in rows)
         rest = [ref for key, ref in todo.items() if key not in out]
         out.update((row.repo, row) for row in pool.map(one, rest))
     return {key: out[key] for key in todo}
+
+
+def _families(alone: set[str], parents: Mapping[str, Iterable[str]]) -> list[tuple[str, set[str]]]:
+    """Models of ``alone`` grouped under a base they name, the largest groups first; groups of one dropped
+    (a listing would cost what asking the repo costs)."""
+    by_base: dict[str, set[str]] = {}
+    for rid in alone:
+        for base in parents.get(rid, ()):
+            if valid_repo_id(base):
+                by_base.setdefault(base, set()).add(rid)
+    out: list[tuple[str, set[str]]] = []
+    placed: set[str] = set()
+    for base, children in sorted(by_base.items(), key=lambda item: (-len(item[1]), item[0])):
+        mine = children - placed
+        if len(mine) >= 2:
+            out.append((base, mine))
+            placed |= mine
+    return out
+
+
+def model_parents(report: ScanReport) -> dict[str, set[str]]:
+    """Each Hub node of a stored report (by ref key) → the Hub ids of the models it names as parents."""
+    out: dict[str, set[str]] = {}
+    kinds = {n.id: n.kind for n in report.nodes}
+    for edge in report.edges:
+        child, parent = ref_from_id(edge.child), ref_from_id(edge.parent)
+        if (
+            child is None
+            or parent is None
+            or parent.kind is not RepoKind.MODEL
+            or kinds.get(edge.parent) is NodeKind.DATASET
+        ):
+            continue
+        out.setdefault(child.key, set()).add(parent.repo_id)
+    return out
 
 
 def refs_to_check(report: ScanReport) -> list[RepoRef] | None:

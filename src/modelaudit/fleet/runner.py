@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit._version import __version__
 from modelaudit.config import env_offline
-from modelaudit.fleet.freshness import changed_nodes, check_repos, ref_from_id, refs_to_check
+from modelaudit.fleet.freshness import changed_nodes, check_repos, model_parents, ref_from_id, refs_to_check
 from modelaudit.fleet.inventory import FleetEntry, Inventory
 from modelaudit.fleet.model_scan import open_shared, scan_entry
 from modelaudit.fleet.store import ModelRow, RepoStateRow, Store
@@ -133,8 +133,15 @@ def plan(
             candidates.append((entry, opts, digest, report, refs))
     states: dict[str, RepoStateRow] = {}
     if candidates:
+        parents: dict[str, set[str]] = {}
+        for c in candidates:
+            for child, bases in model_parents(c[3]).items():
+                parents.setdefault(child, set()).update(bases)
         states = check_repos(
-            open_shared(options.scan), [r for c in candidates for r in c[4]], workers=2 * options.workers
+            open_shared(options.scan),
+            [r for c in candidates for r in c[4]],
+            workers=2 * options.workers,
+            parents=parents,
         )
     kept: list[ModelOutcome] = []
     for entry, opts, digest, report, _refs in candidates:

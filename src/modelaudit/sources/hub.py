@@ -345,12 +345,37 @@ class HubSource:
         Stops as soon as every wanted repo was seen, or after ``max_items`` listed repos; repos not seen are
         simply absent from the answer (the caller asks for them one by one).
         """
-        lister: Callable[..., Any] = self._api.list_datasets if kind is RepoKind.DATASET else self._api.list_models
-        ref = RepoRef(repo_id=author, kind=kind)
+        return self.listing_states(kind, wanted, max_items=max_items, author=author)
+
+    def children_states(self, base: str, wanted: set[str], *, max_items: int) -> dict[str, RepoState]:
+        """Like :meth:`author_states`, for models that name ``base`` as their base model: the Hub's listing
+        filtered by its ``base_model:<id>`` tag (``list_models(filter=...)``), whoever owns them."""
+        return self.listing_states(RepoKind.MODEL, wanted, max_items=max_items, tag=f"base_model:{base}")
+
+    def listing_states(
+        self,
+        kind: RepoKind,
+        wanted: set[str],
+        *,
+        max_items: int,
+        author: str | None = None,
+        tag: str | None = None,
+    ) -> dict[str, RepoState]:
+        """States of ``wanted`` repos (default branch) from one listing: an owner's repos, or the repos carrying
+        a tag; ``max_items`` bounds how far it pages."""
+        lister: Callable[..., Any] = (
+            self._api.list_datasets if kind is RepoKind.DATASET else self._api.list_models
+        )
+        ref = RepoRef(repo_id=author or (tag or "").rsplit(":", 1)[-1] or "listing", kind=kind)
+        query: dict[str, Any] = {"expand": ["sha", "lastModified", "gated"]}
+        if author:
+            query["author"] = author
+        if tag:
+            query["filter"] = tag
 
         def listing() -> dict[str, RepoState]:
             found: dict[str, RepoState] = {}
-            for seen, info in enumerate(lister(author=author, expand=["sha", "lastModified", "gated"]), 1):
+            for seen, info in enumerate(lister(**query), 1):
                 commit = getattr(info, "sha", None)
                 if info.id in wanted and isinstance(commit, str) and COMMIT_RE.match(commit):
                     modified = info.last_modified
