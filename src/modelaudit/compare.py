@@ -18,10 +18,10 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from modelaudit.documents import Comparison, FieldChange, FileDelta, ParentDelta, Side
+from modelaudit.documents import Comparison, FieldChange, FileDelta, FindingChange, ParentDelta, Side
 from modelaudit.errors import UsageError
-from modelaudit.models import FileEntry, RepoKind, RepoRecord, ScanReport, Verdict
-from modelaudit.policy.baseline import apply_baseline, finding_key
+from modelaudit.models import FileEntry, Finding, RepoKind, RepoRecord, ScanReport, Verdict
+from modelaudit.policy.baseline import got_worse, pair_findings
 from modelaudit.policy.engine import verdict as policy_verdict
 from modelaudit.sources.base import is_license_file
 
@@ -109,15 +109,25 @@ def compare_records(
     *,
     repo: str,
     head_alone: Verdict,
+    base_name: str | None = None,
 ) -> Comparison:
-    """The comparison of two already scanned revisions: reports keyed alike, the head's baseline-marked
-    with the base's findings; ``head_alone`` is the head's verdict before that."""
+    """The comparison of two already scanned revisions, both reports keyed alike (the repo named ``repo`` in
+    each), the head's findings marked as in the baseline (:func:`mark_baseline`); ``head_alone`` is the head's
+    verdict before that. Findings only the base has (resolved) and the base side of changed ones are named by
+    ``base_name`` (the base revision's node id, e.g. ``org/name@main``), where they were reported."""
     fail_on = head_report.policy.fail_on
-    head_keys = {finding_key(f) for f in head_report.findings}
     files = _file_deltas(base, head)
     before_lic = base_report.node(base_report.target.id)
     after_lic = head_report.node(head_report.target.id)
     old_parents, new_parents = _parents(base), _parents(head)
+    pairs = pair_findings(base_report.findings, head_report.findings)
+
+    def as_base(f: Finding) -> Finding:
+        if not base_name or base_name == repo:
+            return f
+        node = base_name if f.node == repo else f.node
+        return f.model_copy(update={"node": node, "message": f.message.replace(repo, base_name)})
+
     return Comparison(
         repo=repo,
         head=Side(revision=head.ref.revision or "main", commit=head.revision or "", verdict=head_alone),
@@ -141,9 +151,24 @@ def compare_records(
         ],
         parents=[ParentDelta(target=t, change="added") for t in sorted(new_parents - old_parents)]
         + [ParentDelta(target=t, change="removed") for t in sorted(old_parents - new_parents)],
-        new_findings=[f for f in head_report.findings if not f.baseline],
-        resolved_findings=[f for f in base_report.findings if finding_key(f) not in head_keys],
+        new_findings=[head_report.findings[j] for j in pairs.new],
+        resolved_findings=[as_base(base_report.findings[i]) for i in pairs.gone],
+        changed_findings=[
+            FindingChange(before=as_base(base_report.findings[i]), after=head_report.findings[j])
+            for i, j in pairs.changed
+        ],
     )
+
+
+def mark_baseline(head: list[Finding], base: list[Finding]) -> list[Finding]:
+    """The head's findings with ``baseline`` set on those the base already had: the same finding, or the same
+    rule on the same node with another message unless it got worse (:func:`modelaudit.policy.baseline.pair_findings`)."""
+    pairs = pair_findings(base, head)
+    known = {j for _i, j in pairs.same} | {j for i, j in pairs.changed if not got_worse(base[i], head[j])}
+    return [
+        f.model_copy(update={"baseline": j in known}) if f.baseline != (j in known) else f
+        for j, f in enumerate(head)
+    ]
 
 
 def compare_revisions(
@@ -191,7 +216,7 @@ def compare_revisions(
     base_report = _rekey(scan(pinned(base_record), opts, progress=progress), pinned(base_record), name)
     say(f"scanning {head_ref.display()} ({head_record.revision[:12]})")
     head_report = _rekey(scan(pinned(head_record), opts, progress=progress), pinned(head_record), name)
-    findings = apply_baseline(head_report.findings, base_report.findings)
+    findings = mark_baseline(head_report.findings, base_report.findings)
     own_verdict = head_report.verdict
     head_report = head_report.model_copy(
         update={"findings": findings, "verdict": policy_verdict(findings, head_report.policy.fail_on)}
@@ -203,8 +228,9 @@ def compare_revisions(
         head_report,
         repo=name,
         head_alone=own_verdict,
+        base_name=base_ref.key,
     )
-    return comparison, head_report
+    return comparison, head_report.model_copy(update={"comparison": comparison})
 
 
 __all__ = [
@@ -212,4 +238,5 @@ __all__ = [
     "WEIGHT_SUFFIXES",
     "compare_records",
     "compare_revisions",
+    "mark_baseline",
 ]

@@ -12,7 +12,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from modelaudit.models import FileResult, Finding, Severity, SmokeResult, Verdict, VerifyMode
+from modelaudit.models import Comparison as Comparison  # re-exported: the report carries it
+from modelaudit.models import ComparisonSide, FileResult, Finding, SmokeResult, VerifyMode
+from modelaudit.models import FieldChange as FieldChange
+from modelaudit.models import FileDelta as FileDelta
+from modelaudit.models import FindingChange as FindingChange
+from modelaudit.models import ParentDelta as ParentDelta
 
 
 class _M(BaseModel):
@@ -24,53 +29,8 @@ class _M(BaseModel):
 MARKER = "<!-- modelaudit:hub-pr-check -->"  # first line of every pull-request comment we post
 
 
-class Side(_M):
-    revision: str  # as asked: refs/pr/3, main, a tag or a commit
-    commit: str  # what it resolved to
-    verdict: Verdict  # the revision's own verdict, every finding counted
-
-
-class FieldChange(_M):
-    field: str  # license | license_name | license_link
-    before: list[str]
-    after: list[str]
-
-
-class FileDelta(_M):
-    path: str
-    change: str  # added | removed | changed
-    before: str | None  # recorded hash (LFS sha256, else git blob sha1); None = absent
-    after: str | None
-
-
-class ParentDelta(_M):
-    target: str  # org/name or datasets/org/name
-    change: str  # added | removed
-
-
-class Comparison(_M):
-    """A pull request's changes and the verdict on what it introduces."""
-
-    repo: str  # the head's target string, e.g. org/name@refs/pr/3
-    head: Side
-    base: Side
-    policy: str
-    fail_on: Severity
-    verdict: Verdict  # only findings the head introduces count
-    license_before: str | None = None  # assessed license of the repo itself
-    license_after: str | None = None
-    license_fields: list[FieldChange] = Field(default_factory=list)
-    license_files: list[FileDelta] = Field(default_factory=list)
-    parents: list[ParentDelta] = Field(default_factory=list)
-    weight_files: list[FileDelta] = Field(default_factory=list)
-    other_files: list[FileDelta] = Field(default_factory=list)
-    new_findings: list[Finding] = Field(default_factory=list)  # in head, not in base
-    resolved_findings: list[Finding] = Field(default_factory=list)  # in base, not in head
-
-    @property
-    def failing(self) -> list[Finding]:
-        rank = self.fail_on.rank
-        return [f for f in self.new_findings if not f.waived and f.severity.rank >= rank]
+# The comparison's values live with the report (``ScanReport.comparison``); these names are kept here too.
+Side = ComparisonSide
 
 
 class AuditError(_M):

@@ -195,7 +195,9 @@ class RepoRecord(_Model):
     card_path: str | None = None  # where the card came from (file path or URL), for messages and SARIF
     config: dict[str, JSONValue] | None = None  # config.json
     adapter_config: dict[str, JSONValue] | None = None  # adapter_config.json
-    mergekit_config: dict[str, JSONValue] | None = None  # the first merge config read (sources.record.MERGEKIT_FILES)
+    mergekit_config: dict[str, JSONValue] | None = (
+        None  # the first merge config read (sources.record.MERGEKIT_FILES)
+    )
     gguf_metadata: dict[str, dict[str, JSONValue]] = Field(default_factory=dict)  # file → general.* keys
     safetensors_metadata: dict[str, dict[str, str]] = Field(default_factory=dict)  # file → __metadata__
     license_files: list[LicenseFile] = Field(default_factory=list)
@@ -334,6 +336,71 @@ class Obligation(_Model):
     nodes: list[str] = Field(default_factory=list)
 
 
+# --------------------------------------------------------------------------------------------- comparison
+
+
+class ComparisonSide(_Model):
+    """One of the two revisions a comparison scanned."""
+
+    revision: str  # as asked: refs/pr/3, main, a tag or a commit
+    commit: str  # what it resolved to
+    verdict: Verdict  # the revision's own verdict, every finding counted
+
+
+class FieldChange(_Model):
+    field: str  # license | license_name | license_link
+    before: list[str]
+    after: list[str]
+
+
+class FileDelta(_Model):
+    path: str
+    change: str  # added | removed | changed
+    before: str | None  # recorded hash (LFS sha256, else git blob sha1); None = absent
+    after: str | None
+
+
+class ParentDelta(_Model):
+    target: str  # org/name or datasets/org/name
+    change: str  # added | removed
+
+
+class FindingChange(_Model):
+    """One finding in both revisions whose message changed (same rule, same node)."""
+
+    before: Finding  # as the base reported it, with the base's node id
+    after: Finding  # as the head reports it
+
+
+class Comparison(_Model):
+    """What a pull request (the head revision) changes against its base, and the verdict on what it introduces
+    (``modelaudit scan ORG/NAME@refs/pr/N --against main``; the webhook's comment)."""
+
+    repo: str  # the head's target string, e.g. org/name@refs/pr/3
+    head: ComparisonSide
+    base: ComparisonSide
+    policy: str
+    fail_on: Severity
+    verdict: Verdict  # only findings the head introduces count
+    license_before: str | None = None  # assessed license of the repo itself
+    license_after: str | None = None
+    license_fields: list[FieldChange] = Field(default_factory=list)
+    license_files: list[FileDelta] = Field(default_factory=list)
+    parents: list[ParentDelta] = Field(default_factory=list)
+    weight_files: list[FileDelta] = Field(default_factory=list)
+    other_files: list[FileDelta] = Field(default_factory=list)
+    new_findings: list[Finding] = Field(default_factory=list)  # in head, not in base
+    resolved_findings: list[Finding] = Field(default_factory=list)  # in base, not in head (base node ids)
+    changed_findings: list[FindingChange] = Field(default_factory=list)  # in both, message changed
+
+    @property
+    def failing(self) -> list[Finding]:
+        """What fails the pull request: new findings, and changed ones that got worse, at or above fail_on."""
+        rank = self.fail_on.rank
+        worse = [c.after for c in self.changed_findings if not c.after.baseline]
+        return [f for f in [*self.new_findings, *worse] if not f.waived and f.severity.rank >= rank]
+
+
 # The canonical order of a report's lists (ScanReport.sorted).
 def _node_order(n: Node) -> tuple[int, str]:
     return (n.depth, n.id)
@@ -370,6 +437,8 @@ class ScanReport(_Model):
     edges: list[Edge] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     obligations: list[Obligation] = Field(default_factory=list)
+    # scan TARGET --against REV: what TARGET changes against REV (absent from every other report)
+    comparison: Comparison | None = Field(default=None, exclude_if=lambda value: value is None)
 
     def node(self, node_id: str) -> Node | None:
         return next((n for n in self.nodes if n.id == node_id), None)

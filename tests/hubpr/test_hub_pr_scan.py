@@ -225,3 +225,63 @@ def test_comment_fits_one_discussion_comment_and_keeps_card_text_inert() -> None
     assert "left out to fit one comment" in text and "**FAIL**" in text
     assert "<script>" not in text and "@everyone" not in text
     assert text.startswith("<!-- modelaudit:hub-pr-check -->")
+
+
+def test_a_finding_whose_message_changes_is_the_same_finding_not_new_and_resolved(fakehub: FakeHub) -> None:
+    """main re-licensed a Llama fine-tune as MIT; the PR swaps MIT for Apache-2.0. The dropped use restrictions
+    are the same problem, now worded with the other license: changed, not one new and one resolved."""
+    add_llama_family(fakehub)
+    fakehub.add_repo(REPO_ID, relicensed_files())  # main: MIT
+    pr = relicensed_files()
+    pr["README.md"] = str(pr["README.md"]).replace("license: mit", "license: apache-2.0")
+    del pr["LICENSE"]
+    fakehub.add_pull_request(REPO_ID, pr)
+    code, out, err = run("scan", f"{REPO_ID}@refs/pr/1", "--against", "main", "-q", "-f", "json")
+    comparison = json.loads(out)["comparison"]
+    names = {c["after"]["name"] for c in comparison["changed_findings"]}
+    assert "use-restrictions-dropped" in names, comparison
+    [change] = [c for c in comparison["changed_findings"] if c["after"]["name"] == "use-restrictions-dropped"]
+    assert "MIT" in change["before"]["message"] and "Apache-2.0" in change["after"]["message"]
+    assert "use-restrictions-dropped" not in {f["name"] for f in comparison["new_findings"]}
+    assert "use-restrictions-dropped" not in {f["name"] for f in comparison["resolved_findings"]}
+    assert code == 0 and comparison["verdict"] == "pass", err  # not introduced by the PR
+    _, md, _ = run("scan", f"{REPO_ID}@refs/pr/1", "--against", "main", "-q", "-f", "md")
+    assert "**Findings whose message changed (" in md and "**PASS**" in md
+
+
+def test_resolved_findings_carry_the_base_node_id(pr_hub: FakeHub) -> None:
+    """The reverse of the relicense PR: main is re-licensed, the PR restores llama3.1. What it fixes was
+    reported on main, so the resolved rows name main's node, not the pull request's."""
+    pr_hub.add_repo(REPO_ID, relicensed_files())
+    pr_hub.add_pull_request(REPO_ID, main_files(), title="Restore the license")
+    code, out, err = run("scan", f"{REPO_ID}@refs/pr/2", "--against", "main", "-q", "-f", "json")
+    assert code == 0, err
+    comparison = json.loads(out)["comparison"]
+    resolved = comparison["resolved_findings"]
+    assert "use-restrictions-dropped" in {f["name"] for f in resolved}
+    assert {f["node"] for f in resolved} == {f"{REPO_ID}@main"}
+    assert all("refs/pr/2" not in f["message"] for f in resolved)
+    _, text, _ = run("scan", f"{REPO_ID}@refs/pr/2", "--against", "main", "-q")
+    assert f"resolved MA201 use-restrictions-dropped @ {REPO_ID}@main" in text.splitlines()
+
+
+def test_against_json_carries_the_comparison_and_matches_the_report_schema(pr_hub: FakeHub) -> None:
+    import jsonschema
+
+    from modelaudit.schema import report_schema
+
+    code, out, err = run("scan", f"{REPO_ID}@refs/pr/1", "--against", "main", "-q", "-f", "json")
+    assert code == 1, err
+    report = json.loads(out)
+    jsonschema.validate(report, report_schema())
+    comparison = report["comparison"]
+    assert (
+        comparison["repo"] == f"{REPO_ID}@refs/pr/1" and comparison["verdict"] == report["verdict"] == "fail"
+    )
+    assert (comparison["base"]["revision"], comparison["head"]["revision"]) == ("main", "refs/pr/1")
+    assert (comparison["license_before"], comparison["license_after"]) == ("llama3.1", "MIT")
+    assert {"path": "LICENSE", "change": "added"}.items() <= comparison["license_files"][0].items()
+    assert "use-restrictions-dropped" in {f["name"] for f in comparison["new_findings"]}
+    # a plain scan's report has no comparison key at all (the report contract is unchanged)
+    plain = json.loads(run("scan", f"{REPO_ID}@refs/pr/1", "-q", "-f", "json")[1])
+    assert "comparison" not in plain

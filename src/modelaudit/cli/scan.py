@@ -72,7 +72,8 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
     metavar="REVISION",
     help="Also scan the same Hub repo at REVISION (e.g. main) and report what TARGET changes (a pull "
     "request such as org/name@refs/pr/3); only findings TARGET introduces count toward failure. "
-    "text and md show the comparison; other formats the target's report.",
+    "text and md show the comparison; json the target's report with the comparison under `comparison`; "
+    "other formats the target's report.",
 )
 @offline_option("Read only the Hugging Face cache and local folders (also: HF_HUB_OFFLINE=1).")
 @click.option(
@@ -248,7 +249,8 @@ def _scan_against(
     progress: Callable[[str], None] | None,
     quiet: bool,
 ) -> int:
-    """``scan TARGET --against REV``: text and md render the comparison, other formats the head report."""
+    """``scan TARGET --against REV``: text and md render the comparison, other formats the head report (which
+    carries the comparison: the JSON report has it under ``comparison``)."""
     from pathlib import Path
 
     from modelaudit.cli._output import emit_reports, report_slug, summary_line, write_atomic

@@ -82,6 +82,20 @@ def render_markdown(c: Comparison, *, limit: int = COMMENT_LIMIT) -> str:
             ]
             + [_finding_row(f) for f in others]
         )
+    if c.changed_findings:
+        blocks.append(
+            [
+                f"**Findings whose message changed ({len(c.changed_findings)})**",
+                "",
+                "| severity | rule | node | before | after |",
+                "|---|---|---|---|---|",
+            ]
+            + [
+                f"| {ch.after.severity.value}{' (waived)' if ch.after.waived else ''} | {code(ch.after.rule)} "
+                f"{md(ch.after.name)} | {code(ch.after.node)} | {md(ch.before.message)} | {md(ch.after.message)} |"
+                for ch in c.changed_findings
+            ]
+        )
     if c.resolved_findings:
         blocks.append(
             [
@@ -137,6 +151,11 @@ def render_text(c: Comparison) -> str:
         lines += [f"{title} {d.change}: {d.path} {_short(d.before)} → {_short(d.after)}" for d in deltas]
     lines += [f"declared parent {d.change}: {d.target}" for d in c.parents]
     lines += [f"new {f.severity.value} {f.rule} {f.name} @ {f.node}: {f.message}" for f in c.new_findings]
+    lines += [
+        f"changed {ch.after.severity.value} {ch.after.rule} {ch.after.name} @ {ch.after.node}: "
+        f"{ch.before.message} → {ch.after.message}"
+        for ch in c.changed_findings
+    ]
     lines += [f"resolved {f.rule} {f.name} @ {f.node}" for f in c.resolved_findings]
     failing = c.failing
     lines.append(

@@ -102,3 +102,60 @@ def apply_baseline(findings: Iterable[Finding], baseline: Iterable[Finding]) -> 
         else:
             out.append(f.model_copy(update={"baseline": False}) if f.baseline else f)
     return out
+
+
+class FindingPairs:
+    """How the findings of two scans of one repo correspond (indices into each list)."""
+
+    def __init__(self) -> None:
+        self.same: list[tuple[int, int]] = []  # (base, head): the same content key
+        self.changed: list[tuple[int, int]] = []  # (base, head): same rule and node, the message changed
+        self.new: list[int] = []  # head only
+        self.gone: list[int] = []  # base only
+
+
+def pair_findings(base: list[Finding], head: list[Finding]) -> FindingPairs:
+    """Match ``head`` findings with ``base`` ones: first by content key (as :func:`apply_baseline` does),
+    then, among what is left, a finding of the same rule on the same node on each side (one and one only)
+    is the same finding with a changed message (a license conflict whose declared license changed, a
+    mismatch that names another value): it is neither new nor resolved."""
+    pairs = FindingPairs()
+    waiting: dict[str, list[int]] = {}
+    for i, f in enumerate(base):
+        waiting.setdefault(finding_key(f), []).append(i)
+    left_head: list[int] = []
+    for j, f in enumerate(head):
+        queue = waiting.get(finding_key(f))
+        if queue:
+            pairs.same.append((queue.pop(0), j))
+        else:
+            left_head.append(j)
+    left_base = sorted(i for queue in waiting.values() for i in queue)
+
+    def subject(f: Finding) -> tuple[str, str]:
+        return (f.rule, normalize_node(f.node))
+
+    by_subject_base: dict[tuple[str, str], list[int]] = {}
+    for i in left_base:
+        by_subject_base.setdefault(subject(base[i]), []).append(i)
+    by_subject_head: dict[tuple[str, str], list[int]] = {}
+    for j in left_head:
+        by_subject_head.setdefault(subject(head[j]), []).append(j)
+    paired_base: set[int] = set()
+    paired_head: set[int] = set()
+    for key, olds in by_subject_base.items():
+        news = by_subject_head.get(key, [])
+        if len(olds) == 1 and len(news) == 1:
+            pairs.changed.append((olds[0], news[0]))
+            paired_base.add(olds[0])
+            paired_head.add(news[0])
+    pairs.changed.sort(key=lambda p: p[1])
+    pairs.new = [j for j in left_head if j not in paired_head]
+    pairs.gone = [i for i in left_base if i not in paired_base]
+    return pairs
+
+
+def got_worse(before: Finding, after: Finding) -> bool:
+    """Whether a finding present on both sides now counts where it did not: a higher severity, or a waiver
+    that no longer applies."""
+    return after.severity.rank > before.severity.rank or (before.waived and not after.waived)
