@@ -6,6 +6,7 @@ and the same ``/api`` JSON, so tests can assert exact values.
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import hashlib
 import json
@@ -133,11 +134,16 @@ def _as_list(value: Any) -> list[Any]:
 class Commit:
     sha: str
     files: dict[str, FakeFile]
+    # the README's front matter, parsed once: a commit's files never change, and the listing computes every
+    # repo's tags for each request (a 1,000-repo listing parsed 1,000 cards per page)
+    _card: tuple[dict[str, Any] | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def card(self) -> dict[str, Any] | None:
-        readme = self.files.get("README.md")
-        return parse_card(readme.data if readme else None)
+        if self._card is None:
+            readme = self.files.get("README.md")
+            self._card = (parse_card(readme.data if readme else None),)
+        return copy.deepcopy(self._card[0])  # callers may edit what they get
 
     def directories(self) -> set[str]:
         dirs: set[str] = set()

@@ -19,7 +19,14 @@ from modelaudit.models import (
     ToolInfo,
     Verdict,
 )
-from modelaudit.policy.baseline import apply_baseline, finding_key, load_report, normalize_message
+from modelaudit.policy.baseline import (
+    apply_baseline,
+    finding_key,
+    got_worse,
+    load_report,
+    normalize_message,
+    pair_findings,
+)
 from modelaudit.policy.engine import verdict
 
 
@@ -111,6 +118,86 @@ def test_duplicates_beyond_the_baseline_count_are_new() -> None:
 def test_a_stale_baseline_mark_is_cleared() -> None:
     marked = apply_baseline([finding(baseline=True)], [])
     assert marked[0].baseline is False
+
+
+# --------------------------------------------------------------------------------------------- pairing (scan --against)
+
+MIT = "acme/chat declares MIT but its base is llama3.1"
+APACHE = "acme/chat declares Apache-2.0 but its base is llama3.1"
+
+
+def test_a_finding_whose_message_changed_is_paired_as_changed_not_new_and_gone() -> None:
+    pairs = pair_findings([finding(message=MIT)], [finding(message=APACHE)])
+    assert (pairs.same, pairs.changed, pairs.new, pairs.gone) == ([], [(0, 0)], [], [])
+    # a node re-pinned to another revision is still the same node
+    pinned = pair_findings([finding(node="acme/chat@main", message=MIT)], [finding(message=APACHE)])
+    assert pinned.changed == [(0, 0)]
+
+
+def test_same_findings_pair_first_and_the_rest_pair_by_rule_and_node() -> None:
+    other = finding(node="acme/other", message="acme/other declares MIT but its base is gemma")
+    base = [finding(message=MIT), other]
+    head = [other, finding(message=APACHE), finding(rule="MA202", name="x", message="new problem")]
+    pairs = pair_findings(base, head)
+    assert pairs.same == [(1, 0)] and pairs.changed == [(0, 1)] and pairs.new == [2] and pairs.gone == []
+
+
+@pytest.mark.parametrize(
+    ("base", "head"),
+    [
+        # another node: another problem, whatever the rule
+        ([finding(message=MIT)], [finding(node="acme/other", message=APACHE)]),
+        # another rule on the same node
+        ([finding(message=MIT)], [finding(rule="MA202", message=APACHE)]),
+        # two on each side: which one became which cannot be told, so none is paired
+        (
+            [finding(message=MIT), finding(message=MIT + " (weights)")],
+            [finding(message=APACHE), finding(message=APACHE + " (weights)")],
+        ),
+    ],
+)
+def test_findings_that_cannot_be_told_to_be_the_same_are_new_and_gone(
+    base: list[Finding], head: list[Finding]
+) -> None:
+    pairs = pair_findings(base, head)
+    assert pairs.changed == [] and pairs.same == []
+    assert pairs.new == list(range(len(head))) and pairs.gone == list(range(len(base)))
+
+
+def test_a_changed_finding_counts_only_if_it_got_worse() -> None:
+    from modelaudit.compare import mark_baseline
+
+    before = finding(message=MIT, severity=Severity.WARNING)
+    same_level = mark_baseline([finding(message=APACHE, severity=Severity.WARNING)], [before])
+    assert [f.baseline for f in same_level] == [True]
+    assert not got_worse(before, same_level[0])
+    milder = mark_baseline([finding(message=APACHE, severity=Severity.NOTE)], [before])
+    assert [f.baseline for f in milder] == [True]
+    worse = mark_baseline([finding(message=APACHE, severity=Severity.ERROR)], [before])
+    assert [f.baseline for f in worse] == [False] and got_worse(before, worse[0])
+    assert verdict(worse, Severity.ERROR) is Verdict.FAIL
+    unwaived = mark_baseline([finding(message=APACHE)], [finding(message=MIT, waived=True)])
+    assert [f.baseline for f in unwaived] == [False]
+    # the comparison's failing list holds the changed finding that got worse, not the one that did not
+    from modelaudit.models import Comparison, ComparisonSide, FindingChange
+
+    side = ComparisonSide(revision="main", commit="", verdict=Verdict.FAIL)
+    comparison = Comparison(
+        repo="acme/chat@refs/pr/1",
+        head=side,
+        base=side,
+        policy="default",
+        fail_on=Severity.ERROR,
+        verdict=Verdict.FAIL,
+        changed_findings=[
+            FindingChange(before=before, after=worse[0]),
+            FindingChange(before=finding(message=MIT), after=finding(message=APACHE, baseline=True)),
+        ],
+    )
+    assert comparison.failing == worse
+    # a stale mark is cleared, and an unrelated finding is new
+    fresh = mark_baseline([finding(node="acme/other", message=APACHE, baseline=True)], [before])
+    assert [f.baseline for f in fresh] == [False]
 
 
 # --------------------------------------------------------------------------------------------- loading
