@@ -46,6 +46,25 @@ def test_a_spelling_on_a_real_card_names_its_license(card: str, value: str, want
 
 
 @pytest.mark.parametrize(
+    "card",
+    [
+        "model_cards/fs-20006766104.md",  # google's own Gemma 2B card
+        "model_cards/fs-69375707258.md",  # a Gemma 2B fine-tune
+        "model_cards/fs-56266831248.md",  # a Gemma 4 LoRA whose card keeps the Gemma terms
+    ],
+)
+def test_the_gemma_terms_as_real_cards_name_them_are_the_gemma_license(card: str) -> None:
+    """Real cards name the Gemma terms as ``license: other`` with ``license_name: gemma-terms-of-use``."""
+    text = (REAL / card).read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---", 2)[1])
+    assert front["license"] == "other" and front["license_name"] == "gemma-terms-of-use"
+    result = normalize(
+        front["license"], license_name=front["license_name"], license_link=front["license_link"]
+    )
+    assert (result.id, result.via) == ("gemma", "license_name"), result
+
+
+@pytest.mark.parametrize(
     ("value", "want"),
     [
         ("other-cc0", "CC0-1.0"),  # huggingface/datasets: datasets/cord19/README.md (2021)
