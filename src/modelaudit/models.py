@@ -103,6 +103,25 @@ class VerifyMode(StrEnum):
     FULL = "full"
 
 
+class SignatureStatus(StrEnum):
+    """What checking a node's model signature (OpenSSF Model Signing, ``model.sig``) established."""
+
+    VERIFIED = "verified"  # signature valid for the given key, chain or identity; every signed file matches
+    INVALID = "invalid"  # the signature does not verify, or files differ from it, are missing or unsigned weights
+    UNVERIFIED = "unverified"  # a signature is there but was not checked (no trust material, bytes not hashed)
+    ERROR = "error"  # the signature file could not be read or parsed
+
+
+class SignedFileStatus(StrEnum):
+    """One file measured against a model signature."""
+
+    MATCHES = "matches"  # its SHA-256 is the one the signature records
+    DIFFERS = "differs"  # its SHA-256 is another
+    MISSING = "missing"  # signed, but not in the repo or folder
+    UNSIGNED = "unsigned"  # in the repo or folder, but not covered by the signature (added after signing?)
+    UNCHECKED = "unchecked"  # signed, but its bytes were not hashed (not read, or --verify other than full)
+
+
 # --------------------------------------------------------------------------------------------- evidence
 
 
@@ -248,6 +267,30 @@ class FileResult(_Model):
     detail: str | None = None
 
 
+class SignedFile(_Model):
+    path: str
+    status: SignedFileStatus
+    sha256_signed: str | None = None  # the digest the signature records (None for unsigned files)
+    sha256_actual: str | None = None  # the digest of the bytes, when hashed
+
+
+class SignatureInfo(_Model):
+    """A node's model signature: who signed, which files it covers, and whether every file matches.
+
+    Present on a node that ships a signature (``model.sig``, or the file given with ``--signature``);
+    absent (left out of the JSON report) when the node ships none.
+    """
+
+    status: SignatureStatus
+    path: str  # the signature file: a path in the repo, or the local file given with --signature
+    method: Literal["key", "certificate", "sigstore"] | None = None  # how it was checked; None: not checked
+    signer: str | None = None  # key: its SHA-256 fingerprint; certificate: the subject; sigstore: the identity
+    issuer: str | None = None  # certificate: the issuer's name; sigstore: the OIDC issuer
+    serialization: str | None = None  # the manifest's method and hash, e.g. "files/sha256"
+    files: list[SignedFile] = Field(default_factory=list)  # signed files and unsigned ones, by path
+    detail: str | None = None
+
+
 class FingerprintSummary(_Model):
     """Weight fingerprint of a node (the comparison results live on edges and in findings)."""
 
@@ -299,6 +342,8 @@ class Node(_Model):
     files: list[FileResult] = Field(default_factory=list)
     fingerprint: FingerprintSummary | None = None
     smoke: SmokeResult | None = None
+    # additive (schema_version 1): left out of the JSON report when the node ships no signature
+    signature: SignatureInfo | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class Edge(_Model):
@@ -410,6 +455,10 @@ def _file_order(f: FileResult) -> str:
     return f.path
 
 
+def _signed_file_order(f: SignedFile) -> str:
+    return f.path
+
+
 def _evidence_order(e: Evidence) -> tuple[str, str]:
     return (e.source, e.value)
 
@@ -460,6 +509,13 @@ class ScanReport(_Model):
                         n.model_copy(
                             update={
                                 "files": sorted(n.files, key=_file_order),
+                                "signature": (
+                                    n.signature.model_copy(
+                                        update={"files": sorted(n.signature.files, key=_signed_file_order)}
+                                    )
+                                    if n.signature
+                                    else None
+                                ),
                                 "license": (
                                     n.license.model_copy(
                                         update={"evidence": sorted(n.license.evidence, key=_evidence_order)}

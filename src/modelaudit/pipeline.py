@@ -17,7 +17,7 @@ from modelaudit import cachefile
 from modelaudit._version import __version__
 from modelaudit.cachefile import Cache
 from modelaudit.config import DEFAULT_DEADLINE, env_offline
-from modelaudit.errors import IncompleteAuditError, NetworkError, SourceError, UsageError
+from modelaudit.errors import IncompleteAuditError, InputError, NetworkError, SourceError, UsageError
 from modelaudit.lineage.crawler import DEFAULT_MAX_NODES, crawl
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.lineage.view import LineageView
@@ -35,6 +35,8 @@ from modelaudit.models import (
     RepoRecord,
     ScanReport,
     Severity,
+    SignatureInfo,
+    SignatureStatus,
     SmokeResult,
     SourceKind,
     TargetInfo,
@@ -51,6 +53,7 @@ from modelaudit.targets import parse_target
 
 if TYPE_CHECKING:
     from modelaudit.verify.hashpool import HashPool
+    from modelaudit.verify.signature import SignatureTrust
 
 Progress = Callable[[str], None]  # receives short status lines; the CLI shows them on stderr
 # receives (bytes just hashed, total bytes this scan hashes); called once with 0 before hashing starts
@@ -82,6 +85,24 @@ class ScanOptions(BaseModel):
     allow_incomplete: bool = False  # repos unread after retries: a warning finding instead of an error
     fingerprint: bool | None = None  # fingerprint target + direct parents; None: on unless verify is none
     fingerprint_index: str | None = None  # known bases; default $MODELAUDIT_FINGERPRINT_INDEX, else user dir
+    # model signatures (verify/signature.py): the signature file, and what it must verify against
+    signature: str | None = None  # a local file, or a path in the repo; default: the repo's model.sig
+    sig_key: str | None = None  # PEM public key
+    sig_cert_chain: list[str] = Field(default_factory=list)  # PEM certificate chain up to a trusted root
+    sig_identity: str | None = None  # Sigstore signer identity ...
+    sig_issuer: str | None = None  # ... and its OIDC issuer
+    trust_root: str | None = None  # Sigstore ClientTrustConfig JSON, for air-gapped verification
+
+    def signature_trust(self) -> SignatureTrust:
+        from modelaudit.verify.signature import SignatureTrust
+
+        return SignatureTrust(
+            key=self.sig_key,
+            cert_chain=tuple(self.sig_cert_chain),
+            identity=self.sig_identity,
+            issuer=self.sig_issuer,
+            trust_root=self.trust_root,
+        )
 
 
 def open_cache(opts: ScanOptions) -> Cache:
@@ -254,8 +275,95 @@ def fingerprint_lineage(
     return graph.with_edges(result.edges), result.fingerprints, result.findings
 
 
+def _signature_file(record: RepoRecord, given: str | None) -> tuple[str, bytes | None, str | None]:
+    """Which signature a node ships: (its name in the report, a local file's bytes or None to read it from
+    the repo, its path in the repo or None). ``given`` (``--signature``) is a local file (an existing path
+    wins) or a path in the repo; without it, the repo's ``model.sig``."""
+    from modelaudit.verify.signature import MAX_SIGNATURE_BYTES, SIGNATURE_FILE
+
+    listed = {f.path for f in record.files}
+    if given is None:
+        return SIGNATURE_FILE, None, SIGNATURE_FILE if SIGNATURE_FILE in listed else None
+    if os.path.isfile(given):
+        try:
+            with open(given, "rb") as fh:
+                data = fh.read(MAX_SIGNATURE_BYTES + 1)
+        except OSError as exc:
+            raise InputError(given, f"cannot read signature ({exc.strerror or exc})") from None
+        in_repo = None
+        if record.local_dir:  # a signature inside the folder is one of its files: not a file it signs
+            rel = os.path.relpath(os.path.realpath(given), os.path.realpath(record.local_dir))
+            in_repo = None if rel.startswith("..") else Path(rel).as_posix()
+        return in_repo or given, data, in_repo
+    path = given.strip("/")
+    if path in listed:
+        return path, None, path
+    raise InputError(given, "no such signature file, locally or in the target repo")
+
+
+def check_signatures(
+    graph: LineageGraph,
+    sources: SourceSet,
+    options: ScanOptions,
+    trust: SignatureTrust,
+    target_files: list[FileResult],
+) -> tuple[dict[str, SignatureInfo], list[Finding]]:
+    """Model signatures: the target's checked against its files' digests from the verify stage (one pass
+    over the bytes serves both); ancestors that ship ``model.sig`` are recorded as signed but unchecked
+    (a scan hashes the target's files only)."""
+    from modelaudit.verify.signature import (
+        MAX_SIGNATURE_BYTES,
+        SIGNATURE_FILE,
+        check_signature,
+        unchecked_signature,
+    )
+
+    out: dict[str, SignatureInfo] = {}
+    findings: list[Finding] = []
+    for key, node in sorted(graph.nodes.items()):
+        record = node.record
+        if record is None:
+            continue
+        if key != graph.root:
+            if any(f.path == SIGNATURE_FILE for f in record.files):
+                out[key] = unchecked_signature(
+                    SIGNATURE_FILE,
+                    f"ships {SIGNATURE_FILE}; scan {key} itself to verify it (a scan hashes the target's "
+                    "files only)",
+                )
+            continue
+        name, data, in_repo = _signature_file(record, options.signature)
+        if data is None and in_repo is None:
+            continue  # unsigned; the policy's require_signature decides whether that is a finding
+        if data is None:
+            assert in_repo is not None
+            try:
+                with sources.open_file(record, in_repo) as fh:
+                    data = fh.read(MAX_SIGNATURE_BYTES + 1)
+            except (SourceError, OSError) as exc:
+                out[key] = SignatureInfo(
+                    status=SignatureStatus.ERROR, path=name, detail=f"could not be read: {exc}"[:500]
+                )
+                continue
+        digests = {f.path: f.sha256_actual for f in target_files if f.status in DIGEST_STATUSES}
+        info, found = check_signature(
+            key,
+            name,
+            data,
+            trust,
+            [f.path for f in record.files],
+            digests,
+            local_dir=weights_dir(record, options),
+        )
+        out[key] = info
+        findings.extend(found)
+    return out, findings
+
+
 # Files in these states are never handed to the loader: the bytes are not what the repo recorded.
 UNLOADABLE = {FileStatus.MISMATCH, FileStatus.CORRUPT}
+# Files whose sha256_actual is the digest of the file's bytes (a signature compares it with the signed one)
+DIGEST_STATUSES = {FileStatus.VERIFIED, FileStatus.NO_REFERENCE, FileStatus.MISMATCH, FileStatus.CORRUPT}
 
 
 def weights_dir(record: RepoRecord, options: ScanOptions) -> str | None:
@@ -313,12 +421,15 @@ def build_nodes(
     files: dict[str, list[FileResult]],
     smoke: dict[str, SmokeResult],
     fingerprints: dict[str, FingerprintSummary] | None = None,
+    signatures: dict[str, SignatureInfo] | None = None,
 ) -> list[Node]:
     prints = fingerprints or {}
-    return [
+    signed = signatures or {}
+    nodes = [
         g.to_node(licenses.get(key), files.get(key), smoke.get(key), prints.get(key))
         for key, g in graph.nodes.items()
     ]
+    return [n.model_copy(update={"signature": signed[n.id]}) if n.id in signed else n for n in nodes]
 
 
 # --------------------------------------------------------------------------------------------- scan
@@ -385,6 +496,9 @@ def scan(
     policy: Policy = load_policy(opts.policy)
     waivers = load_waivers(opts.waivers) if opts.waivers else []  # bad files fail before any network work
     baseline = load_report(opts.baseline, what="baseline report") if opts.baseline else None
+    trust = opts.signature_trust()
+    if trust.method is not None:
+        trust.verifier()  # bad keys, chains or trust roots fail before any network work (model-signing loads)
     ref = parse_target(target)
     cache = open_cache(opts)
     if sources is None:
@@ -402,7 +516,9 @@ def scan(
     incomplete = check_complete(graph, sources, allow_incomplete=opts.allow_incomplete)
 
     # a smoke run loads only verified bytes: on a Hub target that means downloading and hashing them first
-    mode = opts.verify or (VerifyMode.FULL if opts.smoke else default_verify_mode(root_record.source))
+    # a signature is checked against the files' digests: checking one (trust material given) hashes them
+    hashed = opts.smoke or trust.method is not None
+    mode = opts.verify or (VerifyMode.FULL if hashed else default_verify_mode(root_record.source))
     say(f"verifying files ({mode.value})")
     # hashing releases the GIL: it runs while licenses are assessed and weights fingerprinted
     verified = _in_background(lambda: verify_target(root, sources, mode, hashing, pool))
@@ -420,6 +536,9 @@ def scan(
     files = {graph.root: target_files}
     stage_findings += verify_findings + incomplete + fingerprint_findings
 
+    signatures, signature_findings = check_signatures(graph, sources, opts, trust, target_files)
+    stage_findings += signature_findings
+
     smoke: dict[str, SmokeResult] = {}
     if opts.smoke:
         say(f"smoke inference on {opts.device}")
@@ -428,7 +547,9 @@ def scan(
         stage_findings += smoke_findings
 
     say("applying policy")
-    ctx = RuleContext(graph=graph, policy=policy, licenses=licenses, files=files, smoke=smoke)
+    ctx = RuleContext(
+        graph=graph, policy=policy, licenses=licenses, files=files, smoke=smoke, signatures=signatures
+    )
     rule_findings = evaluate(ctx)
     # the remote-code rule and a refused smoke run report the same fact: keep the rule's finding
     ruled = {(f.name, f.node) for f in rule_findings}
@@ -452,7 +573,7 @@ def scan(
         ),
         policy=PolicyInfo(name=policy.name, fail_on=policy.fail_on),
         verdict=verdict(findings, policy.fail_on),
-        nodes=build_nodes(graph, licenses, files, smoke, fingerprints),
+        nodes=build_nodes(graph, licenses, files, smoke, fingerprints, signatures),
         edges=graph.edges,
         findings=findings,
         obligations=obligations,

@@ -174,6 +174,13 @@ class Policy(BaseModel):
     require_osi: bool = False  # model and adapter licenses must be OSI-approved
     datasets: DatasetHandling = DatasetHandling.WARNING  # severity of findings caused by training data
     intended_use: IntendedUse = Field(default_factory=IntendedUse)
+    # globs on node ids (org/*, acme/model, ./models/*): those nodes must ship a model signature that verifies
+    require_signature: list[str] = Field(default_factory=list)
+
+    def requires_signature(self, node_id: str) -> bool:
+        from fnmatch import fnmatchcase
+
+        return any(fnmatchcase(node_id, pattern) for pattern in self.require_signature)
 
 
 def policies_dir() -> Path:

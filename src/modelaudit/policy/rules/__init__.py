@@ -23,7 +23,7 @@ from modelaudit.policy.rules.lineage_rules import (
     MetadataProblem,
 )
 from modelaudit.policy.rules.use_rules import UseNotPermitted, UseTermsUnreviewed
-from modelaudit.policy.rules.verification_rules import FilesUnverified
+from modelaudit.policy.rules.verification_rules import FilesUnverified, SignatureMissing
 from modelaudit.policy.rules.waiver_rules import WaiverExpired
 
 RULES: dict[str, type[Rule]] = {
@@ -43,6 +43,7 @@ RULES: dict[str, type[Rule]] = {
         UseNotPermitted,
         UseTermsUnreviewed,
         FilesUnverified,
+        SignatureMissing,
         RemoteCodeRequired,
     )
 }

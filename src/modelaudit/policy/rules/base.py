@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.catalog import CATALOG, RuleSpec, make_finding
 from modelaudit.lineage.graph import GraphNode, LineageGraph
-from modelaudit.models import FileResult, Finding, LicenseInfo, Severity, SmokeResult
+from modelaudit.models import FileResult, Finding, LicenseInfo, Severity, SignatureInfo, SmokeResult
 from modelaudit.policy.model import Policy
 from modelaudit.policy.rules.terms import Terms, terms_for
 from modelaudit.policy.rules.upstream import NO_FACTS, NodeFacts, upstream_facts
@@ -30,6 +30,7 @@ class RuleContext(BaseModel):
     licenses: dict[str, LicenseInfo] = Field(default_factory=dict)
     files: dict[str, list[FileResult]] = Field(default_factory=dict)
     smoke: dict[str, SmokeResult] = Field(default_factory=dict)
+    signatures: dict[str, SignatureInfo] = Field(default_factory=dict)  # nodes that ship a model signature
 
     @cached_property
     def terms_cache(self) -> dict[str, Terms]:
