@@ -305,6 +305,20 @@ _SPECS = [
         "Scan with --verify full and with the files present (download them, or scan the HF cache), or pin a "
         "revision whose files carry LFS hashes; waive the finding when the files come from a trusted folder.",
     ),
+    _spec(
+        "MA221",
+        "signature-missing",
+        Stage.POLICY,
+        _E,
+        "The policy requires a model signature for this repo, and it ships none that verifies.",
+        "A policy's require_signature lists repos (globs on node ids, e.g. acme/*) that must ship an OpenSSF "
+        "model signature (model.sig) verified with the key, certificate chain or Sigstore identity given to "
+        "the scan. A repo without one, one whose signature was not checked (no trust material, files not "
+        "hashed) or one that could not be read is reported; a signature that fails is signature-invalid.",
+        "Ask the publisher to sign the model with model-signing (model_signing sign key|certificate|sigstore) "
+        "and ship model.sig, then scan with --sig-key, --sig-cert-chain or --sig-identity/--sig-issuer and "
+        "--verify full; or remove the repo from require_signature if the policy should not demand it.",
+    ),
     # ------------------------------------------------------------------------------------------ verification
     _spec(
         "MA301",
@@ -373,6 +387,20 @@ _SPECS = [
         "error); it is neither verified nor known to be bad.",
         "Make the file readable (download it, fix its permissions, or use a token with access for gated "
         "repos) and re-run; until then its bytes are unproven and must not be loaded.",
+    ),
+    _spec(
+        "MA307",
+        "signature-invalid",
+        Stage.VERIFY,
+        _E,
+        "The model's signature does not verify, or the files are not the ones it signed.",
+        "The model signature (model.sig, OpenSSF Model Signing) is checked with the given key, certificate "
+        "chain or Sigstore identity, then every file is compared with the digest it signed: a signature that "
+        "does not verify or cannot be read, a signed file that differs or is missing, and weights or code "
+        "not covered by the signature (added after signing) are errors; other unsigned files are warnings.",
+        "Do not use the files: obtain the model again from its publisher and check it with the publisher's "
+        "key or identity. If the publisher changed the model on purpose, ask them to sign it again "
+        "(model_signing sign ...) so that the signature covers every file.",
     ),
     # ------------------------------------------------------------------------------------------ smoke
     _spec(
