@@ -37,6 +37,7 @@ from modelaudit.models import (
     Severity,
     SignatureInfo,
     SignatureStatus,
+    SignedFileStatus,
     SmokeResult,
     SourceKind,
     TargetInfo,
@@ -360,6 +361,26 @@ def check_signatures(
     return out, findings
 
 
+def signed_file_results(files: list[FileResult], signature: SignatureInfo) -> list[FileResult]:
+    """A verified signature records digests: files hashed without a reference (a folder's) that match it
+    become verified against it."""
+    if signature.status is not SignatureStatus.VERIFIED:
+        return files
+    signed = {f.path: f.sha256_signed for f in signature.files if f.status is SignedFileStatus.MATCHES}
+    return [
+        f.model_copy(
+            update={
+                "status": FileStatus.VERIFIED,
+                "sha256_expected": signed[f.path],
+                "detail": f"sha256 matches {signature.path}",
+            }
+        )
+        if f.status is FileStatus.NO_REFERENCE and signed.get(f.path)
+        else f
+        for f in files
+    ]
+
+
 # Files in these states are never handed to the loader: the bytes are not what the repo recorded.
 UNLOADABLE = {FileStatus.MISMATCH, FileStatus.CORRUPT}
 # Files whose sha256_actual is the digest of the file's bytes (a signature compares it with the signed one)
@@ -538,6 +559,9 @@ def scan(
 
     signatures, signature_findings = check_signatures(graph, sources, opts, trust, target_files)
     stage_findings += signature_findings
+    if graph.root in signatures:
+        target_files = signed_file_results(target_files, signatures[graph.root])
+        files = {graph.root: target_files}
 
     smoke: dict[str, SmokeResult] = {}
     if opts.smoke:

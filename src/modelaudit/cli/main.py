@@ -49,6 +49,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "verify_command",
         "Check a model's files: hashes against the repo, structure, unsafe pickles.",
     ),
+    "verify-attestation": (
+        "modelaudit.cli.verify_attestation",
+        "verify_attestation_command",
+        "Check a signed audit (scan --attest) against the files at a folder or Hub revision, at deploy time.",
+    ),
     "fingerprint": (
         "modelaudit.cli.fingerprint",
         "fingerprint_command",

@@ -109,6 +109,49 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
     type=click.FloatRange(min=1),
     help="Seconds before the smoke run is killed.",
 )
+@click.option(
+    "--signature",
+    type=click.Path(),
+    envvar="MODELAUDIT_SIGNATURE",
+    help="The target's model signature: a local file, or a path in the repo. Default: the repo's model.sig.",
+)
+@click.option(
+    "--sig-key",
+    type=click.Path(dir_okay=False),
+    envvar="MODELAUDIT_SIG_KEY",
+    help="Verify the model signature with this PEM public key (model_signing sign key).",
+)
+@click.option(
+    "--sig-cert-chain",
+    type=click.Path(dir_okay=False),
+    multiple=True,
+    help="Verify the model signature with this PEM certificate chain (model_signing sign certificate); "
+    "repeat for several files.",
+)
+@click.option(
+    "--sig-identity",
+    metavar="IDENTITY",
+    help="Verify a Sigstore-signed model signature: the signer's identity (e-mail or workflow URI).",
+)
+@click.option("--sig-issuer", metavar="URL", help="With --sig-identity: the OIDC issuer of the identity.")
+@click.option(
+    "--trust-root",
+    type=click.Path(dir_okay=False),
+    help="With --sig-identity: a Sigstore trust root (ClientTrustConfig JSON) for air-gapped verification; "
+    "without it the public-good instance's root is fetched.",
+)
+@click.option(
+    "--attest",
+    type=click.Path(dir_okay=False),
+    help="Write a signed attestation of this audit (in-toto Statement in a DSSE envelope) to this file; "
+    "check it with `modelaudit verify-attestation`. Needs --attest-key and the files hashed (--verify full).",
+)
+@click.option(
+    "--attest-key",
+    type=click.Path(dir_okay=False),
+    envvar="MODELAUDIT_ATTEST_KEY",
+    help="PEM private key (PKCS#8: Ed25519, ECDSA or RSA) that signs the --attest attestation.",
+)
 @max_depth_option("Lineage depth limit (default: the policy's, 10).")
 @max_nodes_option("Stop the lineage crawl after this many nodes.", default=500)
 @timeout_option()
@@ -144,6 +187,14 @@ def scan_command(
     smoke: bool,
     device: str,
     smoke_timeout: float,
+    signature: str | None,
+    sig_key: str | None,
+    sig_cert_chain: tuple[str, ...],
+    sig_identity: str | None,
+    sig_issuer: str | None,
+    trust_root: str | None,
+    attest: str | None,
+    attest_key: str | None,
     max_depth: int | None,
     max_nodes: int,
     timeout: float,
@@ -185,11 +236,40 @@ def scan_command(
             "deadline": deadline,
             "no_cache": no_cache,
             "allow_incomplete": allow_incomplete,
+            "signature": signature,
+            "sig_key": sig_key,
+            "sig_cert_chain": list(sig_cert_chain),
+            "sig_identity": sig_identity,
+            "sig_issuer": sig_issuer,
+            "trust_root": trust_root,
         }
-        return _scan(targets, formats, output, against, quiet, pool, settings)
+        attestation = _attest_request(targets, against, attest, attest_key, verify_mode)
+        return _scan(targets, formats, output, against, quiet, pool, settings, attestation)
     finally:
         if pool is not None:
             pool.close()
+
+
+def _attest_request(
+    targets: tuple[str, ...], against: str | None, attest: str | None, key: str | None, verify_mode: str | None
+) -> tuple[str, str] | None:
+    """(attestation file, key file) when --attest is asked for and can be honoured; UsageError otherwise."""
+    if attest is None and key is None:
+        return None
+    if attest is None or key is None:
+        raise UsageError("--attest FILE and --attest-key KEY go together")
+    if len(targets) != 1 or against is not None:
+        raise UsageError("--attest signs the audit of one target; give one TARGET (and no --against)")
+    if verify_mode not in (None, "full"):
+        raise UsageError(
+            "--attest lists the SHA-256 of every file of the target: it needs --verify full",
+            hint="leave --verify out (--attest hashes every file) or pass --verify full",
+        )
+    if not os.path.isfile(key):
+        from modelaudit.errors import InputError
+
+        raise InputError(key, "no such file")
+    return attest, key
 
 
 def _scan(
@@ -200,6 +280,7 @@ def _scan(
     quiet: bool,
     pool: HashPool | None,
     settings: dict[str, Any],
+    attestation: tuple[str, str] | None = None,
 ) -> int:
     from modelaudit.cli._output import emit_reports, summary_line
     from modelaudit.cli._progress import TerminalProgress
@@ -209,7 +290,10 @@ def _scan(
     fmts = list(dict.fromkeys(formats)) or ["text"]
     if (len(fmts) > 1 or len(targets) > 1) and output is None and any(f != "text" for f in fmts):
         raise UsageError("several formats or targets need -o FOLDER", hint="e.g. -o reports/")
+    if attestation is not None and settings.get("verify") is None:
+        settings = {**settings, "verify": "full"}  # the attestation's subjects are the files' digests
     options = ScanOptions.model_validate(settings)
+    options.signature_trust().check()  # contradictory or missing signature options: exit 2 before any work
     # on a terminal: the stage on one line, and a bar in bytes while --verify full hashes; CI logs stay clean
     terminal = None if quiet or not sys.stderr.isatty() else TerminalProgress(sys.stderr)
     progress = terminal.stage if terminal is not None else None
@@ -227,6 +311,13 @@ def _scan(
         if terminal is not None:
             terminal.close()
     emit_reports(reports, fmts, output)
+    if attestation is not None:  # after the report: a report is written even when the audit cannot be signed
+        from modelaudit.attest import write_attestation
+
+        path, key = attestation
+        written = write_attestation(reports[0], key, path, policy=options.policy)
+        if not quiet:
+            click.echo(f"wrote attestation {written} ({reports[0].verdict.value})", err=True)
     if os.environ.get("GITHUB_ACTIONS") == "true":  # annotations on the pull request; stdout stays the report
         from modelaudit.cli._annotations import annotation_lines
 

@@ -21,6 +21,9 @@ from modelaudit.models import (
     Relation,
     ScanReport,
     Severity,
+    SignatureInfo,
+    SignatureStatus,
+    SignedFileStatus,
     SmokeResult,
     Waiver,
 )
@@ -222,6 +225,66 @@ class ProvenanceNode:
     status: str
 
 
+@dataclass(frozen=True)
+class SignatureRow:
+    """A node's model signature as the reports word it."""
+
+    node: str
+    status: str  # verified | invalid | unverified | error
+    path: str  # the signature file
+    method: str  # key | certificate | sigstore | not checked
+    signer: str
+    issuer: str
+    files: str  # e.g. "4 of 4 signed files match; 1 unsigned file (extra.bin)"
+    detail: str
+    bad: bool  # invalid or unreadable
+
+    @property
+    def line(self) -> str:
+        """One line for text and Markdown: ``signature: STATUS · path · method · signed by ... · files``."""
+        parts = [f"signature: {self.status}", self.path, self.method]
+        if self.signer != "—":
+            parts.append(f"signed by {self.signer}" + (f" (issuer {self.issuer})" if self.issuer != "—" else ""))
+        if self.files:
+            parts.append(self.files)
+        if self.detail:
+            parts.append(self.detail)
+        return " · ".join(parts)
+
+
+def _few(paths: list[str]) -> str:
+    return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def signature_row(node: str, sig: SignatureInfo) -> SignatureRow:
+    signed = [f for f in sig.files if f.status is not SignedFileStatus.UNSIGNED]
+    matching = [f for f in signed if f.status is SignedFileStatus.MATCHES]
+    parts = [f"{len(matching)} of {len(signed)} signed file{'s' if len(signed) != 1 else ''} match"] if signed else []
+    for status in (
+        SignedFileStatus.DIFFERS,
+        SignedFileStatus.MISSING,
+        SignedFileStatus.UNCHECKED,
+        SignedFileStatus.UNSIGNED,
+    ):
+        paths = [f.path for f in sig.files if f.status is status]
+        if paths:
+            word = {"differs": "differ", "missing": "missing", "unchecked": "not hashed", "unsigned": "unsigned"}[
+                status.value
+            ]
+            parts.append(f"{len(paths)} {word} ({_few(paths)})")
+    return SignatureRow(
+        node=node,
+        status=sig.status.value,
+        path=sig.path,
+        method=sig.method or "not checked",
+        signer=sig.signer or "—",
+        issuer=sig.issuer or "—",
+        files="; ".join(parts),
+        detail=sig.detail or "",
+        bad=sig.status in (SignatureStatus.INVALID, SignatureStatus.ERROR),
+    )
+
+
 @dataclass
 class ReportView:
     title: str
@@ -250,6 +313,17 @@ class ReportView:
     provenance: list[ProvenanceNode]
     sources: list[str]
     error_counts: dict[str, int] = field(default_factory=dict)
+    signatures: list[SignatureRow] = field(default_factory=list)  # nodes that ship a model signature
+
+    @property
+    def signature_summary(self) -> str:
+        """The provenance section's one line about signatures (the target's, when none is shipped)."""
+        if not self.signatures:
+            return "none shipped (no model.sig in the target)"
+        counts: dict[str, int] = defaultdict(int)
+        for row in self.signatures:
+            counts[row.status] += 1
+        return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
 
 
 def _commercial_answer(report: ScanReport, waived_nodes: set[str]) -> Answer:
@@ -453,12 +527,18 @@ def build_view(report: ScanReport) -> ReportView:
     unchecked = [(n, f) for n, f in files if f.status in (FileStatus.NOT_CHECKED, FileStatus.NO_REFERENCE)]
     for n, f in bad_files:
         open_items.append(f"{n.id}/{f.path}: {FILE_STATUS_WORDS[f.status.value]}")
+    bad_signatures = [
+        n for n in r.nodes if n.signature and n.signature.status in (SignatureStatus.INVALID, SignatureStatus.ERROR)
+    ]
+    for n in bad_signatures:
+        assert n.signature is not None
+        open_items.append(f"{n.id}: its signature {n.signature.path} is {n.signature.status.value}")
     if unchecked:
         open_items.append(f"{len(unchecked)} file(s) not proven against a recorded hash")
     unresolved = Answer(
         "What is unresolved?",
         f"{len(open_items)} open item{'s' if len(open_items) != 1 else ''}" if open_items else "Nothing",
-        "bad" if bad_files else ("warn" if open_items else "good"),
+        "bad" if bad_files or bad_signatures else ("warn" if open_items else "good"),
         open_items or ["Every node was resolved and every checked file matched its record."],
     )
 
@@ -537,4 +617,5 @@ def build_view(report: ScanReport) -> ReportView:
         provenance=provenance,
         sources=sources,
         error_counts=dict(error_counts),
+        signatures=[signature_row(n.id, n.signature) for n in r.nodes if n.signature is not None],
     )

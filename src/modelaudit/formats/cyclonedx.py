@@ -71,6 +71,17 @@ def _component(node: Node, ref: str, *, with_files: bool = True) -> Component:
         props.append(Property(name="modelaudit:gated", value="true"))
     if node.smoke is not None:
         props.append(Property(name="modelaudit:smoke", value=node.smoke.status))
+    sig = node.signature
+    if sig is not None:
+        props.append(Property(name="modelaudit:signature", value=sig.status.value))
+        props.append(Property(name="modelaudit:signature-file", value=sig.path))
+        if sig.method:
+            props.append(Property(name="modelaudit:signature-method", value=sig.method))
+        if sig.signer:
+            props.append(Property(name="modelaudit:signature-signer", value=sig.signer))
+        if sig.issuer:
+            props.append(Property(name="modelaudit:signature-issuer", value=sig.issuer))
+    signed = {f.path: f.status.value for f in sig.files} if sig is not None else {}
     refs = []
     url = hub_url(node)
     if url:
@@ -91,6 +102,8 @@ def _component(node: Node, ref: str, *, with_files: bool = True) -> Component:
                 fprops.append(Property(name="modelaudit:sha256-expected", value=f.sha256_expected))
             if f.size is not None:
                 fprops.append(Property(name="modelaudit:size", value=str(f.size)))
+            if f.path in signed:  # matches | differs | missing | unsigned | unchecked
+                fprops.append(Property(name="modelaudit:signature", value=signed[f.path]))
             files.append(
                 Component(
                     type=ComponentType.FILE,

@@ -169,6 +169,8 @@ def _sections(v: ReportView) -> list[Section]:
     )
     for p in v.provenance:
         prov.body.append(f"| {code(p.id)} | {p.kind} | {code(p.revision)} | {p.source} | {md(p.status)} |")
+    prov.body += ["", f"Signatures: {md(v.signature_summary)}"]
+    prov.body += [f"- {code(sig.node)} {md(sig.line)}" for sig in v.signatures]
     out.append(prov)
     return out
 

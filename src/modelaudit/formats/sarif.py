@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from modelaudit.catalog import CATALOG, RuleSpec
-from modelaudit.models import Finding, Node, ScanReport, Severity, SourceKind
+from modelaudit.models import Finding, Node, ScanReport, Severity, SignatureInfo, SourceKind
 
 SARIF_SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -182,6 +182,23 @@ def _result(report: ScanReport, f: Finding, rule_index: int, with_baseline: bool
     return result
 
 
+def _signature(sig: SignatureInfo) -> dict[str, Any]:
+    files: dict[str, list[str]] = {}
+    for f in sig.files:
+        files.setdefault(f.status.value, []).append(f.path)
+    out: dict[str, Any] = {"status": sig.status.value, "path": sig.path, "files": files}
+    for key, value in (
+        ("method", sig.method),
+        ("signer", sig.signer),
+        ("issuer", sig.issuer),
+        ("serialization", sig.serialization),
+        ("detail", sig.detail),
+    ):
+        if value is not None:
+            out[key] = value
+    return out
+
+
 class SarifFormatter:
     name: ClassVar[str] = "sarif"
     suffix: ClassVar[str] = ".sarif"
@@ -224,6 +241,9 @@ class SarifFormatter:
                 "verdict": report.verdict.value,
             },
         }
+        signatures = {n.id: _signature(n.signature) for n in report.nodes if n.signature is not None}
+        if signatures:  # model signatures per node (absent when no node ships one)
+            run["properties"]["signatures"] = signatures
         return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
     def render(self, report: ScanReport) -> str:

@@ -140,6 +140,9 @@ def render_text(v: ReportView) -> str:
     lines.append(clean(f"policy {v.policy} · sources {', '.join(v.sources)}"))
     for p in v.provenance:
         lines += _wrap(f"{p.id} · {p.kind} · {p.revision} · {p.source} · {p.status}", "    ", "  ")
+    lines.append(clean(f"signatures: {v.signature_summary}"))
+    for sig in v.signatures:
+        lines += _wrap(f"{sig.node} {sig.line}", "    ", "  ")
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 

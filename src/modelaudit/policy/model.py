@@ -195,10 +195,8 @@ def list_policies() -> list[str]:
     return sorted(p.stem for p in policies_dir().glob("*.yaml"))
 
 
-def load_policy(name_or_path: str) -> Policy:
-    """A ready policy by name (``default``) or a YAML file; errors name the file and the field."""
-    from modelaudit.bounded import parse_yaml_mapping
-
+def policy_path(name_or_path: str) -> Path:
+    """The file of a ready policy name (``default``) or a policy file path; ConfigError for an unknown name."""
     path = Path(name_or_path)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
         path = policies_dir() / f"{name_or_path}.yaml"
@@ -207,6 +205,14 @@ def load_policy(name_or_path: str) -> Policy:
                 f"unknown policy {name_or_path!r}",
                 hint=f"use one of: {', '.join(list_policies())}, or a path to a policy YAML file",
             )
+    return path
+
+
+def load_policy(name_or_path: str) -> Policy:
+    """A ready policy by name (``default``) or a YAML file; errors name the file and the field."""
+    from modelaudit.bounded import parse_yaml_mapping
+
+    path = policy_path(name_or_path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
