@@ -172,7 +172,7 @@ def _payload(doc: dict[str, Any]) -> bytes:
 def load_signing_key(path: str) -> Any:
     """securesystemslib's signer for a PEM private key (a password from MODELAUDIT_ATTEST_KEY_PASSWORD)."""
     from cryptography.hazmat.primitives import serialization
-    from securesystemslib.signer import CryptoSigner
+    from securesystemslib.signer import CryptoSigner  # type: ignore[attr-defined]
 
     try:
         data = Path(path).read_bytes()
@@ -263,7 +263,7 @@ def open_envelope(data: bytes, public_key: Any) -> dict[str, Any]:
     verifier). Raises ``_Refused(2, reason)`` for anything malformed or not signed by that key."""
     from securesystemslib.dsse import Envelope
     from securesystemslib.exceptions import VerificationError
-    from securesystemslib.signer import SSlibKey
+    from securesystemslib.signer import SSlibKey  # type: ignore[attr-defined]
 
     try:
         raw = json.loads(data)
@@ -355,6 +355,8 @@ def target_digests(
     for (path, _job), result in zip(jobs, hash_many([j for _p, j in jobs]), strict=True):
         if isinstance(result, BaseException):
             raise InputError(path, f"cannot read it to compare with the attestation ({_first_line(result)})")
+        if result.sha256 is None:  # hash_stream always computes it; a None would be a bug, not a match
+            raise InputError(path, "no SHA-256 was computed")
         out[path] = result.sha256
     return out
 
@@ -426,14 +428,14 @@ def _judge(
     if not isinstance(pred, dict):
         raise _Refused(2, "malformed: no predicate")
     verdict = pred.get("verdict")
-    pol = pred.get("policy") if isinstance(pred.get("policy"), dict) else {}
+    pol: dict[str, Any] = pred["policy"] if isinstance(pred.get("policy"), dict) else {}
     name = pol.get("name")
-    digest = (pol.get("digest") or {}).get("sha256") if isinstance(pol.get("digest"), dict) else None
+    digest = pol["digest"].get("sha256") if isinstance(pol.get("digest"), dict) else None
     if verdict not in ("pass", "fail") or not isinstance(name, str):
         raise _Refused(2, "malformed: the predicate lacks a verdict or a policy name")
     when = _timestamp(pred.get("timestamp"))
     subject = _subject_digests(doc)
-    attested_target = (pred.get("target") or {}).get("id") if isinstance(pred.get("target"), dict) else None
+    attested_target = pred["target"].get("id") if isinstance(pred.get("target"), dict) else None
     check = AttestationCheck(
         code=0,
         reason="",

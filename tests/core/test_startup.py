@@ -12,21 +12,25 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
+# model signatures and signed audits: loaded only when a signature is checked or an audit signed
+SIGNING = ("model_signing", "sigstore", "securesystemslib", "in_toto_attestation", "cryptography")
+
 PROBE = """
 import json, sys
+SIGNING = {signing!r}
 from modelaudit.cli.main import main
 try:
     main({argv!r})
 except SystemExit as e:
     code = e.code
-heavy = sorted(m for m in ("torch", "transformers", "networkx", "peft") if m in sys.modules)
+heavy = sorted(m for m in ("torch", "transformers", "networkx", "peft", *SIGNING) if m in sys.modules)
 sys.stderr.write("\\nPROBE " + json.dumps({{"code": code, "heavy": heavy}}) + "\\n")
 """
 
 
 def run_probe(argv: list[str]) -> dict[str, object]:
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE.format(argv=argv)],
+        [sys.executable, "-c", PROBE.format(argv=argv, signing=SIGNING)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -50,6 +54,7 @@ def test_metadata_scan_imports_no_torch_or_transformers() -> None:
     heavy = result["heavy"]
     assert isinstance(heavy, list)
     assert "torch" not in heavy and "transformers" not in heavy
+    assert not set(SIGNING) & set(heavy)  # no signature shipped, none asked for
     # an acyclic lineage is ordered by the standard library's graphlib; networkx loads only for cycles
     assert "networkx" not in heavy
 

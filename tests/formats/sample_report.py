@@ -1,7 +1,7 @@
 """One rich ScanReport that every format renders (golden files), plus a generator for big lineages.
 
 The sample has a three-level lineage (quantized → finetune → base, plus two datasets), a license conflict,
-a waived non-commercial finding, a hash mismatch, smoke results, a dataset node and an unresolved node.
+a waived non-commercial finding, a hash mismatch, a model signature that the weights fail (and an ancestor's unchecked one), smoke results, a dataset node and an unresolved node.
 Card-derived text carries hostile HTML (``<script>``, ``<img onerror>``) that every format must keep inert.
 """
 
@@ -24,6 +24,10 @@ from modelaudit.models import (
     Relation,
     ScanReport,
     Severity,
+    SignatureInfo,
+    SignatureStatus,
+    SignedFile,
+    SignedFileStatus,
     SmokeResult,
     SourceKind,
     TargetInfo,
@@ -101,6 +105,29 @@ def sample_report() -> ScanReport:
                     status=FileStatus.VERIFIED,
                 ),
             ],
+            # signed by a certificate whose subject carries hostile HTML: signers are untrusted text too
+            signature=SignatureInfo(
+                status=SignatureStatus.INVALID,
+                path="model.sig",
+                method="certificate",
+                signer=f"CN=Acme Release {SCRIPT},O=Acme",
+                issuer="CN=Acme Code Signing CA,O=Acme",
+                serialization="files/sha256",
+                files=[
+                    SignedFile(
+                        path="README.md",
+                        status=SignedFileStatus.MATCHES,
+                        sha256_signed=SHA_OTHER,
+                        sha256_actual=SHA_OTHER,
+                    ),
+                    SignedFile(
+                        path="chat-assistant-7b.Q4_K_M.gguf",
+                        status=SignedFileStatus.DIFFERS,
+                        sha256_signed=SHA_GOOD,
+                        sha256_actual=SHA_BAD,
+                    ),
+                ],
+            ),
             smoke=SmokeResult(
                 status="passed",
                 task="text-generation",
@@ -139,6 +166,11 @@ def sample_report() -> ScanReport:
                 ),
             ],
             fingerprint=FingerprintSummary(algorithm="sampled-sha256-v1", tensors=291, digest=SHA_OTHER),
+            signature=SignatureInfo(
+                status=SignatureStatus.UNVERIFIED,
+                path="model.sig",
+                detail=f"ships model.sig; scan {FINETUNE} itself to verify it",
+            ),
         ),
         Node(
             id=BASE,
@@ -237,6 +269,18 @@ def sample_report() -> ScanReport:
             evidence=[
                 Evidence(source="hub:lfs.sha256", value=SHA_GOOD),
                 Evidence(source="local:sha256", value=SHA_BAD),
+            ],
+        ),
+        Finding(
+            rule="MA307",
+            name="signature-invalid",
+            severity=Severity.ERROR,
+            node=TARGET,
+            message="chat-assistant-7b.Q4_K_M.gguf: content differs from what model.sig signed",
+            how_to_fix="Do not use the files: obtain the model again from its publisher.",
+            evidence=[
+                Evidence(source="file:chat-assistant-7b.Q4_K_M.gguf", value="differs"),
+                Evidence(source="signature:model.sig", value="certificate"),
             ],
         ),
         Finding(

@@ -98,6 +98,7 @@ def test_registry_is_complete() -> None:
         "use-not-permitted": "MA210",
         "use-terms-unreviewed": "MA211",
         "files-unverified": "MA220",
+        "signature-missing": "MA221",
     }
     # our slugs that the report contract names are spelled as the contract spells them
     assert {"license-conflict", "use-restrictions-dropped", "noncommercial-upstream", "license-denied",

@@ -9,7 +9,11 @@ import os
 from pathlib import Path
 
 import pytest
-from _signing_helpers import (
+
+import modelaudit
+from cli_run import run_cli
+from modelaudit.models import ScanReport, SignatureStatus, SignedFileStatus, Verdict
+from signing_fixtures import (
     certificate_authority,
     ec_keypair,
     flip_byte,
@@ -18,10 +22,6 @@ from _signing_helpers import (
     sign_cli,
     tiny_model,
 )
-from cli_run import run_cli
-
-import modelaudit
-from modelaudit.models import ScanReport, SignatureStatus, SignedFileStatus, Verdict
 
 SIGNED_FILES = ["README.md", "config.json", "model.safetensors", "tokenizer.json"]
 
@@ -252,7 +252,8 @@ def test_cli_flags_render_in_every_format(signed: Path, keys, tmp_path: Path) ->
     assert "Signature" in html and "verified" in html and "public key sha256:" in html
     sarif = json.loads(next(out.glob("*.sarif")).read_text())
     props = sarif["runs"][0]["properties"]["signatures"]
-    assert list(props.values())[0]["status"] == "verified"
+    (only,) = props.values()
+    assert only["status"] == "verified"
     cdx = json.loads(next(out.glob("*.cdx.json")).read_text())
     component = cdx["metadata"]["component"]
     names = {p["name"]: p["value"] for p in component.get("properties", [])}

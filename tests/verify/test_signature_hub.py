@@ -7,13 +7,13 @@ import hashlib
 import json
 from pathlib import Path
 
-from _signing_helpers import ec_keypair, flip_byte, sign_api_key, tiny_model
-from cli_run import run_cli
 from huggingface_hub import hf_hub_download
 
 import modelaudit
+from cli_run import run_cli
 from fakehub import FakeHub
 from modelaudit.models import FileStatus, SignatureStatus, SignedFileStatus
+from signing_fixtures import ec_keypair, flip_byte, sign_api_key, tiny_model
 
 
 def _signed_repo(fakehub: FakeHub, tmp_path: Path, repo_id: str, *, tamper: str | None = None):  # type: ignore[no-untyped-def]

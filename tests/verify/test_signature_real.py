@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _signing_helpers import REAL, flip_byte
-from cli_run import run_cli
 
 import modelaudit
+from cli_run import run_cli
 from modelaudit.models import SignatureStatus, SignedFileStatus
+from signing_fixtures import REAL, flip_byte
 
 IDENTITY = "stefanb@us.ibm.com"
 ISSUER = "https://sigstore.verify.ibm.com/oauth2"

@@ -268,9 +268,12 @@ def signature_row(node: str, sig: SignatureInfo) -> SignatureRow:
     ):
         paths = [f.path for f in sig.files if f.status is status]
         if paths:
-            word = {"differs": "differ", "missing": "missing", "unchecked": "not hashed", "unsigned": "unsigned"}[
-                status.value
-            ]
+            word = {
+                "differs": "differs" if len(paths) == 1 else "differ",
+                "missing": "missing",
+                "unchecked": "not hashed",
+                "unsigned": "unsigned",
+            }[status.value]
             parts.append(f"{len(paths)} {word} ({_few(paths)})")
     return SignatureRow(
         node=node,

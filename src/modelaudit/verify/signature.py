@@ -36,11 +36,11 @@ from modelaudit.errors import InputError, UsageError
 from modelaudit.models import (
     Evidence,
     Finding,
+    Severity,
     SignatureInfo,
     SignatureStatus,
     SignedFile,
     SignedFileStatus,
-    Severity,
 )
 from modelaudit.verify._findings import finding
 
@@ -228,6 +228,7 @@ def _signer(signature: Any, trust: SignatureTrust) -> tuple[str | None, str | No
     try:
         from cryptography import x509
 
+        assert material is not None
         raw = material.x509_certificate_chain.certificates[0].raw_bytes
         cert = x509.load_der_x509_certificate(raw)
     except Exception:  # the chain verified already; naming the signer is a courtesy
@@ -271,7 +272,7 @@ def _rehash(
     from model_signing import hashing
 
     algorithm = params.get("hash_type", "sha256")
-    config = hashing.Config()
+    config = hashing.Config()  # type: ignore[no-untyped-call]
     if params.get("method") == "shards":
         config.use_shard_serialization(
             hashing_algorithm=algorithm, shard_size=int(params["shard_size"]), allow_symlinks=True
@@ -432,15 +433,15 @@ def check_signature(
     files.sort(key=lambda f: f.path)
     statuses = {f.status for f in files}
     if any(f.severity is Severity.ERROR for f in findings):
-        status = SignatureStatus.INVALID
+        overall = SignatureStatus.INVALID
     elif SignedFileStatus.UNCHECKED in statuses:
-        status = SignatureStatus.UNVERIFIED
+        overall = SignatureStatus.UNVERIFIED
         detail = detail or "the signature is valid, but some signed files were not hashed (use --verify full)"
     else:
-        status = SignatureStatus.VERIFIED
+        overall = SignatureStatus.VERIFIED
     return (
         SignatureInfo(
-            status=status,
+            status=overall,
             path=signature_path,
             method=method,
             signer=signer,
