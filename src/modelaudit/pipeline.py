@@ -518,6 +518,11 @@ def scan(
     waivers = load_waivers(opts.waivers) if opts.waivers else []  # bad files fail before any network work
     baseline = load_report(opts.baseline, what="baseline report") if opts.baseline else None
     trust = opts.signature_trust()
+    if trust.method == "sigstore" and trust.trust_root is None and (opts.offline or env_offline()):
+        raise UsageError(
+            "offline, a Sigstore signature is verified against a local trust root",
+            hint="give --trust-root FILE (a Sigstore ClientTrustConfig JSON)",
+        )
     if trust.method is not None:
         trust.verifier()  # bad keys, chains or trust roots fail before any network work (model-signing loads)
     ref = parse_target(target)

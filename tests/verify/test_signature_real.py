@@ -104,3 +104,9 @@ def test_key_and_certificate_signatures_of_the_project(tmp_path: Path, name: str
     assert any(
         f.message.startswith("signme-3.safetensors: weights or code not covered") for f in report.findings
     )
+
+
+def test_offline_sigstore_needs_a_local_trust_root(tmp_path: Path) -> None:
+    model = _copy(tmp_path, "v1.1.0-sigstore")
+    code, _, err = run_cli("scan", str(model), "--offline", "--sig-identity", IDENTITY, "--sig-issuer", ISSUER)
+    assert code == 2 and "--trust-root" in err

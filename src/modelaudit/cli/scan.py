@@ -243,6 +243,8 @@ def scan_command(
             "sig_issuer": sig_issuer,
             "trust_root": trust_root,
         }
+        if signature is not None and len(targets) > 1:
+            raise UsageError("--signature names the signature of one target; give one TARGET")
         attestation = _attest_request(targets, against, attest, attest_key, verify_mode)
         return _scan(targets, formats, output, against, quiet, pool, settings, attestation)
     finally:
