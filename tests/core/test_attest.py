@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cli_run import run_cli
 from fakehub import FakeHub
@@ -237,3 +239,23 @@ def test_signed_model_on_the_hub_attested_and_checked_at_a_revision(fakehub: Fak
     newer = fakehub.add_repo("acme/release", folder)
     code, out, _ = run_cli("verify-attestation", str(att), f"acme/release@{newer.sha}", "--key", str(attester.public))
     assert code == 1 and "model.safetensors" in out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.dictionaries(
+            st.sampled_from(["payload", "payloadType", "signatures", "x"]),
+            st.one_of(st.text(max_size=40), st.lists(st.dictionaries(st.sampled_from(["keyid", "sig"]), st.text(max_size=20)), max_size=2)),
+        ).map(lambda v: json.dumps(v).encode()),
+    )
+)
+def test_any_attestation_bytes_are_refused_with_2_never_an_exception(data: bytes, tmp_path: Path) -> None:
+    from modelaudit.attest import verify_attestation
+
+    keys = ed25519_keypair(tmp_path / "fuzz-keys")
+    att = tmp_path / "fuzz.json"
+    att.write_bytes(data)
+    check = verify_attestation(str(att), str(tmp_path), str(keys.public))
+    assert check.code == 2 and check.reason.startswith(("malformed", "signature invalid")), check

@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import modelaudit
 from cli_run import run_cli
@@ -310,3 +312,32 @@ def test_no_signature_work_without_a_signature(tmp_path: Path) -> None:
         env={**os.environ},
     ).stdout  # fmt: skip
     assert out.strip() == "[]"
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        _json_values.map(lambda v: json.dumps(v).encode()),
+        # bundle-shaped documents with arbitrary parts
+        st.fixed_dictionaries(
+            {"mediaType": st.text(max_size=60), "verificationMaterial": _json_values, "dsseEnvelope": _json_values}
+        ).map(lambda v: json.dumps(v).encode()),
+    )
+)
+def test_any_signature_bytes_give_a_finding_never_an_exception(data: bytes, tmp_path: Path) -> None:
+    from modelaudit.verify.signature import SignatureTrust, check_signature
+
+    keys = ec_keypair(tmp_path / "fuzz-keys")
+    info, findings = check_signature(
+        "node", "model.sig", data, SignatureTrust(key=str(keys.public)), ["a.bin"], {"a.bin": "0" * 64}
+    )
+    assert info.status in (SignatureStatus.ERROR, SignatureStatus.INVALID)
+    assert [f.name for f in findings] == ["signature-invalid"]

@@ -352,7 +352,10 @@ def check_signature(
     # signed items → per file: its signed digest (sha256 per file), or its items (other shapes)
     per_file: dict[str, list[tuple[str, str]]] = {}
     for identifier, digest in signed_items.items():
-        per_file.setdefault(_file_of(identifier, kind), []).append((identifier, digest))
+        path = _file_of(identifier, kind)
+        if path == _norm(signature_path):  # an older signature signed by this one: it cannot match itself
+            continue
+        per_file.setdefault(path, []).append((identifier, digest))
 
     default_shape = kind == "files" and algorithm == "sha256"
     rehashed: dict[str, str] | None = None
