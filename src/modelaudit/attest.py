@@ -26,8 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from modelaudit.documents import AttestationCheck
 from modelaudit.errors import InputError, UsageError
 from modelaudit.models import FileStatus, ScanReport, Severity, SourceKind
 
@@ -44,25 +43,6 @@ KEY_PASSWORD_ENV = "MODELAUDIT_ATTEST_KEY_PASSWORD"
 
 # files whose sha256_actual is the digest of their bytes as the audit read them
 _HASHED = {FileStatus.VERIFIED, FileStatus.NO_REFERENCE, FileStatus.MISMATCH, FileStatus.CORRUPT}
-
-
-class AttestationCheck(BaseModel):
-    """The answer of ``verify-attestation``: an exit code and the one-line reason for it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    code: int  # 0 all holds, 1 valid but says no, 2 malformed or signature invalid
-    reason: str
-    target: str | None = None  # as the attestation names it
-    verdict: str | None = None
-    policy: str | None = None
-    timestamp: str | None = None
-    files: int | None = None  # subjects
-    problems: list[str] = Field(default_factory=list)  # every reason the answer is not 0
-
-    @property
-    def ok(self) -> bool:
-        return self.code == 0
 
 
 # --------------------------------------------------------------------------------------------- writing

@@ -1,7 +1,8 @@
 """The values that documents other than the scan report are rendered from (ground floor).
 
 Each is computed by the floor that owns the work (the pull-request comparison by :mod:`modelaudit.compare`,
-fleet rows by :mod:`modelaudit.fleet`, the verify result by ``modelaudit verify``) and rendered by
+fleet rows by :mod:`modelaudit.fleet`, the verify result by ``modelaudit verify``, an attestation check by
+:mod:`modelaudit.attest`) and rendered by
 :mod:`modelaudit.formats`, which sits below those floors: so the values live here, where both can import
 them. Plain pydantic models, no behaviour beyond derived properties.
 """
@@ -52,6 +53,26 @@ class VerifyReport(_M):
     mode: VerifyMode
     files: list[FileResult] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------- attestation
+
+
+class AttestationCheck(_M):
+    """What ``modelaudit verify-attestation`` found (:func:`modelaudit.attest.verify_attestation`)."""
+
+    code: int  # the exit code: 0 all holds, 1 valid but says no, 2 malformed or signature invalid
+    reason: str  # one line
+    target: str | None = None  # as the attestation names it
+    verdict: str | None = None
+    policy: str | None = None
+    timestamp: str | None = None
+    files: int | None = None  # subjects
+    problems: list[str] = Field(default_factory=list)  # every reason the answer is not 0
+
+    @property
+    def ok(self) -> bool:
+        return self.code == 0
 
 
 # --------------------------------------------------------------------------------------------- fleet

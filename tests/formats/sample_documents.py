@@ -15,6 +15,7 @@ from sample_report import FINETUNE, IMG, SCRIPT, SHA_BAD, SHA_GOOD, TARGET, samp
 
 from modelaudit.code_models import AppLicense, AppReport, CodeProblem, CodeReference, HowFound, ModelAudit
 from modelaudit.documents import (
+    AttestationCheck,
     AuditError,
     Comparison,
     DashboardView,
@@ -169,6 +170,23 @@ def sample_verify() -> VerifyReport:
     ]
     findings = [f for f in report.findings if f.name == "hash-mismatch"]
     return VerifyReport(target=TARGET, mode=VerifyMode.FULL, files=files, findings=findings)
+
+
+def sample_attestation() -> AttestationCheck:
+    problems = [
+        "1 file(s) changed (chat-assistant-7b.Q4_K_M.gguf)",
+        f"1 file(s) not attested ({HOSTILE_PATH})",
+    ]
+    return AttestationCheck(
+        code=1,
+        reason="refused: " + "; ".join(problems),
+        target=TARGET,
+        verdict="pass",
+        policy="commercial",
+        timestamp="2026-11-28T12:00:00Z",
+        files=2,
+        problems=problems,
+    )
 
 
 def sample_fleet_summary() -> FleetSummary:
@@ -545,6 +563,7 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "audit-error": sample_audit_error,
     "lineage": sample_lineage_view,
     "verify": sample_verify,
+    "attestation": sample_attestation,
     "fleet": sample_fleet_summary,
     "fleet-diff": sample_fleet_diff,
     "fleet-query": sample_query,

@@ -96,6 +96,7 @@ def _format_choices(command: click.Command) -> set[str]:
         ("modelaudit.cli.policy:list_command", "policy-list"),
         ("modelaudit.cli.policy:show_command", "policy"),
         ("modelaudit.cli.scan_code:scan_code_command", "application"),
+        ("modelaudit.cli.verify_attestation:verify_attestation_command", "attestation"),
     ],
 )
 def test_cli_format_choices_are_the_registry(command: str, kind: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -61,9 +60,8 @@ def verify_attestation_command(
     age = parse_age(max_age) if max_age is not None else None
     sources = SourceSet(offline=offline or env_offline(), timeout=timeout, deadline=DEFAULT_DEADLINE)
     check = verify_attestation(attestation, target, key, policy=policy, max_age=age, sources=sources)
-    if fmt == "json":
-        sys.stdout.write(json.dumps(check.model_dump(mode="json"), indent=2, sort_keys=True) + "\n")
-    else:
-        sys.stdout.write(check.reason + "\n")
+    from modelaudit.formats import ATTESTATION_FORMATS
+
+    sys.stdout.write(ATTESTATION_FORMATS.render_text(fmt, check))
     sys.stdout.flush()
     return check.code

@@ -12,6 +12,7 @@ picking exit codes is the CLI's, which writes only what a formatter returns. The
 - audit-error: ``documents.AuditError``, by the webhook when a comparison could not be made
 - lineage: ``lineage.view.LineageView``, by ``pipeline.lineage_view``
 - verify: ``documents.VerifyReport``, by ``modelaudit verify`` from ``verify.verify_files``
+- attestation: ``documents.AttestationCheck``, by ``attest.verify_attestation``
 - fleet, fleet-diff, fleet-query: ``documents.FleetSummary``, ``FleetDiff``, ``QueryResult``, by
   ``fleet.summary.fleet_summary``, ``fleet.changes.compare_runs`` and the store
 - dashboard: ``documents.DashboardView``, by ``fleet.dashboard.build_view``
@@ -39,6 +40,7 @@ from modelaudit.errors import UsageError
 if TYPE_CHECKING:
     from modelaudit.code_models import AppReport
     from modelaudit.documents import (
+        AttestationCheck,
         AuditError,
         CacheInfo,
         Comparison,
@@ -200,6 +202,10 @@ _VER = "modelaudit.formats.verify"
 VERIFY_FORMATS: Registry[VerifyReport] = Registry(
     "verify", {"text": f"{_VER}:VerifyText", "json": f"{_VER}:VerifyJson"}
 )
+_ATT = "modelaudit.formats.attestation"
+ATTESTATION_FORMATS: Registry[AttestationCheck] = Registry(
+    "attestation check", {"text": f"{_ATT}:AttestationText", "json": f"{_ATT}:AttestationJson"}
+)
 _FLEET = "modelaudit.formats.fleet"
 FLEET_FORMATS: Registry[FleetSummary] = Registry(
     "fleet summary", {"text": f"{_FLEET}:SummaryText", "json": f"{_FLEET}:SummaryJson"}
@@ -264,6 +270,7 @@ REGISTRIES: dict[str, Registry[Any]] = {
     "audit-error": AUDIT_ERROR_FORMATS,
     "lineage": LINEAGE_FORMATS,
     "verify": VERIFY_FORMATS,
+    "attestation": ATTESTATION_FORMATS,
     "fleet": FLEET_FORMATS,
     "fleet-diff": FLEET_DIFF_FORMATS,
     "fleet-query": FLEET_QUERY_FORMATS,
@@ -298,6 +305,7 @@ def get_formatter(name: str) -> Formatter[ScanReport]:
 
 __all__ = [
     "APP_FORMATS",
+    "ATTESTATION_FORMATS",
     "AUDIT_ERROR_FORMATS",
     "CACHE_FORMATS",
     "COMPARISON_FORMATS",
