@@ -294,7 +294,7 @@ def _signature_file(record: RepoRecord, given: str | None) -> tuple[str, bytes |
         in_repo = None
         if record.local_dir:  # a signature inside the folder is one of its files: not a file it signs
             rel = os.path.relpath(os.path.realpath(given), os.path.realpath(record.local_dir))
-            in_repo = None if rel.startswith("..") else Path(rel).as_posix()
+            in_repo = None if rel.startswith("..") else rel.replace(os.sep, "/")
         return in_repo or given, data, in_repo
     path = given.strip("/")
     if path in listed:
