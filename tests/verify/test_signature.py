@@ -245,10 +245,13 @@ def test_cli_flags_render_in_every_format(signed: Path, keys, tmp_path: Path) ->
     out = tmp_path / "reports"
     code, _stdout, err = run_cli(
         "scan", str(signed), "--offline", "--sig-key", str(keys.public),
-        "-f", "json", "-f", "html", "-f", "sarif", "-f", "cyclonedx", "-f", "md", "-f", "text", "-o", str(out),
+        "-f", "json", "-f", "html", "-f", "sarif", "-f", "cyclonedx", "-f", "md", "-f", "text", "-f", "spdx",
+        "-f", "spdx3", "-o", str(out),
     )  # fmt: skip
     assert code == 0, err
-    doc = json.loads(next(p for p in out.glob("*.json") if not p.name.endswith(".cdx.json")).read_text())
+    doc = json.loads(
+        next(p for p in out.glob("*.json") if not p.name.endswith((".cdx.json", ".spdx.json"))).read_text()
+    )
     assert doc["nodes"][0]["signature"]["status"] == "verified"
     html = next(out.glob("*.html")).read_text()
     assert "Signature" in html and "verified" in html and "public key sha256:" in html
@@ -263,6 +266,12 @@ def test_cli_flags_render_in_every_format(signed: Path, keys, tmp_path: Path) ->
     assert names["modelaudit:signature-signer"].startswith("public key sha256:")
     assert "signature: verified" in next(out.glob("*.md")).read_text()
     assert "signature: verified" in next(out.glob("*.txt")).read_text()
+    # SPDX 2.3 and 3: in the package's comment, beside its files
+    spdx = json.loads(next(out.glob("*.spdx.json")).read_text())
+    (package,) = [p for p in spdx["packages"] if "signature: verified" in p.get("comment", "")]
+    assert "4 of 4 signed files match" in package["comment"]
+    spdx3 = json.loads(next(out.glob("*.spdx3.jsonld")).read_text())
+    assert [e for e in spdx3["@graph"] if "signature: verified · model.sig · key" in e.get("comment", "")]
 
 
 def test_cli_refuses_contradictory_or_missing_trust_material(  # type: ignore[no-untyped-def]

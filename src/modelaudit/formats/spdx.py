@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from modelaudit.formats._ids import hub_url, node_ref, purl, report_digest, spdx_expression
-from modelaudit.formats._view import COMMERCIAL_WORDS, RELATION_WORDS, license_url
+from modelaudit.formats._view import COMMERCIAL_WORDS, RELATION_WORDS, license_url, signature_row
 from modelaudit.models import Node, NodeKind, Relation, ScanReport
 
 if TYPE_CHECKING:
@@ -55,6 +55,8 @@ def _package_comment(node: Node) -> str:
         )
     if node.smoke is not None:
         parts.append(f"smoke test: {node.smoke.status}")
+    if node.signature is not None:  # the model signature: status, file, method, signer, how its files compare
+        parts.append(signature_row(node.id, node.signature).line)
     return ". ".join(parts)
 
 

@@ -14,7 +14,7 @@ from datetime import UTC
 from typing import Any, ClassVar
 
 from modelaudit.formats._ids import hub_url, node_ref, purl, report_digest, spdx_expression
-from modelaudit.formats._view import RELATION_WORDS, license_url
+from modelaudit.formats._view import RELATION_WORDS, license_url, signature_row
 from modelaudit.formats.spdx import report_time
 from modelaudit.models import Node, NodeKind, Relation, ScanReport
 
@@ -99,10 +99,16 @@ def build_objects(report: ScanReport) -> Any:
             summary.append(f"license category {node.license.category.value}")
             summary.append(f"commercial use {node.license.commercial_use.value}")
         pkg.summary = "; ".join(summary)
+        comment = []
         if node.files:
-            pkg.comment = "files: " + "; ".join(
-                f"{f.path} {f.status.value} sha256={f.sha256_actual or '-'}" for f in node.files
+            comment.append(
+                "files: "
+                + "; ".join(f"{f.path} {f.status.value} sha256={f.sha256_actual or '-'}" for f in node.files)
             )
+        if node.signature is not None:  # the model signature: status, file, method, signer, files compared
+            comment.append(signature_row(node.id, node.signature).line)
+        if comment:
+            pkg.comment = ". ".join(comment)
         packages[nid] = pkg
         if node.license is not None and node.license.id:
             expr, refs = spdx_expression(node.license.id)
