@@ -125,6 +125,22 @@ def test_a_tampered_envelope_or_another_key_is_refused_with_2(audited, tmp_path:
     assert code == 2 and out.startswith("malformed")
 
 
+def test_a_flipped_signature_byte_or_a_changed_payload_type_is_refused_with_2(audited, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    model, keys, att = audited
+    envelope = json.loads(att.read_text())
+    sig = bytearray(base64.b64decode(envelope["signatures"][0]["sig"]))
+    sig[0] ^= 0x01
+    flipped = dict(envelope, signatures=[dict(envelope["signatures"][0], sig=base64.b64encode(bytes(sig)).decode())])
+    (tmp_path / "flipped.json").write_text(json.dumps(flipped))
+    code, out, _ = run_cli("verify-attestation", str(tmp_path / "flipped.json"), str(model), "--key", str(keys.public))
+    assert code == 2 and out.startswith("signature invalid"), out
+    # DSSE signs the payload type too (PAE): relabelling the payload breaks the signature
+    relabelled = dict(envelope, payloadType="application/json")
+    (tmp_path / "relabelled.json").write_text(json.dumps(relabelled))
+    code, out, _ = run_cli("verify-attestation", str(tmp_path / "relabelled.json"), str(model), "--key", str(keys.public))
+    assert code == 2 and out.startswith(("signature invalid", "malformed")), out
+
+
 def test_a_different_file_set_is_refused_with_1(audited) -> None:  # type: ignore[no-untyped-def]
     model, keys, att = audited
     flip_byte(model / "model.safetensors")

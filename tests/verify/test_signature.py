@@ -350,3 +350,69 @@ def test_any_signature_bytes_give_a_finding_never_an_exception(data: bytes, tmp_
     )
     assert info.status in (SignatureStatus.ERROR, SignatureStatus.INVALID)
     assert [f.name for f in findings] == ["signature-invalid"]
+
+
+def _sign_by(method: str, model: Path, root: Path) -> dict[str, object]:
+    """Sign MODEL with model-signing (API or CLI, key or certificate); return the scan's trust options."""
+    if method.endswith("key"):
+        pair = ec_keypair(root / "keys")
+        if method == "api-key":
+            sign_api_key(model, pair.private)
+        else:
+            sign_cli(model, "key", "--private_key", str(pair.private))
+        return {"sig_key": str(pair.public)}
+    ca = certificate_authority(root / "pki")
+    if method == "api-certificate":
+        sign_api_certificate(model, ca)
+    else:
+        sign_cli(
+            model, "certificate", "--private_key", str(ca.leaf_key), "--signing_certificate", str(ca.leaf_cert),
+            "--certificate_chain", str(ca.ca_cert),
+        )  # fmt: skip
+    return {"sig_cert_chain": [str(ca.ca_cert)]}
+
+
+def _tamper(model: Path, how: str) -> tuple[str, str]:
+    """Change the signed model one way; return the file a finding must name and its severity."""
+    if how == "changed-byte":
+        flip_byte(model / "model.safetensors", 100)
+        return "model.safetensors", "error"
+    if how == "removed-file":
+        (model / "config.json").unlink()
+        return "config.json", "error"
+    import shutil
+
+    shutil.copyfile(model / "model.safetensors", model / "model-00002-of-00002.safetensors")
+    return "model-00002-of-00002.safetensors", "error"
+
+
+@pytest.mark.parametrize("method", ["api-key", "cli-key", "api-certificate", "cli-certificate"])
+def test_every_signing_method_catches_each_tampering_naming_the_file(method: str, tmp_path: Path) -> None:
+    """Each way model-signing signs (its API and its CLI, a key and a certificate chain): the clean model
+    verifies, and a changed byte, a removed file and added unsigned weights are each caught by name, in the
+    report and on the command line (exit 1)."""
+    import shutil
+
+    pristine = tiny_model(tmp_path / "pristine")
+    trust = _sign_by(method, pristine, tmp_path)
+    clean = _scan(pristine, **trust)
+    assert clean.nodes[0].signature is not None
+    assert clean.nodes[0].signature.status is SignatureStatus.VERIFIED, clean.nodes[0].signature
+    assert clean.verdict is Verdict.PASS
+    flags = (
+        ["--sig-key", str(trust["sig_key"])]
+        if "sig_key" in trust
+        else ["--sig-cert-chain", str(trust["sig_cert_chain"][0])]  # type: ignore[index]
+    )
+    for how in ("changed-byte", "removed-file", "added-weights"):
+        model = tmp_path / how
+        shutil.copytree(pristine, model)
+        named, severity = _tamper(model, how)
+        report = _scan(model, **trust)
+        assert report.nodes[0].signature is not None
+        assert report.nodes[0].signature.status is SignatureStatus.INVALID, (how, report.nodes[0].signature)
+        assert [(s, m.split(":")[0]) for _n, s, m in _signature_findings(report)] == [(severity, named)], how
+        assert report.verdict is Verdict.FAIL
+        code, out, err = run_cli("scan", str(model), "--offline", "-f", "text", *flags)
+        assert code == 1, (how, err)
+        assert f"{named}:" in out and "signature-invalid" in out, (how, out)
