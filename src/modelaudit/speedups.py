@@ -31,6 +31,11 @@ SPEEDUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "(pipeline.py)",
         ("full",),
     ),
+    "ALIGNED_HASH_BUFFER": (
+        "read files to hash into a page-aligned buffer (an anonymous mmap) instead of a bytearray, whose data "
+        "the kernel copies to much more slowly (verify/hashing.py)",
+        ("full", "verify"),
+    ),
     "INLINE_LOCAL_CRAWL": (
         "read a lineage's local folders on the crawl's own thread, not on its fetch pool (lineage/crawler.py)",
         ("deep",),
