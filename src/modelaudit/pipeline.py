@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -456,42 +456,6 @@ def build_nodes(
 # --------------------------------------------------------------------------------------------- scan
 
 
-T = TypeVar("T")
-
-
-def _in_background(work: Callable[[], T]) -> Callable[[], T]:
-    """Start ``work`` on a daemon thread; the returned function waits for its result (or re-raises its
-    error). A daemon thread, so an interrupted scan does not wait for a hash it no longer needs. Speed-up
-    ``BACKGROUND_VERIFY`` (speedups.py): when it is off, ``work`` runs here and now."""
-    import threading
-
-    from modelaudit import speedups
-
-    if not speedups.enabled("BACKGROUND_VERIFY"):
-        done = work()
-        return lambda: done
-
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as exc:  # handed to the waiting thread
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, name="modelaudit-verify", daemon=True)
-    thread.start()
-
-    def wait() -> T:
-        thread.join()
-        if failure:
-            raise failure[0]
-        return outcome[0]
-
-    return wait
-
-
 def scan(
     target: str,
     options: ScanOptions | None = None,
@@ -545,9 +509,6 @@ def scan(
     # a signature is checked against the files' digests: checking one (trust material given) hashes them
     hashed = opts.smoke or trust.method is not None
     mode = opts.verify or (VerifyMode.FULL if hashed else default_verify_mode(root_record.source))
-    say(f"verifying files ({mode.value})")
-    # hashing releases the GIL: it runs while licenses are assessed and weights fingerprinted
-    verified = _in_background(lambda: verify_target(root, sources, mode, hashing, pool))
 
     say(f"assessing licenses of {len(graph.nodes)} node(s)")
     licenses, stage_findings, obligations = assess_licenses(graph, cache)
@@ -558,7 +519,10 @@ def scan(
         say("fingerprinting weights")
         graph, fingerprints, fingerprint_findings = fingerprint_lineage(graph, sources, opts, say, cache)
 
-    target_files, verify_findings = verified()
+    # last of the stages that read the target's files: a folder's large files have been hashing on the pool
+    # (verify/hashpool.py) since the command parsed its options, and the stages above ran meanwhile
+    say(f"verifying files ({mode.value})")
+    target_files, verify_findings = verify_target(root, sources, mode, hashing, pool)
     files = {graph.root: target_files}
     stage_findings += verify_findings + incomplete + fingerprint_findings
 

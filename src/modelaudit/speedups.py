@@ -26,11 +26,6 @@ SPEEDUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "(verify/hashpool.py), while the rest of the command loads and runs",
         ("full", "verify"),
     ),
-    "BACKGROUND_VERIFY": (
-        "run the scan's verify stage on a thread while licenses are assessed and weights fingerprinted "
-        "(pipeline.py)",
-        ("full",),
-    ),
     "ALIGNED_HASH_BUFFER": (
         "read files to hash into a page-aligned buffer (an anonymous mmap) instead of a bytearray, whose data "
         "the kernel copies to much more slowly (verify/hashing.py)",
@@ -38,10 +33,6 @@ SPEEDUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "INLINE_LOCAL_CRAWL": (
         "read a lineage's local folders on the crawl's own thread, not on its fetch pool (lineage/crawler.py)",
-        ("deep",),
-    ),
-    "TEXT_WRAP_FAST_PATH": (
-        "keep a text-report line that fits as it is instead of running textwrap on it (formats/text.py)",
         ("deep",),
     ),
     "SPDX_CACHE": (
@@ -52,10 +43,6 @@ SPEEDUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "FINGERPRINT_CACHE": (
         "keep numpy's fingerprint sample plans and the comparisons in the cache (namespace fingerprint), so a "
         "rescan does not import numpy (verify/fp_cache.py)",
-        ("tiny",),
-    ),
-    "LAZY_LICENSE_RECORDS": (
-        "build a license record from the compiled database the first time it is asked for, not all 750",
         ("tiny",),
     ),
 }

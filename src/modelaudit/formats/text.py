@@ -10,7 +10,6 @@ import re
 import textwrap
 from typing import ClassVar
 
-from modelaudit import speedups
 from modelaudit.formats._view import ReportView, build_view
 from modelaudit.models import ScanReport
 
@@ -24,18 +23,8 @@ def clean(text: str) -> str:
 
 
 def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
-    text = clean(text)
-    lead = first if first is not None else indent
-    # Most lines fit: textwrap would split them into chunks only to join them again. After clean() the only
-    # whitespace textwrap splits on is " "; a line that fits is kept whole, with its leading spaces, and
-    # only a trailing whitespace chunk would be dropped, so a fitting line that ends in a non-space is
-    # exactly ``lead + text`` (tests/formats/test_text_wrap.py checks this against textwrap). Speed-up
-    # ``TEXT_WRAP_FAST_PATH`` (speedups.py).
-    fits = bool(text) and len(lead) + len(text) <= WIDTH and not text[-1].isspace()
-    if fits and speedups.enabled("TEXT_WRAP_FAST_PATH"):
-        return [lead + text]
     return textwrap.wrap(
-        text,
+        clean(text),
         width=WIDTH,
         initial_indent=first if first is not None else indent,
         subsequent_indent=indent,

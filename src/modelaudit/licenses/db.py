@@ -63,18 +63,13 @@ def _key(value: str) -> str:
 
 
 class LicenseDB:
-    """All known licenses: our records plus the rest of the SPDX list. Look-ups are case-insensitive.
-
-    A database read from its compiled form (see :func:`load_db`) holds its records as the plain data they
-    were compiled to and turns one into a :class:`LicenseRecord` the first time it is asked for, so a run
-    pays only for the records it reads (speed-up ``LAZY_LICENSE_RECORDS``)."""
+    """All known licenses: our records plus the rest of the SPDX list. Look-ups are case-insensitive."""
 
     def __init__(self, records: list[LicenseRecord], path: Path | None = None) -> None:
         self.path = path
         self.stamp: str | None = None  # key of the sources this database was compiled from (load_db)
         self.derived: dict[str, Any] = {}  # lazily built look-up structures (normaliser index, ...)
         self._records: dict[str, LicenseRecord] = {}
-        self._pending: dict[str, Any] = {}  # id → compiled data of a record not built yet
         self._own: list[str] = []  # ids of the license_db records (the rest come from the SPDX list)
         self._index: dict[str, str] = {}
         for rec in sorted(records, key=lambda r: (r.origin != "license_db", r.id)):
@@ -103,32 +98,18 @@ class LicenseDB:
         ):
             raise ValueError("not a compiled license database")
         db = cls([], path)
-        db._pending = {**spdx, **own}
+        db._records = {rid: _built(rid, data) for rid, data in sorted({**spdx, **own}.items())}
         db._own = sorted(own)
         db._index = index
-        db._ids = sorted(db._pending)
+        db._ids = sorted(db._records)
         for name, value in derived.items():
             db.derived[f"compiled:{name}"] = value
         return db
 
-    def _record(self, rid: str) -> LicenseRecord:
-        rec = self._records.get(rid)
-        if rec is None:
-            data = self._pending.pop(rid)
-            try:
-                rec = _spdx_record(*data) if isinstance(data, list) else LicenseRecord.model_validate(data)
-            except (TypeError, ValueError, KeyError) as exc:
-                raise ConfigError(
-                    f"compiled license database: record {rid!r} is damaged ({exc})",
-                    hint="reinstall modelaudit (the database is compiled when the package is built)",
-                ) from None
-            self._records[rid] = rec
-        return rec
-
     def get(self, license_id: str) -> LicenseRecord | None:
         """The record for an id, SPDX id, Hub id or alias (case-insensitive), or None."""
         rid = self._index.get(_key(license_id))
-        return self._record(rid) if rid else None
+        return self._records[rid] if rid else None
 
     def __getitem__(self, license_id: str) -> LicenseRecord:
         rec = self.get(license_id)
@@ -147,11 +128,20 @@ class LicenseDB:
 
     def all(self, *, include_spdx: bool = True) -> list[LicenseRecord]:
         """Every record, sorted by id; ``include_spdx=False`` gives only the license_db records."""
-        return [self._record(rid) for rid in (self._ids if include_spdx else self._own)]
+        return [self._records[rid] for rid in (self._ids if include_spdx else self._own)]
 
     def by_hub_id(self, hub_id: str) -> LicenseRecord | None:
         want = _key(hub_id)
         return next((r for r in self.all() if r.hub_id and _key(r.hub_id) == want), None)
+
+
+def _built(rid: str, data: Any) -> LicenseRecord:
+    """One record of the compiled form: an SPDX entry (a list) or one of ours (a validated mapping);
+    ValueError when it is damaged (the database is then compiled in memory)."""
+    try:
+        return _spdx_record(*data) if isinstance(data, list) else LicenseRecord.model_validate(data)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise ValueError(f"compiled license database: record {rid!r} is damaged ({exc})") from None
 
 
 def read_recognition_data(folder: Path) -> dict[str, Any]:
@@ -372,8 +362,6 @@ def _load(path: str) -> LicenseDB:
             db = None
         if db is not None:
             db.stamp = stamp
-            if not speedups.enabled("LAZY_LICENSE_RECORDS"):
-                db.all()
             return db
     db = _compile(p, files)[0]
     db.stamp = stamp
