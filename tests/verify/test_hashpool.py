@@ -136,6 +136,28 @@ def test_close_stops_the_threads_and_nothing_waits_on_them(
     assert take(pool, first) is None and take(pool, second) is None and pool.hits == 0
 
 
+def test_the_gil_changes_hands_often_while_the_pool_hashes_and_the_interval_comes_back_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = blob(tmp_path / "a.bin", 2 * MiB)
+    before = sys.getswitchinterval()
+    assert before > hashpool.SWITCH_INTERVAL
+    during: list[float] = []
+    real = hashing.hash_stream
+
+    def watched(handle: Any, **kw: Any) -> Any:
+        during.append(sys.getswitchinterval())
+        return real(handle, **kw)
+
+    monkeypatch.setattr(hashpool, "hash_stream", watched)
+    pool = HashPool([str(path)], workers=2)  # one file: one thread
+    assert take(pool, path) == hash_path(str(path))
+    for thread in [t for t in threading.enumerate() if t.name == "modelaudit-hash"]:
+        thread.join(10)
+    assert during == [hashpool.SWITCH_INTERVAL]
+    assert sys.getswitchinterval() == before
+
+
 def test_a_missing_file_is_reported_as_without_the_pool(tmp_path: Path) -> None:
     path = blob(tmp_path / "w.bin", 2 * MiB)
     pool = HashPool([str(path)])
