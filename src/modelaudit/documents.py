@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.models import Comparison as Comparison  # re-exported: the report carries it
-from modelaudit.models import ComparisonSide, FileResult, Finding, SmokeResult, VerifyMode
+from modelaudit.models import ComparisonSide, FileResult, Finding, SmokeResult, VerifyMode, empty_list
 from modelaudit.models import FieldChange as FieldChange
 from modelaudit.models import FileDelta as FileDelta
 from modelaudit.models import FindingChange as FindingChange
@@ -51,8 +51,8 @@ class VerifyReport(_M):
 
     target: str
     mode: VerifyMode
-    files: list[FileResult] = Field(default_factory=list)
-    findings: list[Finding] = Field(default_factory=list)
+    files: list[FileResult] = Field(default_factory=empty_list)
+    findings: list[Finding] = Field(default_factory=empty_list)
 
 
 # --------------------------------------------------------------------------------------------- attestation
@@ -85,10 +85,10 @@ class ModelSummary(_M):
     owner: str | None = None
     verdict: str  # pass | fail | error (not audited)
     rescanned: bool
-    changed: list[str] = Field(default_factory=list)  # why it was rescanned
+    changed: list[str] = Field(default_factory=empty_list)  # why it was rescanned
     findings: dict[str, int]  # severity → count
     error: str | None = None
-    failing_rules: list[str] = Field(default_factory=list)  # unwaived error findings' slugs
+    failing_rules: list[str] = Field(default_factory=empty_list)  # unwaived error findings' slugs
 
 
 class FleetSummary(_M):
@@ -98,7 +98,7 @@ class FleetSummary(_M):
     engine: str
     started_at: str
     totals: dict[str, int]  # models, pass, fail, error, rescanned, change_checks
-    models: list[ModelSummary] = Field(default_factory=list)
+    models: list[ModelSummary] = Field(default_factory=empty_list)
 
 
 class ModelChange(_M):
@@ -108,7 +108,7 @@ class ModelChange(_M):
     before: str | None  # verdict in the older run; None: not in it
     after: str | None
     worse: bool
-    causes: list[str] = Field(default_factory=list)
+    causes: list[str] = Field(default_factory=empty_list)
 
 
 class FleetDiff(_M):
@@ -116,7 +116,7 @@ class FleetDiff(_M):
 
     old: int
     new: int
-    changes: list[ModelChange] = Field(default_factory=list)
+    changes: list[ModelChange] = Field(default_factory=empty_list)
 
     @property
     def worse(self) -> bool:
@@ -127,7 +127,7 @@ class QueryResult(_M):
     """Rows a ``fleet query`` returned, with their column names (values as SQLite gave them)."""
 
     names: list[str]
-    rows: list[tuple[Any, ...]] = Field(default_factory=list)
+    rows: list[tuple[Any, ...]] = Field(default_factory=empty_list)
 
 
 class Row(BaseModel):
@@ -138,7 +138,7 @@ class Row(BaseModel):
     use: str
     verdict: str
     license: str  # the model's own license id
-    categories: list[str] = Field(default_factory=list)  # license categories along the lineage
+    categories: list[str] = Field(default_factory=empty_list)  # license categories along the lineage
     commercial: str  # the most restrictive commercial-use answer along the lineage
     errors: int = 0
     warnings: int = 0
@@ -178,7 +178,7 @@ class SmokeReport(_M):
     node: str  # the target as the report names it (a Hub id or the folder as given)
     folder: str  # where the model was loaded from
     result: SmokeResult
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=empty_list)
 
 
 # --------------------------------------------------------------------------------------------- cache
@@ -199,7 +199,7 @@ class CacheInfo(_M):
     location: str
     version: str  # the folder current entries live in (v<format>-<modelaudit version>)
     max_bytes: int
-    namespaces: list[CacheNamespace] = Field(default_factory=list)
+    namespaces: list[CacheNamespace] = Field(default_factory=empty_list)
 
     @property
     def total_bytes(self) -> int:

@@ -28,7 +28,7 @@ from modelaudit.fleet.freshness import changed_nodes, check_repos, model_parents
 from modelaudit.fleet.inventory import FleetEntry, Inventory
 from modelaudit.fleet.model_scan import open_shared, scan_entry
 from modelaudit.fleet.store import ModelRow, RepoStateRow, Store
-from modelaudit.models import RepoRef, ScanReport
+from modelaudit.models import RepoRef, ScanReport, empty_list
 from modelaudit.pipeline import HashProgress, ScanOptions, generated_at
 
 Engine = Literal["local", "ray"]
@@ -59,7 +59,7 @@ class ModelOutcome(BaseModel):
     error: str | None = None
     rescanned: bool = True
     settings: str
-    changed: list[str] = Field(default_factory=list)  # why it was rescanned: nodes that moved upstream
+    changed: list[str] = Field(default_factory=empty_list)  # why it was rescanned: nodes that moved upstream
 
     def parsed(self) -> ScanReport | None:
         return ScanReport.model_validate_json(self.report) if self.report else None

@@ -53,6 +53,7 @@ from modelaudit.cachefile import Cache
 from modelaudit.licenses.db import LicenseDB, load_db, read_recognition_data
 from modelaudit.licenses.schema import DocumentKind
 from modelaudit.licenses.spdx_text import SpdxScan, scan_spdx
+from modelaudit.models import empty_list
 
 SHINGLE = 5  # words per shingle
 MIN_CONTAINMENT = 0.5  # share of the file's shingles that must come from one reference text to compare
@@ -159,11 +160,11 @@ class Identification(BaseModel):
     document: DocumentKind | None = None  # license text, or its use policy
     confidence: float = 0.0
     method: Literal["spdx", "fingerprint", "title", "declared", "none"] = "none"
-    licenses: list[str] = Field(default_factory=list)  # every license the text holds (id is their AND)
+    licenses: list[str] = Field(default_factory=empty_list)  # every license the text holds (id is their AND)
     candidate: str | None = None  # when unknown: the best candidate ...
     candidate_score: float = 0.0  # ... and its score (0..1)
-    evidence: list[str] = Field(default_factory=list)
-    alternatives: list[Candidate] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=empty_list)
+    alternatives: list[Candidate] = Field(default_factory=empty_list)
 
     @property
     def identified(self) -> bool:
@@ -524,12 +525,13 @@ def _identify_own(text: str, db: LicenseDB) -> Identification:
     by_ref = {(r.id, r.document, r.file): r.hashes for r in refs}
     ranked: list[Candidate] = []
     for c in pool:
-        own = by_ref[(c.id, c.document, c.reference)]
-        others: set[int] = set()
+        # the file's shingles in this reference less those in any rival's: taken off one rival at a time, so
+        # each step walks the few shared shingles, not a union of whole reference texts
+        only = q & by_ref[(c.id, c.document, c.reference)]
         for o in pool:
             if o.id != c.id:  # a license's own texts (alone, with its policy) are no rivals of each other
-                others |= by_ref[(o.id, o.document, o.reference)]
-        ranked.append(c.model_copy(update={"distinguishing": len((q & own) - others)}))
+                only -= by_ref[(o.id, o.document, o.reference)]
+        ranked.append(c.model_copy(update={"distinguishing": len(only)}))
     # the smallest reference that explains the text wins among a license's own (higher coverage)
     ranked.sort(key=lambda c: (-c.distinguishing, -c.containment, -c.coverage, c.id))
     win = ranked[0]

@@ -66,7 +66,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from modelaudit.models import CommercialUse, LicenseCategory
+from modelaudit.models import CommercialUse, LicenseCategory, empty_list
 
 
 class _Strict(BaseModel):
@@ -148,7 +148,7 @@ class Obligations(_Strict):
         False  # use restrictions must be passed to every recipient / derivative
     )
     use_policy_url: str | None = None  # where the incorporated use policy is published
-    output_use_restrictions: list[OutputRestriction] = Field(default_factory=list)
+    output_use_restrictions: list[OutputRestriction] = Field(default_factory=empty_list)
     output_use_note: str | None = None
     derivatives_include_outputs: bool = False  # distillation / synthetic-data training counts as a derivative
     user_cap: int | None = None  # monthly active users above which a separate license is needed
@@ -174,9 +174,9 @@ class ReferenceText(_Strict):
 class Recognition(_Strict):
     """How to recognise the license's text: title lines and distinctive phrases (matched after normalising)."""
 
-    titles: list[str] = Field(default_factory=list)
-    phrases: list[str] = Field(default_factory=list)
-    texts: list[ReferenceText] = Field(default_factory=list)
+    titles: list[str] = Field(default_factory=empty_list)
+    phrases: list[str] = Field(default_factory=empty_list)
+    texts: list[ReferenceText] = Field(default_factory=empty_list)
 
 
 class LicenseRecord(_Strict):
@@ -186,9 +186,9 @@ class LicenseRecord(_Strict):
     name: str | None = None  # filled from the SPDX list when omitted for an SPDX license
     spdx_id: str | None = None
     hub_id: str | None = None  # the Hugging Face Hub ``license:`` id
-    license_names: list[str] = Field(default_factory=list)  # ``license_name`` values seen with ``other``
-    aliases: list[str] = Field(default_factory=list)  # other spellings and deprecated ids
-    urls: list[str] = Field(default_factory=list)  # where the text is published (matched for license_link)
+    license_names: list[str] = Field(default_factory=empty_list)  # ``license_name`` values seen with ``other``
+    aliases: list[str] = Field(default_factory=empty_list)  # other spellings and deprecated ids
+    urls: list[str] = Field(default_factory=empty_list)  # where the text is published (matched for license_link)
     family: bool = False  # a family tag (e.g. Hub ``bsd``) rather than one exact license
     category: LicenseCategory
     osi_approved: bool | None = None  # filled from the SPDX list when omitted
@@ -196,7 +196,7 @@ class LicenseRecord(_Strict):
     commercial_use: CommercialUse
     commercial_condition: str | None = None
     obligations: Obligations = Field(default_factory=Obligations)
-    restricted_uses: list[RestrictedUse] | None = Field(default_factory=list)
+    restricted_uses: list[RestrictedUse] | None = Field(default_factory=empty_list)
     restricted_uses_note: str | None = None
     recognition: Recognition = Field(default_factory=Recognition)
     sources: dict[str, str] = Field(default_factory=dict)

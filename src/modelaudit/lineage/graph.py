@@ -33,6 +33,7 @@ from modelaudit.models import (
     RepoRecord,
     RepoRef,
     SmokeResult,
+    empty_list,
 )
 from modelaudit.sources.record import adapter_relation
 
@@ -86,8 +87,8 @@ class LineageGraph(BaseModel):
 
     root: str
     nodes: dict[str, GraphNode] = Field(default_factory=dict)
-    edges: list[Edge] = Field(default_factory=list)
-    findings: list[Finding] = Field(default_factory=list)  # facts the crawl itself established
+    edges: list[Edge] = Field(default_factory=empty_list)
+    findings: list[Finding] = Field(default_factory=empty_list)  # facts the crawl itself established
     truncated: str | None = None  # why the crawl stopped early (depth or node cap), if it did
 
     # The parent and child indexes are cached properties, not pydantic private attributes: pydantic serves

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.lineage.graph import LineageGraph
-from modelaudit.models import Edge, Finding, LicenseInfo, Node
+from modelaudit.models import Edge, Finding, LicenseInfo, Node, empty_list
 
 # the findings the lineage view shows (by slug); other findings belong to the scan report
 LINEAGE_RULES = ("lineage-unresolved", "lineage-cycle", "lineage-mismatch", "gated")
@@ -25,11 +25,11 @@ class LineageView(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     root: str
-    nodes: list[Node] = Field(default_factory=list)
-    edges: list[Edge] = Field(default_factory=list)
-    cycles: list[list[str]] = Field(default_factory=list)
+    nodes: list[Node] = Field(default_factory=empty_list)
+    edges: list[Edge] = Field(default_factory=empty_list)
+    cycles: list[list[str]] = Field(default_factory=empty_list)
     truncated: str | None = None
-    findings: list[Finding] = Field(default_factory=list)  # lineage findings only (unresolved, cycle, ...)
+    findings: list[Finding] = Field(default_factory=empty_list)  # lineage findings only (unresolved, cycle, ...)
 
     def node(self, key: str) -> Node | None:
         return next((n for n in self.nodes if n.id == key), None)

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from modelaudit.models import Edge, Finding, ScanReport, Severity
+from modelaudit.models import Edge, Finding, ScanReport, Severity, empty_list
 from modelaudit.policy.baseline import finding_key
 
 
@@ -62,16 +62,16 @@ class FileChange(_M):
 class ReportDiff(_M):
     base: ReportRef
     head: ReportRef
-    added_findings: list[Finding] = Field(default_factory=list)
-    removed_findings: list[Finding] = Field(default_factory=list)
-    changed_findings: list[FindingChange] = Field(default_factory=list)
-    nodes_added: list[str] = Field(default_factory=list)
-    nodes_removed: list[str] = Field(default_factory=list)
-    license_changes: list[LicenseChange] = Field(default_factory=list)
-    edges_added: list[EdgeRef] = Field(default_factory=list)
-    edges_removed: list[EdgeRef] = Field(default_factory=list)
-    file_changes: list[FileChange] = Field(default_factory=list)
-    failing: list[Finding] = Field(default_factory=list)  # new in HEAD and at or above HEAD's fail_on
+    added_findings: list[Finding] = Field(default_factory=empty_list)
+    removed_findings: list[Finding] = Field(default_factory=empty_list)
+    changed_findings: list[FindingChange] = Field(default_factory=empty_list)
+    nodes_added: list[str] = Field(default_factory=empty_list)
+    nodes_removed: list[str] = Field(default_factory=empty_list)
+    license_changes: list[LicenseChange] = Field(default_factory=empty_list)
+    edges_added: list[EdgeRef] = Field(default_factory=empty_list)
+    edges_removed: list[EdgeRef] = Field(default_factory=empty_list)
+    file_changes: list[FileChange] = Field(default_factory=empty_list)
+    failing: list[Finding] = Field(default_factory=empty_list)  # new in HEAD and at or above HEAD's fail_on
 
     @property
     def failed(self) -> bool:

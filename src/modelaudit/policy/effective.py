@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.catalog import CATALOG, Stage
+from modelaudit.models import empty_list
 from modelaudit.policy.model import Policy
 from modelaudit.policy.rules import RULES
 
@@ -24,7 +25,7 @@ class EffectivePolicy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     policy: Policy
-    rules: list[RuleSetting] = Field(default_factory=list)
+    rules: list[RuleSetting] = Field(default_factory=empty_list)
     stage_overrides: dict[str, str] = Field(default_factory=dict)  # slug → severity, other stages' findings
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from modelaudit.errors import ConfigError
-from modelaudit.models import LicenseCategory, Severity
+from modelaudit.models import LicenseCategory, Severity, empty_list
 
 
 class DatasetHandling(StrEnum):
@@ -96,8 +96,8 @@ class IntendedUse(BaseModel):
     internal_research_only: bool = False  # research and evaluation inside the organisation only
     redistribute_weights: bool = False  # the weights are passed on (published, shipped on devices, ...)
     release_finetunes: bool = False  # fine-tunes, adapters, merges or distillations are published
-    fields_of_use: list[FieldOfUse] = Field(default_factory=list)
-    regions: list[str] = Field(default_factory=list)  # where it is deployed: "EU" or ISO country codes
+    fields_of_use: list[FieldOfUse] = Field(default_factory=empty_list)
+    regions: list[str] = Field(default_factory=empty_list)  # where it is deployed: "EU" or ISO country codes
     monthly_active_users: int | None = Field(default=None, ge=0)
     annual_revenue_usd: int | None = Field(default=None, ge=0)
 
@@ -153,8 +153,8 @@ class LicenseSelector(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    categories: list[LicenseCategory] = Field(default_factory=list)
-    ids: list[str] = Field(default_factory=list)
+    categories: list[LicenseCategory] = Field(default_factory=empty_list)
+    ids: list[str] = Field(default_factory=empty_list)
 
     def empty(self) -> bool:
         return not self.categories and not self.ids
@@ -168,7 +168,7 @@ class Policy(BaseModel):
     fail_on: Severity = Severity.ERROR
     max_depth: int = Field(default=10, ge=0, le=1000)
     severity: dict[str, Severity] = Field(default_factory=dict)  # rule id or slug → severity override
-    disabled_rules: list[str] = Field(default_factory=list)  # rule ids or slugs not evaluated
+    disabled_rules: list[str] = Field(default_factory=empty_list)  # rule ids or slugs not evaluated
     allow: LicenseSelector = Field(default_factory=LicenseSelector)  # when set, only these licenses pass
     deny: LicenseSelector = Field(default_factory=LicenseSelector)  # never accepted (wins over allow)
     require_osi: bool = False  # model and adapter licenses must be OSI-approved

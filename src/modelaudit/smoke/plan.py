@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from modelaudit.models import empty_list
+
 Task = Literal["causal-lm", "seq2seq", "encoder", "classifier", "token-classifier"]
 Refusal = Literal["remote-code-required", "pickle-only", "no-weights", "no-config", "unsupported"]
 
@@ -63,8 +65,8 @@ class SmokePlan(BaseModel):
     adapter: bool = False  # the folder is a PEFT adapter; the base is loaded first
     refusal: Refusal | None = None
     reason: str  # one line a person reads: what will run, or why nothing will
-    weights: list[str] = Field(default_factory=list)  # safetensors files that would be loaded
-    remote_code_in: list[str] = Field(default_factory=list)  # e.g. "config.json:auto_map"
+    weights: list[str] = Field(default_factory=empty_list)  # safetensors files that would be loaded
+    remote_code_in: list[str] = Field(default_factory=empty_list)  # e.g. "config.json:auto_map"
 
 
 def _basename(path: str) -> str:

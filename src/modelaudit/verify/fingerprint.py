@@ -52,7 +52,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.cachefile import Cache
 from modelaudit.errors import InputError
-from modelaudit.models import Evidence, FileEntry, Finding, FingerprintSummary, Severity
+from modelaudit.models import Evidence, FileEntry, Finding, FingerprintSummary, Severity, empty_list
 from modelaudit.sources.weights import StructureError
 from modelaudit.verify import fp_cache
 from modelaudit.verify._findings import finding
@@ -90,8 +90,8 @@ class WeightFingerprint(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     algorithm: str = ALGORITHM
-    tensors: list[TensorSignature] = Field(default_factory=list)
-    files: list[str] = Field(default_factory=list)
+    tensors: list[TensorSignature] = Field(default_factory=empty_list)
+    files: list[str] = Field(default_factory=empty_list)
     bytes_read: int = 0  # how many bytes computing it read (headers + samples)
     requests: int = 0  # how many reads it issued
 
@@ -126,7 +126,7 @@ class Similarity(BaseModel):
     median_correlation: float | None = None
     mean_correlation: float | None = None
     matched_fraction: float | None = None  # share of aligned tensors with r >= SAME_LINEAGE
-    lowest: list[TensorScore] = Field(default_factory=list)  # the 5 least correlated aligned tensors
+    lowest: list[TensorScore] = Field(default_factory=empty_list)  # the 5 least correlated aligned tensors
 
     def describe(self) -> str:
         if self.median_correlation is None:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from modelaudit.cachefile import Cache
 from modelaudit.errors import InputError
-from modelaudit.models import Finding
+from modelaudit.models import Finding, empty_list
 from modelaudit.verify.fingerprint import Similarity, WeightFingerprint, check_undeclared_bases, compare
 
 ENV_VAR = "MODELAUDIT_FINGERPRINT_INDEX"
@@ -36,7 +36,7 @@ class FingerprintIndex(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: Literal[1] = 1
-    models: list[IndexEntry] = Field(default_factory=list)
+    models: list[IndexEntry] = Field(default_factory=empty_list)
 
     def add(self, model_id: str, fingerprint: WeightFingerprint, revision: str | None = None) -> bool:
         """Add or replace ``model_id``; True when it replaced an existing entry."""
