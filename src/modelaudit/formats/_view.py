@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 from urllib.parse import quote
 
 from modelaudit.formats._tree import tree_lines
@@ -139,16 +140,16 @@ def _cap(lines: list[str], limit: int = MAX_DETAILS) -> list[str]:
     return [*lines[: limit - 1], f"… and {len(lines) - limit + 1} more (see the sections below)"]
 
 
-@dataclass(frozen=True)
-class Answer:
+# The rows below are NamedTuples, not frozen dataclasses: a frozen dataclass compiles six generated methods
+# when its module is imported (~1-2 ms each class here), and every report imports this module.
+class Answer(NamedTuple):
     question: str
     answer: str
     tone: str  # good | warn | bad (for colouring)
     details: list[str]
 
 
-@dataclass(frozen=True)
-class LicenseRow:
+class LicenseRow(NamedTuple):
     node: str
     kind: str
     depth: int
@@ -165,8 +166,7 @@ class LicenseRow:
     evidence: list[str]
 
 
-@dataclass(frozen=True)
-class ObligationRow:
+class ObligationRow(NamedTuple):
     license: str
     kind: str
     title: str
@@ -174,8 +174,7 @@ class ObligationRow:
     nodes: list[str]
 
 
-@dataclass(frozen=True)
-class FindingRow:
+class FindingRow(NamedTuple):
     severity: str
     rule: str
     name: str
@@ -187,8 +186,7 @@ class FindingRow:
     baseline: bool  # already in the --baseline report: shown, does not fail the verdict
 
 
-@dataclass(frozen=True)
-class FileRow:
+class FileRow(NamedTuple):
     node: str
     path: str
     size: str
@@ -200,15 +198,13 @@ class FileRow:
     detail: str
 
 
-@dataclass(frozen=True)
-class SmokeRow:
+class SmokeRow(NamedTuple):
     node: str
     status: str
     facts: list[tuple[str, str]]
 
 
-@dataclass(frozen=True)
-class LineageRow:
+class LineageRow(NamedTuple):
     child: str
     relation: str
     words: str
@@ -216,8 +212,7 @@ class LineageRow:
     evidence: list[str]
 
 
-@dataclass(frozen=True)
-class ProvenanceNode:
+class ProvenanceNode(NamedTuple):
     id: str
     kind: str
     revision: str
