@@ -42,10 +42,9 @@ import base64
 import re
 import zlib
 from array import array
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -180,8 +179,7 @@ class FileIdentification(BaseModel):
     result: Identification
 
 
-@dataclass(frozen=True)
-class _Reference:
+class _Reference(NamedTuple):
     id: str
     document: DocumentKind
     file: str

@@ -25,9 +25,8 @@ benchmarks/lineage_core.py). An unreadable or damaged entry is scanned again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from licenseclassifier._engine import Scanner
@@ -35,8 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from modelaudit.cachefile import Cache
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):
     """One recognised license text (or license URL) in the scanned text; offsets are characters."""
 
     id: str  # SPDX id as the matcher names it (deprecated ids such as ``GPL-3.0`` included)
@@ -45,8 +43,7 @@ class Region:
     url: bool = False  # a license URL rather than the license text
 
 
-@dataclass(frozen=True)
-class SpdxScan:
+class SpdxScan(NamedTuple):
     coverage: float  # 0..1: share of the text's words inside recognised regions
     regions: tuple[Region, ...]
 

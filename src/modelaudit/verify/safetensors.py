@@ -19,7 +19,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from modelaudit.sources.weights import StructureError, header_json, header_length
 
@@ -51,8 +51,7 @@ DTYPE_BITS: dict[str, int] = {
 }
 
 
-@dataclass(frozen=True)
-class TensorSpan:
+class TensorSpan(NamedTuple):
     name: str
     dtype: str
     shape: tuple[int, ...]

@@ -9,8 +9,8 @@ rules stay silent on it (the license stage already reports unknown and missing l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from modelaudit.licenses.db import load_db
 from modelaudit.licenses.schema import LicenseRecord, ShareAlike
@@ -66,8 +66,7 @@ def burden(rec: LicenseRecord) -> int:
     return score
 
 
-@dataclass(frozen=True)
-class Terms:
+class Terms(NamedTuple):
     """The license terms binding one node."""
 
     key: str

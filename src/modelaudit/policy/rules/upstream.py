@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.models import Evidence, NodeKind, Relation
@@ -20,8 +21,7 @@ _DESCRIBE = {
 }
 
 
-@dataclass(frozen=True)
-class Upstream:
+class Upstream(NamedTuple):
     """An ancestor as seen from a node: one path to it and what lies on that path.
 
     ``order`` sorts the paths of a node the way a breadth-first walk over parents sorted by key would
