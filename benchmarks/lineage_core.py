@@ -24,6 +24,13 @@ spread of several runs):
 
   COMPILED_LICENSE_DB   tiny  off/on 1.9-2.4 (the build-time database vs parsing license_db/ every run)
   LAZY_LICENSE_RECORDS  tiny  see the figures of the latest run below the targets
+
+Tried and not kept: a cache of local folders' records keyed by each file's size, times and inode
+(LOCAL_RECORD_CACHE, deep off/on 1.05 in two runs: reading and validating the cached record costs about what
+reading the small card did); pydantic's defer_build on every model (tiny: no gain, the models a scan builds are
+most of them). Where the time of these figures goes (2026-12-08, shared machine): a tiny-chat scan is almost
+all imports; a process that imports click and pydantic and validates one model already takes about 2.6-2.9x
+reference A, so tiny <= 3x would leave ~0.1x for the scan's own ~50 pydantic models, PyYAML and the rest.
 """
 
 from __future__ import annotations
