@@ -220,8 +220,7 @@ class ProvenanceNode(NamedTuple):
     status: str
 
 
-@dataclass(frozen=True)
-class SignatureRow:
+class SignatureRow(NamedTuple):
     """A node's model signature as the reports word it."""
 
     node: str
