@@ -15,8 +15,8 @@ from modelaudit.errors import ConfigError
 
 # seconds for all Hub requests of one scan (or verify) together: the default of --deadline
 DEFAULT_DEADLINE = 900.0
-# folders of a local model folder that are never read: the local source skips them, and so does the hash pool
-# (verify/hashpool.py) when it hashes a folder's large files ahead of the verify stage
+# folders of a local model folder that are never read: the local source skips them, and so does the Ray
+# engine when it picks a folder's large files to hash in tasks of their own (verify/hashpool.large_files)
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".cache", ".ipynb_checkpoints"})
 
 

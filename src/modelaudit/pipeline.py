@@ -471,8 +471,8 @@ def scan(
     ``sources`` (optional) replaces the ``SourceSet`` built from the options, so that many scans can share
     one (``modelaudit fleet`` shares fetched records and in-flight requests across a whole fleet).
     ``hashing`` (optional) follows ``--verify full`` hashing in bytes, for progress bars.
-    ``pool`` (optional) holds digests of local files being computed ahead of the verify stage
-    (verify/hashpool.py).
+    ``pool`` (optional) holds digests of local files computed ahead of the verify stage, by the Ray engine's
+    hashing tasks (verify/hashpool.py).
     """
     base = options or ScanOptions()
     # validate overrides like flags (so scan(..., verify="none") works and typos are refused)
@@ -519,8 +519,6 @@ def scan(
         say("fingerprinting weights")
         graph, fingerprints, fingerprint_findings = fingerprint_lineage(graph, sources, opts, say, cache)
 
-    # last of the stages that read the target's files: a folder's large files have been hashing on the pool
-    # (verify/hashpool.py) since the command parsed its options, and the stages above ran meanwhile
     say(f"verifying files ({mode.value})")
     target_files, verify_findings = verify_target(root, sources, mode, hashing, pool)
     files = {graph.root: target_files}

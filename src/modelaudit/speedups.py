@@ -21,11 +21,6 @@ SPEEDUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "allocations (cli/main.py)",
         ("tiny", "deep"),
     ),
-    "HASH_POOL": (
-        "hash a folder's large files on a thread pool from the moment scan/verify have parsed their options "
-        "(verify/hashpool.py), while the rest of the command loads and runs",
-        ("full", "verify"),
-    ),
     "ALIGNED_HASH_BUFFER": (
         "read files to hash into a page-aligned buffer (an anonymous mmap) instead of a bytearray, whose data "
         "the kernel copies to much more slowly (verify/hashing.py)",

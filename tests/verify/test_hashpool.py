@@ -1,9 +1,8 @@
-"""Files hashed ahead of verification on a thread pool (verify/hashpool.py): a digest is used only for the
-very file it came from, and results are the same with or without the pool.
+"""Digests computed ahead of verification (verify/hashpool.py: the Ray engine's hashing tasks): a digest is
+used only for the very file it came from, and results are the same with or without them.
 
-``scan`` and ``verify`` of a folder start a pool on its large files once their options are parsed; the Ray
-engine fills one with digests its own tasks computed. ``verify_files`` takes a digest only when the open
-file's real path, device, inode, size and mtime match, and otherwise hashes the file itself.
+``verify_files`` takes a digest only when the open file's real path, device, inode, size and mtime match,
+and otherwise hashes the file itself.
 """
 
 from __future__ import annotations
@@ -11,20 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _verify_helpers import weights, write_model
 
 from cli_run import run_cli
 from modelaudit.models import FileEntry, VerifyMode
-from modelaudit.verify import hashing, hashpool, verify_files
+from modelaudit.verify import files, hashing, verify_files
 from modelaudit.verify.hashing import chunk_for, hash_path
-from modelaudit.verify.hashpool import Hashed, HashPool, hash_file, hash_folders, large_files
+from modelaudit.verify.hashpool import Hashed, HashPool, hash_file, large_files
 
 MiB = 1024 * 1024
 
@@ -35,9 +30,17 @@ def blob(path: Path, size: int, seed: int = 0) -> Path:
     return path
 
 
-def finished(pool: HashPool, path: Path) -> None:
-    """Wait until the pool's hashing of ``path`` has ended (without taking the digest)."""
-    pool._entries[os.path.realpath(path)].follow(None)
+def pooled(*paths: Path) -> HashPool:
+    """A pool holding the digests of ``paths``, as the Ray engine fills one (those that could be hashed)."""
+    pool = HashPool()
+    for path in paths:
+        try:
+            item = hash_file(str(path))
+        except OSError:
+            continue
+        if item is not None:
+            pool.add(item)
+    return pool
 
 
 def opener(folder: Path) -> Any:
@@ -55,7 +58,7 @@ def take(pool: HashPool, path: Path, **kw: Any) -> Any:
 @pytest.mark.parametrize("size", [0, 1, MiB - 1, 3 * MiB + 7, 9 * MiB])
 def test_a_file_hashed_by_the_pool_is_taken_with_hash_streams_digest(tmp_path: Path, size: int) -> None:
     path = blob(tmp_path / "w.bin", size)
-    pool = HashPool([str(path)])
+    pool = pooled(path)
     got = take(pool, path)
     assert got == hash_path(str(path))
     assert got.sha256 == hashlib.sha256(path.read_bytes()).hexdigest() and got.size == size
@@ -64,8 +67,7 @@ def test_a_file_hashed_by_the_pool_is_taken_with_hash_streams_digest(tmp_path: P
 
 def test_a_file_changed_after_hashing_is_a_miss(tmp_path: Path) -> None:
     path = blob(tmp_path / "w.bin", 2 * MiB)
-    pool = HashPool([str(path)])
-    finished(pool, path)
+    pool = pooled(path)
     before = path.stat()
     blob(path, 2 * MiB, seed=1)  # same size, other bytes
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
@@ -75,8 +77,7 @@ def test_a_file_changed_after_hashing_is_a_miss(tmp_path: Path) -> None:
 
 def test_a_file_replaced_with_the_same_size_and_mtime_is_a_miss(tmp_path: Path) -> None:
     path = blob(tmp_path / "w.bin", 2 * MiB)
-    pool = HashPool([str(path)])
-    finished(pool, path)
+    pool = pooled(path)
     before = path.stat()
     other = blob(tmp_path / "other.bin", 2 * MiB, seed=1)
     os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
@@ -101,67 +102,17 @@ def test_a_file_written_while_it_is_hashed_gives_no_digest(tmp_path: Path) -> No
 
 def test_a_file_the_pool_could_not_read_is_left_to_verify(tmp_path: Path) -> None:
     path = tmp_path / "w.bin"
-    pool = HashPool([str(path)])  # not there yet: the pool has nothing for it
-    finished(pool, path)
+    pool = pooled(path)  # not there yet: the pool has nothing for it
     blob(path, 2 * MiB)
-    assert take(pool, path) is None
+    assert len(pool) == 0 and take(pool, path) is None
     entry = FileEntry(path="w.bin", size=2 * MiB)
     results, findings = verify_files([entry], opener(tmp_path), VerifyMode.FULL, pool=pool)
     assert results[0].sha256_actual == hashlib.sha256(path.read_bytes()).hexdigest() and not findings
 
 
-def test_close_stops_the_threads_and_nothing_waits_on_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first, second = blob(tmp_path / "a.bin", 2 * MiB), blob(tmp_path / "b.bin", MiB)
-    started, release = threading.Event(), threading.Event()
-    hashed: list[str] = []
-    real = hashing.hash_stream
-
-    def slow_stream(handle: Any, **kw: Any) -> Any:
-        hashed.append(handle.name)
-        started.set()
-        release.wait(10)
-        return real(handle, **kw)
-
-    monkeypatch.setattr(hashpool, "hash_stream", slow_stream)
-    pool = HashPool([str(first), str(second)], workers=1)
-    assert started.wait(10)
-    pool.close()
-    assert take(pool, first) is None  # returns at once: the pool is closed
-    release.set()
-    for thread in [t for t in threading.enumerate() if t.name == "modelaudit-hash"]:
-        thread.join(10)
-    assert hashed == [str(first)]  # the second file was never started
-    assert take(pool, first) is None and take(pool, second) is None and pool.hits == 0
-
-
-def test_the_gil_changes_hands_often_while_the_pool_hashes_and_the_interval_comes_back_after(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = blob(tmp_path / "a.bin", 2 * MiB)
-    before = sys.getswitchinterval()
-    assert before > hashpool.SWITCH_INTERVAL
-    during: list[float] = []
-    real = hashing.hash_stream
-
-    def watched(handle: Any, **kw: Any) -> Any:
-        during.append(sys.getswitchinterval())
-        return real(handle, **kw)
-
-    monkeypatch.setattr(hashpool, "hash_stream", watched)
-    pool = HashPool([str(path)], workers=2)  # one file: one thread
-    assert take(pool, path) == hash_path(str(path))
-    for thread in [t for t in threading.enumerate() if t.name == "modelaudit-hash"]:
-        thread.join(10)
-    assert during == [hashpool.SWITCH_INTERVAL]
-    assert sys.getswitchinterval() == before
-
-
 def test_a_missing_file_is_reported_as_without_the_pool(tmp_path: Path) -> None:
     path = blob(tmp_path / "w.bin", 2 * MiB)
-    pool = HashPool([str(path)])
-    finished(pool, path)
+    pool = pooled(path)
     path.unlink()
     entry = FileEntry(path="w.bin", size=2 * MiB)
     with_pool = verify_files([entry], opener(tmp_path), VerifyMode.FULL, pool=pool)
@@ -169,18 +120,17 @@ def test_a_missing_file_is_reported_as_without_the_pool(tmp_path: Path) -> None:
     assert with_pool == without and with_pool[0][0].status.value == "missing"
 
 
-def test_waiting_on_a_digest_passes_its_progress_on(tmp_path: Path) -> None:
+def test_a_hit_passes_the_files_size_on_as_progress(tmp_path: Path) -> None:
     path = blob(tmp_path / "w.bin", 5 * MiB + 3)
-    pool = HashPool([str(path)])
+    pool = pooled(path)
     seen: list[int] = []
     assert take(pool, path, progress=seen.append) is not None
-    assert sum(seen) == 5 * MiB + 3
+    assert seen == [5 * MiB + 3]
 
 
 def test_a_git_blob_id_is_never_taken_from_the_pool(tmp_path: Path) -> None:
     path = blob(tmp_path / "w.bin", MiB)
-    pool = HashPool([str(path)])
-    finished(pool, path)
+    pool = pooled(path)
     assert take(pool, path, git_sha1_size=MiB) is None
 
 
@@ -208,7 +158,6 @@ def test_large_files_are_what_a_local_scan_hashes(tmp_path: Path) -> None:
         str(tmp_path / "big.bin"),
     ]
     assert large_files(str(tmp_path / "nope"), MiB) == []
-    assert hash_folders(["org/name", str(tmp_path / "nope"), "bad\0name"]) is None
 
 
 def test_reads_are_large_and_memory_bounded() -> None:
@@ -216,81 +165,26 @@ def test_reads_are_large_and_memory_bounded() -> None:
     assert chunk_for(64) * 64 <= hashing.MAX_BUFFERS and chunk_for(10_000) == MiB
 
 
-def _model(tmp_path: Path) -> Path:
-    folder = write_model(tmp_path / "m", weights(0))
-    blob(folder / "extra.safetensors.bin", 2 * MiB)  # pickle-scanned, hashed
-    (folder / "README.md").write_text("---\nlicense: apache-2.0\n---\n# m\n", encoding="utf-8")
-    return folder
-
-
-@pytest.mark.parametrize("command", [["verify"], ["verify", "-f", "json"], ["scan", "-f", "json"]])
-def test_cli_output_is_the_same_with_and_without_the_pool(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
-) -> None:
-    folder = _model(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    monkeypatch.setenv("MODELAUDIT_FINGERPRINT_INDEX", str(tmp_path / "index.json"))
-    args = [*command, str(folder), "--offline"]
-    hits: list[bool] = []
-    real_take = HashPool.take
-
-    def counting_take(self: HashPool, handle: Any, **kw: Any) -> Any:
-        got = real_take(self, handle, **kw)
-        hits.append(got is not None)
-        return got
-
-    monkeypatch.setattr(hashpool, "MIN_BYTES", 1024)
-    monkeypatch.setattr(HashPool, "take", counting_take)
-    ahead = run_cli(*args)
-    assert sum(hits) >= 2  # the weights and the extra file came from the pool
-    monkeypatch.setenv("MODELAUDIT_NO_HASH_POOL", "1")  # the speed-up's switch: verify hashes everything
-    hits.clear()
-    plain = run_cli(*args)
-    assert not hits
-    assert ahead == plain and ahead[0] == 0, ahead[2]
-
-
-def test_only_full_verification_of_a_folder_starts_a_pool_with_the_workers_asked(
+def test_verify_hashes_as_many_files_at_once_as_workers_asks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = _model(tmp_path)
-    started: list[tuple[list[str], int]] = []
-    real_init = HashPool.__init__
+    folder = tmp_path / "m"
+    blob(folder / "a.bin", MiB)
+    blob(folder / "b.bin", MiB, seed=1)
+    asked: list[int] = []
+    real = files.verify_files
 
-    def recording_init(self: HashPool, paths: Any = (), workers: int = 2) -> None:
-        started.append((list(paths), workers))
-        real_init(self, [], workers)
+    def recording(*args: Any, workers: int = hashing.DEFAULT_WORKERS, **kw: Any) -> Any:
+        asked.append(workers)
+        return real(*args, workers=workers, **kw)
 
-    monkeypatch.setattr(HashPool, "__init__", recording_init)
-    monkeypatch.setattr(hashpool, "MIN_BYTES", 1024)
-    for args in (
-        ["verify", "--mode", "headers"],
-        ["verify", "--mode", "none"],
-        ["scan", "--verify", "headers"],
-        ["scan", "--verify", "none"],
-    ):
-        code, _, err = run_cli(*args, str(folder), "--offline")
-        assert code == 0, err
-    assert started == []
+    monkeypatch.setattr(files, "verify_files", recording)
     assert run_cli("verify", str(folder), "--offline", "--workers", "3")[0] == 0
-    assert run_cli("scan", str(folder), "--offline", "-q")[0] == 0
-    weights_files = sorted(str(p) for p in folder.iterdir() if p.stat().st_size >= 1024)
-    assert [(sorted(paths), workers) for paths, workers in started] == [
-        (weights_files, 3),
-        (weights_files, hashing.DEFAULT_WORKERS),
-    ]
+    assert run_cli("verify", str(folder), "--offline")[0] == 0
+    assert asked == [3, hashing.DEFAULT_WORKERS]
 
 
 def test_verify_modes_spelled_out_for_the_command_line_match_the_models() -> None:
     from modelaudit.cli.verify import VERIFY_MODES
 
     assert tuple(m.value for m in VerifyMode) == VERIFY_MODES
-
-
-def test_parsing_scan_and_verify_and_starting_the_pool_imports_no_models() -> None:
-    """Hashing starts once the command's options are parsed: before pydantic and the pipeline load."""
-    code = "import sys, modelaudit.cli.scan, modelaudit.cli.verify, modelaudit.verify.hashpool; " + (
-        "print(sorted(m for m in ('pydantic', 'modelaudit.models', 'modelaudit.pipeline') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"

@@ -22,10 +22,9 @@ from modelaudit.cli.verify import VERIFY_MODES
 from modelaudit.config import DEFAULT_DEADLINE
 from modelaudit.errors import ExitCode, UsageError
 
-# the pipeline, the models and the report writers load inside the command, once hashing has started
+# the pipeline, the models and the report writers load inside the command (`--help` stays light)
 if TYPE_CHECKING:
     from modelaudit.pipeline import ScanOptions
-    from modelaudit.verify.hashpool import HashPool
 
 FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclonedx", "notice"]
 
@@ -212,44 +211,35 @@ def scan_command(
       modelaudit scan org/model -f html -f json -o reports/
       modelaudit scan org/model@refs/pr/3 --against main -f md
     """
-    from modelaudit.verify.hashpool import hash_folders
-
-    # local folders hashed in full (the default for folders): their large files are hashed from now on,
-    # while the pipeline loads and the lineage is crawled; the verify stage takes the digests from there
-    pool = hash_folders(targets) if against is None and verify_mode in (None, "full") else None
-    try:
-        # ScanOptions (pydantic) loads inside _scan, after hashing has started: the settings travel as a dict
-        settings: dict[str, Any] = {
-            "policy": policy,
-            "waivers": waivers,
-            "baseline": baseline,
-            "offline": offline,
-            "verify": verify_mode,
-            "fingerprint": fingerprint,
-            "fingerprint_index": fingerprint_index,
-            "smoke": smoke,
-            "device": device,
-            "smoke_timeout": smoke_timeout,
-            "max_depth": max_depth,
-            "max_nodes": max_nodes,
-            "timeout": timeout,
-            "deadline": deadline,
-            "no_cache": no_cache,
-            "allow_incomplete": allow_incomplete,
-            "signature": signature,
-            "sig_key": sig_key,
-            "sig_cert_chain": list(sig_cert_chain),
-            "sig_identity": sig_identity,
-            "sig_issuer": sig_issuer,
-            "trust_root": trust_root,
-        }
-        if signature is not None and len(targets) > 1:
-            raise UsageError("--signature names the signature of one target; give one TARGET")
-        attestation = _attest_request(targets, against, attest, attest_key, verify_mode)
-        return _scan(targets, formats, output, against, quiet, pool, settings, attestation)
-    finally:
-        if pool is not None:
-            pool.close()
+    # ScanOptions (pydantic) loads inside _scan: the settings travel as a dict
+    settings: dict[str, Any] = {
+        "policy": policy,
+        "waivers": waivers,
+        "baseline": baseline,
+        "offline": offline,
+        "verify": verify_mode,
+        "fingerprint": fingerprint,
+        "fingerprint_index": fingerprint_index,
+        "smoke": smoke,
+        "device": device,
+        "smoke_timeout": smoke_timeout,
+        "max_depth": max_depth,
+        "max_nodes": max_nodes,
+        "timeout": timeout,
+        "deadline": deadline,
+        "no_cache": no_cache,
+        "allow_incomplete": allow_incomplete,
+        "signature": signature,
+        "sig_key": sig_key,
+        "sig_cert_chain": list(sig_cert_chain),
+        "sig_identity": sig_identity,
+        "sig_issuer": sig_issuer,
+        "trust_root": trust_root,
+    }
+    if signature is not None and len(targets) > 1:
+        raise UsageError("--signature names the signature of one target; give one TARGET")
+    attestation = _attest_request(targets, against, attest, attest_key, verify_mode)
+    return _scan(targets, formats, output, against, quiet, settings, attestation)
 
 
 def _attest_request(
@@ -280,7 +270,6 @@ def _scan(
     output: str | None,
     against: str | None,
     quiet: bool,
-    pool: HashPool | None,
     settings: dict[str, Any],
     attestation: tuple[str, str] | None = None,
 ) -> int:
@@ -307,7 +296,7 @@ def _scan(
     try:
         for target in targets:
             hashing = terminal.hashing if terminal is not None else None
-            report = scan(target, options, progress=progress, hashing=hashing, pool=pool)
+            report = scan(target, options, progress=progress, hashing=hashing)
             reports.append(report)
     finally:
         if terminal is not None:

@@ -14,12 +14,11 @@ from modelaudit.config import DEFAULT_DEADLINE, env_offline
 from modelaudit.errors import InputError
 from modelaudit.verify.hashing import DEFAULT_WORKERS
 
-if TYPE_CHECKING:  # the models (pydantic) load inside the command, after hashing has started
+if TYPE_CHECKING:  # the models (pydantic) load inside the command
     from modelaudit.models import FileEntry, FileResult, Finding
-    from modelaudit.verify.hashpool import HashPool
 
-# VerifyMode's values, spelled out so that parsing the command line imports no models and hashing starts
-# before they load (tests/verify/test_hashpool.py checks they stay the same)
+# VerifyMode's values, spelled out so that parsing the command line imports no models (`--help` stays light;
+# tests/verify/test_hashpool.py checks they stay the same)
 VERIFY_MODES = ("none", "headers", "full")
 
 _SHA256_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
@@ -102,26 +101,11 @@ def verify_command(
       modelaudit verify ./my-model
       modelaudit verify org/model --mode full -f json
     """
-    from modelaudit.verify.hashpool import hash_folders
-
-    # a folder verified in full (its default): its large files are hashed from now on, while the rest loads
-    pool = hash_folders([target], workers) if mode in (None, "full") else None
-    try:
-        return _verify(target, mode, manifest, fmt, workers, offline, timeout, pool)
-    finally:
-        if pool is not None:
-            pool.close()
+    return _verify(target, mode, manifest, fmt, workers, offline, timeout)
 
 
 def _verify(
-    target: str,
-    mode: str | None,
-    manifest: str | None,
-    fmt: str,
-    workers: int,
-    offline: bool,
-    timeout: float,
-    pool: HashPool | None,
+    target: str, mode: str | None, manifest: str | None, fmt: str, workers: int, offline: bool, timeout: float
 ) -> int:
     from modelaudit.documents import VerifyReport
     from modelaudit.formats import VERIFY_FORMATS
@@ -155,7 +139,6 @@ def _verify(
             progress=progress,  # type: ignore[arg-type]
             node=node,
             read_range=lambda p, s, n: sources.read_range(record, p, s, n),
-            pool=pool,
         )
 
     if sys.stderr.isatty() and chosen is not VerifyMode.NONE and total:

@@ -1,9 +1,8 @@
 """Verification: are the files the bytes the repo recorded, well formed, and safe to load?
 
-``verify_files`` (:mod:`modelaudit.verify.files`) checks one node's files. Importing this package is cheap:
-``scan`` and ``verify`` import :mod:`modelaudit.verify.hashpool` to start hashing a folder before the rest of
-the command loads, so ``verify_files`` and what it needs (pydantic models, the pickle scanner) load on first
-use.
+``verify_files`` (:mod:`modelaudit.verify.files`) checks one node's files. Importing this package is cheap
+(the CLI imports :mod:`modelaudit.verify.hashing` while parsing options): ``verify_files`` and what it needs
+(pydantic models, the pickle scanner) load on first use.
 """
 
 from __future__ import annotations

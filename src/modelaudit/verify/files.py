@@ -370,8 +370,8 @@ def verify_files(
     256 KiB; a torch zip costs its central directory and its ``data.pkl``).
 
     ``progress`` receives byte counts as they are processed (from worker threads, serialised by a lock).
-    ``node`` is the node id findings are attached to. ``pool`` holds digests of local files being computed
-    ahead of this call (:mod:`modelaudit.verify.hashpool`); a file found there with the same identity is
+    ``node`` is the node id findings are attached to. ``pool`` holds digests of local files computed
+    ahead of this call (:mod:`modelaudit.verify.hashpool`, the Ray engine's hashing tasks); a file found there with the same identity is
     not hashed again.
     """
     entries = sorted(files, key=lambda e: e.path)

@@ -1,39 +1,32 @@
-"""Local files hashed on a thread pool ahead of the verify stage, handed to it by file identity.
+"""Digests of local files computed ahead of the verify stage, handed to it by file identity.
 
-A command that will hash local folders in full (``scan`` and ``verify`` of a folder) starts a
-:class:`HashPool` on their large files as soon as its parsed arguments say so; the files are then hashed
-while the rest of the command loads and the lineage is crawled, instead of after it. ``hashlib`` releases
-the GIL while it digests a buffer, and so does ``readinto``: the pool's threads hash on the other cores
-while the main thread works. Reads are large (:data:`~modelaudit.verify.hashing.DEFAULT_CHUNK`), so a
-thread that gives the GIL up for every read and every digest gets it back once per chunk, not once per MiB.
-Memory is one buffer per thread (:func:`~modelaudit.verify.hashing.chunk_for`).
-
+The Ray engine hashes a model's large files in tasks of their own (:func:`hash_file`, the files chosen by
+:func:`large_files`) and hands the results to the model's scan in a :class:`HashPool` (:meth:`HashPool.add`).
 ``verify_files`` asks the pool (:meth:`HashPool.take`) before hashing a local file itself. A file's identity
 is its real path with ``st_dev``, ``st_ino``, ``st_size`` and ``st_mtime_ns``, taken with ``fstat`` on the
 handle verify opened and, on the hashing side, before and after the pass; a digest is used only when all of
 them agree, so a file replaced, truncated or rewritten in between is hashed again, by verify itself.
-Anything that goes wrong in the pool (an unreadable file, a file that changed) is a miss, and verify then
-meets the same problem the way it always does. The Ray engine hashes files in tasks of its own
-(:func:`hash_file`) and hands the results to a pool with :meth:`HashPool.add`.
 
-Nothing is kept on disk and nothing outlives the pool (one per command or scan task).
+A single command does not hash ahead: a thread pool that hashed a folder's large files from the moment
+``scan``/``verify`` had parsed their options (speed-up ``HASH_POOL``) gained nothing measurable in the same-run
+A/B of ``benchmarks/lineage_core.py`` (off/on 0.89-1.09 on the 2-CPU machine) and was removed.
+
+Nothing is kept on disk and nothing outlives the pool (one per scan task).
 """
 
 from __future__ import annotations
 
 import os
 import stat
-import sys
 import threading
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from modelaudit.config import SKIP_DIRS
-from modelaudit.verify.hashing import DEFAULT_CHUNK, DEFAULT_WORKERS, Digests, chunk_for, hash_stream
+from modelaudit.verify.hashing import DEFAULT_CHUNK, Digests, hash_stream
 
-# files smaller than this are hashed by verify itself: handing them over saves nothing worth a thread hop
+# files smaller than this are hashed by verify itself: a task of their own would cost more than it saves
 MIN_BYTES = 4 * 1024 * 1024
 # what a folder walk looks at before giving up (a model folder has a few dozen files)
 MAX_WALK_ENTRIES = 100_000
@@ -94,36 +87,6 @@ class Hashed:
         return cls(identity, Digests(size=num("hashed"), sha256=text("sha256")))
 
 
-# While pool threads hash, the interpreter's switch interval is 0.5 ms instead of its 5 ms (put back when the
-# last of them ends). A hashing thread gives the GIL up for every read and every digest, and while the main
-# thread runs Python (the command's imports, the crawl) it then waits a whole interval to get it back, twice
-# per chunk: with 5 ms it hashed at a fraction of its speed until the main thread went idle. The same run of
-# `verify` on a 1 GiB folder (2 CPUs, load average 4.5): 1.54x the hashlib loop with 5 ms, 1.34x with 0.5 ms.
-SWITCH_INTERVAL = 0.0005
-_switch_lock = threading.Lock()
-_switch_users = 0
-_switch_saved = 0.0
-
-
-def _short_switches(on: bool) -> None:
-    """Count a hashing thread in (``on``) or out; the first in shortens the interval, the last out restores it."""
-    global _switch_users, _switch_saved
-    with _switch_lock:
-        if on:
-            _switch_users += 1
-            if _switch_users == 1:
-                _switch_saved = sys.getswitchinterval()
-                sys.setswitchinterval(min(_switch_saved, SWITCH_INTERVAL))
-        else:
-            _switch_users -= 1
-            if _switch_users == 0:
-                sys.setswitchinterval(_switch_saved)
-
-
-class _Stopped(Exception):
-    """Raised inside a pool thread's progress callback once the pool is closed: hashing ends there."""
-
-
 def hash_file(
     path: str, *, progress: Callable[[int], None] | None = None, chunk_size: int = DEFAULT_CHUNK
 ) -> Hashed | None:
@@ -142,110 +105,23 @@ def hash_file(
     return Hashed(identity, digests)
 
 
-class _Entry:
-    """One file: pending (with the bytes hashed so far), then done with its digests or nothing."""
-
-    def __init__(self, realpath: str) -> None:
-        self.realpath = realpath
-        self.cond = threading.Condition()
-        self.done = False
-        self.hashed = 0
-        self.item: Hashed | None = None
-
-    def add(self, n: int) -> None:
-        with self.cond:
-            self.hashed += n
-            self.cond.notify_all()
-
-    def finish(self, item: Hashed | None) -> None:
-        with self.cond:
-            if not self.done:
-                self.item, self.done = item, True
-                self.cond.notify_all()
-
-    def follow(self, progress: Callable[[int], None] | None) -> Hashed | None:
-        """Wait until hashing ends, passing the bytes hashed so far, then as they come, on to ``progress``."""
-        reported = 0
-        while True:
-            with self.cond:
-                while not self.done and self.hashed == reported:
-                    self.cond.wait()
-                hashed, done, item = self.hashed, self.done, self.item
-            if progress is not None and hashed > reported:
-                progress(hashed - reported)
-            reported = hashed
-            if done:
-                return item
-
-
 class HashPool:
-    """Digests of local files, ready or being computed by ``workers`` threads, looked up by the identity
-    of an open handle. Thread-safe; :meth:`close` stops the threads (a closed pool is all misses)."""
+    """Digests of local files computed elsewhere (a Ray task), looked up by the identity of an open handle.
+    Thread-safe."""
 
-    def __init__(self, paths: Iterable[str] = (), workers: int = DEFAULT_WORKERS) -> None:
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[str, _Entry] = {}
-        self._todo: deque[_Entry] = deque()
-        self._closed = False
-        self._chunk = chunk_for(workers)
-        self.hits = 0  # digests verify took instead of hashing (tests, the Ray engine's count)
-        for path in paths:
-            real = os.path.realpath(path)
-            if real not in self._entries:
-                self._entries[real] = entry = _Entry(real)
-                self._todo.append(entry)
-        for _ in range(min(max(1, workers), len(self._todo))):
-            _short_switches(True)
-            try:
-                threading.Thread(target=self._work, name="modelaudit-hash", daemon=True).start()
-            except BaseException:
-                _short_switches(False)
-                raise
-
-    def _work(self) -> None:
-        try:
-            self._hash_todo()
-        finally:
-            _short_switches(False)
-
-    def _hash_todo(self) -> None:
-        while True:
-            with self._lock:
-                if self._closed or not self._todo:
-                    return
-                entry = self._todo.popleft()
-
-            def tick(n: int, entry: _Entry = entry) -> None:
-                if self._closed:
-                    raise _Stopped
-                entry.add(n)
-
-            try:
-                entry.finish(hash_file(entry.realpath, progress=tick, chunk_size=self._chunk))
-            except (OSError, ValueError, _Stopped):
-                entry.finish(None)
+        self._items: dict[str, Hashed] = {}
+        self.hits = 0  # digests verify took instead of hashing (the Ray engine's count)
 
     def add(self, item: Hashed) -> None:
-        """Record digests computed elsewhere (a Ray task)."""
-        entry = _Entry(item.identity.realpath)
-        entry.hashed = item.digests.size
-        entry.finish(item)
+        """Record the digests of one file."""
         with self._lock:
-            self._entries[entry.realpath] = entry
-
-    def close(self) -> None:
-        """Stop hashing: files not started are never hashed, those being hashed stop at their next chunk,
-        and whatever did not finish is a miss from now on."""
-        with self._lock:
-            self._closed = True
-            self._todo.clear()
-            entries = list(self._entries.values())
-        for entry in entries:
-            entry.finish(None)
+            self._items[item.identity.realpath] = item
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._entries)
+            return len(self._items)
 
     def take(
         self,
@@ -257,22 +133,19 @@ class HashPool:
         """The digests of the file open as ``handle``, or None when verify must hash it itself.
 
         A hit is a file whose real path and ``fstat`` identity match a digest's, and that needs no git blob
-        SHA-1 (``git_sha1_size``: the pool computes SHA-256 only). While the digest is still being computed
-        this waits for it and passes its progress on in bytes."""
+        SHA-1 (``git_sha1_size``: the pool holds SHA-256 only); its size is passed on to ``progress``."""
         if git_sha1_size is not None:
             return None
         identity = _identity(handle)
         if identity is None:
             return None
         with self._lock:
-            entry = self._entries.get(identity.realpath)
-        if entry is None:
-            return None
-        item = entry.follow(progress)
-        if item is None or item.identity != identity:
-            return None
-        with self._lock:
+            item = self._items.get(identity.realpath)
+            if item is None or item.identity != identity:
+                return None
             self.hits += 1
+        if progress is not None:
+            progress(item.digests.size)
         return item.digests
 
 
@@ -319,32 +192,11 @@ def large_files(folder: str, min_bytes: int | None = None) -> list[str]:
     return [path for _size, path in sorted(found, key=lambda t: (-t[0], t[1]))]
 
 
-def hash_folders(targets: Iterable[str], workers: int = DEFAULT_WORKERS) -> HashPool | None:
-    """A pool hashing the large files of those ``targets`` that name an existing folder (as ``parse_target``
-    reads them: an existing folder always wins), folder by folder and the largest file first; None when
-    there is nothing to hash. The caller closes it when done. Speed-up ``HASH_POOL`` (speedups.py): when it
-    is off, verify hashes every file itself, after the rest of the command has loaded."""
-    from modelaudit import speedups
-
-    if not speedups.enabled("HASH_POOL"):
-        return None
-    files: list[str] = []
-    for target in dict.fromkeys(targets):
-        try:
-            folder = os.path.expanduser(target.strip())
-            if folder and "\0" not in folder and os.path.isdir(folder):
-                files += large_files(folder)
-        except (OSError, ValueError):
-            continue
-    return HashPool(files, workers) if files else None
-
-
 __all__ = [
     "MIN_BYTES",
     "FileIdentity",
     "HashPool",
     "Hashed",
     "hash_file",
-    "hash_folders",
     "large_files",
 ]
