@@ -19,11 +19,20 @@ speed-up stays only while that is at least 1.10 on one of its figures (``keep``)
     .venv/bin/python benchmarks/lineage_core.py            # 1000 levels, 1024 MiB, 5 runs
     .venv/bin/python benchmarks/lineage_core.py --levels 200 --size 256 --runs 3   # quicker
 
-A/B results (A/B rows of this script; the machine was shared, 2 CPUs, load average 3-9, so each is the
-spread of several runs):
+A/B results, off/on (2 CPUs shared with other sessions' test suites, load average 3-6 during each run, so
+a figure moves by 10-30 % between runs; two runs of 2026-12-08 UTC, at 00:55 and 01:14):
 
-  COMPILED_LICENSE_DB   tiny  off/on 1.9-2.4 (the build-time database vs parsing license_db/ every run)
-  LAZY_LICENSE_RECORDS  tiny  see the figures of the latest run below the targets
+  COMPILED_LICENSE_DB   tiny 1.18, 1.20
+  GC_TUNING             tiny 1.25, 1.36; deep 1.32, 0.93
+  ALIGNED_HASH_BUFFER   full 1.18, 1.58; verify 1.25, 1.32 (hashing reads into a page-aligned buffer)
+  INLINE_LOCAL_CRAWL    deep 1.67, 0.94
+  SPDX_CACHE            tiny 1.33, 1.36
+  FINGERPRINT_CACHE     tiny 1.34, 1.49
+
+Removed after their A/B: HASH_POOL (hashing a folder on threads from the moment scan/verify parsed their
+options; full 1.09 and 0.89, verify 1.01 and 0.94), BACKGROUND_VERIFY (0.99), TEXT_WRAP_FAST_PATH (0.89),
+LAZY_LICENSE_RECORDS (1.03). Without the pool, ``verify`` is the command's start-up plus one hashing pass,
+so figure 4 cannot come under 1.10x where start-up costs more than a tenth of the hashing.
 
 Tried and not kept: a cache of local folders' records keyed by each file's size, times and inode
 (LOCAL_RECORD_CACHE, deep off/on 1.05 in two runs: reading and validating the cached record costs about what
