@@ -106,6 +106,66 @@ def _spec(
 
 _E, _W, _N = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
+# How to fix an unmet obligation, per kind (the obligation-unmet finding carries its kind's text).
+OBLIGATION_FIXES: dict[str, str] = {
+    "include-agreement": "add the license's full text as LICENSE (an upstream license's as "
+    "`LICENSE-THIRD-PARTY-<id>.txt`)",
+    "license-reference": "name the license in the card's `license` field or link its text",
+    "notice-file": "add a NOTICE file with the license's Notice line, word for word",
+    "copyright-notice": "keep the copyright line (yours for your license; the upstream's for its license) in the "
+    "license text or NOTICE",
+    "upstream-notice": "copy the attribution lines of the upstream's NOTICE file into your NOTICE (Apache-2.0 §4(d))",
+    "built-with": 'state the required line (e.g. "Built with Llama") in the model card',
+    "use-policy": "ship the license's use policy as USE_POLICY.md, or link it from the card",
+    "mark-modifications": "name the model it was changed from in the card (`base_model`)",
+    "credit": "credit the upstream model or dataset in the card and name its license",
+}
+
+# Kinds checked against the node's files; an unmet one is an ``obligation-unmet`` finding (MA240).
+FILE_KINDS = frozenset(
+    {
+        "include-agreement",
+        "license-reference",
+        "notice-file",
+        "copyright-notice",
+        "upstream-notice",
+        "built-with",
+        "use-policy",
+        "mark-modifications",
+        "credit",
+    }
+)
+# Unknown statuses of the target an ``obligation-unverified`` finding (MA241) reports: the file kinds, and the duties no
+# file can show (corresponding source offered; a name prefix owed only if the model was made with the material)
+UNVERIFIED_KINDS = frozenset({"source-disclosure", "naming-prefix"})
+# Kinds judged from the licenses along the lineage; the license rules report them (MA201 to MA204).
+LINEAGE_KINDS = frozenset(
+    {
+        "flow-down-use-policy",
+        "naming-prefix",
+        "share-alike",
+        "non-commercial",
+        "research-only",
+        "no-derivatives",
+        "no-redistribution",
+    }
+)
+# Terms of use: they bind how the model is used, not what a repo ships.
+TERM_KINDS = frozenset(
+    {
+        "commercial-condition",
+        "output-use",
+        "distillation",
+        "user-cap",
+        "revenue-cap",
+        "hosting-restricted",
+        "restricted-uses",
+        "note",
+        "attribution",
+    }
+)
+
+
 _SPECS = [
     # ------------------------------------------------------------------------------------------ lineage
     _spec(
@@ -266,6 +326,36 @@ _SPECS = [
         "set) and require_osi; datasets take the policy's `datasets` severity.",
         "Choose a model whose whole lineage is under licenses the policy accepts, ask the policy owner to "
         "accept this license, or waive the finding with a reason and an expiry date.",
+    ),
+    _spec(
+        "MA240",
+        "obligation-unmet",
+        Stage.POLICY,
+        _E,
+        "A license in the lineage asks something of the repo's files that they do not do: ship the license text, "
+        'a NOTICE line, the use policy, a "Built with" statement, credit, ...',
+        "Every duty the node's own license and the licenses upstream of it impose on whoever redistributes it "
+        "is checked against the repo's files (LICENSE, NOTICE, USE_POLICY, the model card); the report's "
+        "obligations list each with its status and evidence. For a publisher (the policy's role, or --role "
+        "publisher) an unmet obligation of the target is an error, and one of an upstream node a note; for an "
+        "adopter every unmet obligation is a warning naming the risk inherited from the publisher of the repo "
+        "that breaks it. Duties the license rules judge (use "
+        "restrictions, share-alike, naming, non-commercial terms) are reported by those rules.",
+        "Do what the obligation asks (each finding says how for its kind): "
+        + "; ".join(f"{kind}: {text}" for kind, text in OBLIGATION_FIXES.items())
+        + ". `modelaudit fix DIR` shows these changes for a local folder as a diff; `--write` applies them.",
+    ),
+    _spec(
+        "MA241",
+        "obligation-unverified",
+        Stage.POLICY,
+        _N,
+        "An obligation of the target could not be checked (a file unread, the card's text not fetched, a text "
+        "that cannot be identified), so it is not known to be met.",
+        "An obligation whose status is unknown never counts as met; it is reported for the target so that a "
+        "person checks it (a warning for a publisher, a note for an adopter).",
+        "Make the file named in the evidence readable (or identifiable: the license's own text, unmodified) "
+        "and scan again, or check the obligation by hand and waive the finding with the reviewer as approver.",
     ),
     _spec(
         "MA210",
@@ -570,6 +660,82 @@ def known(id_or_slug: str) -> bool:
     return id_or_slug in CATALOG or id_or_slug in _BY_SLUG
 
 
+OBLIGATIONS_EXAMPLE = """## Example: an obligations report and a `fix` session
+
+The bundled `examples/relicensed-chat` is a fine-tune of `examples/tiny-llama-base` (Llama 3.1 Community
+License) that declares Apache-2.0 and ships nothing but its card. Scanned as its publisher, every duty the
+Llama license passes down is checked against its files:
+
+```console
+$ modelaudit scan examples/relicensed-chat --offline --role publisher
+...
+OBLIGATIONS
+[!] Include the license agreement (Apache-2.0), examples/relicensed-chat: NOT MET
+      looked-for: a LICENSE file with the text of Apache-2.0: there is none
+[!] Display “Built with …” (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
+      file:README.md: does not state "Built with Llama" (required by llama3.1)
+[!] Pass on the use restrictions (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
+      license:examples/relicensed-chat: Apache-2.0 does not carry the use restrictions of llama3.1
+[!] Include the license agreement (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
+[!] Use the required name prefix (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
+[!] Ship the required notice (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
+[!] Ship or link the use policy (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
+...
+WHAT TO CHANGE: EXAMPLES/RELICENSED-CHAT
+licenses it may carry: llama3.1 | llama3.1 AND <your own terms>
+ 1. Publish the model under llama3.1. ...
+ 2. Add LICENSE with the text of llama3.1: recipients must get a copy of Llama 3.1 Community License Agreement.
+ 3. Add USE_POLICY.md with the use policy of llama3.1 ...
+ 4. Add NOTICE with the lines “Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright ©
+    Meta Platforms, Inc. All Rights Reserved.” ...
+ 5. In the card's front matter set license: llama3.1 ...
+ 6. State “Built with Llama” in the model card (llama3.1 requires it).
+ 7. In the card's front matter set model_name: Llama-relicensed-chat ...
+```
+
+`modelaudit fix` prints the same plan as a unified diff of the folder (stdout) and changes nothing;
+`--write` applies it, keeping a copy of every file it changes, and scans again:
+
+```console
+$ modelaudit fix examples/relicensed-chat --offline
+--- /dev/null
++++ b/LICENSE
+@@ -0,0 +1,49 @@
++ LLAMA 3.1 COMMUNITY LICENSE AGREEMENT
+...
+--- a/README.md
++++ b/README.md
+@@ -1,12 +1,20 @@
+ ---
+-license: apache-2.0
++license: llama3.1
+ library_name: transformers
+ ...
++model_name: Llama-relicensed-chat
+ ---
+...
++<!-- modelaudit fix: license and attribution -->
++## License and attribution
++
++Built with Llama.
++
++<!-- /modelaudit fix -->
+$ modelaudit fix examples/relicensed-chat --offline --write
+created LICENSE
+created USE_POLICY.md
+created NOTICE
+changed README.md
+backup of the previous files: examples/relicensed-chat/.modelaudit-backup/20260101T000000Z
+rescan: every license and obligation rule passes (policy verdict: pass)
+```
+
+The texts `fix` writes come from `license_db/texts` (sources in its `SOURCES.md`); it never touches weights,
+refuses a Hub id (clone the repo first) and a read-only folder (exit 2), and lists on stderr what it cannot do
+(a copyright holder only you can name, a license whose text modelaudit does not ship). See
+[obligations.md](obligations.md) for every check.
+"""
+
+
 def render_markdown() -> str:
     """``docs/rules.md``: every rule, grouped by stage, in id order."""
     out = [
@@ -591,10 +757,22 @@ def render_markdown() -> str:
             "",
             s.description,
             "",
-            f"**How to fix:** {s.how_to_fix}",
-            "",
         ]
-    return "\n".join(out)
+        if s.slug == "obligation-unmet":
+            out += ["**How to fix**, by obligation kind (each finding carries its kind's):", ""]
+            out += ["| kind | how to fix |", "|---|---|"]
+            out += [
+                f"| `{kind}` | {text[0].upper() + text[1:]}. |" for kind, text in OBLIGATION_FIXES.items()
+            ]
+            out += [
+                "",
+                "`modelaudit fix DIR` shows these changes for a local folder as a diff; `--write` applies them.",
+                "",
+            ]
+        else:
+            out += [f"**How to fix:** {s.how_to_fix}", ""]
+    out += OBLIGATIONS_EXAMPLE.splitlines()
+    return "\n".join(out) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover - regenerates docs/rules.md

@@ -16,8 +16,11 @@ from modelaudit.errors import ConfigError
 # seconds for all Hub requests of one scan (or verify) together: the default of --deadline
 DEFAULT_DEADLINE = 900.0
 # folders of a local model folder that are never read: the local source skips them, and so does the Ray
-# engine when it picks a folder's large files to hash in tasks of their own (verify/hashpool.large_files)
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".cache", ".ipynb_checkpoints"})
+# engine when it picks a folder's large files to hash in tasks of their own (verify/hashpool.large_files);
+# .modelaudit-backup holds the copies `modelaudit fix --write` keeps
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "__pycache__", ".cache", ".ipynb_checkpoints", ".modelaudit-backup"}
+)
 
 
 def env_offline() -> bool:
@@ -26,6 +29,12 @@ def env_offline() -> bool:
     variable set later would not count)."""
     value = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
     return value.strip().upper() in {"1", "ON", "YES", "TRUE"}
+
+
+def env_obligations() -> bool:
+    """Whether obligations are checked against the repos' files (``MODELAUDIT_OBLIGATIONS=0`` lists them
+    unchecked, as reports did before; benchmarks/obligations.py measures the checks' cost that way)."""
+    return os.environ.get("MODELAUDIT_OBLIGATIONS", "").strip().upper() not in {"0", "OFF", "NO", "FALSE"}
 
 
 # file key → scan option parameter name
@@ -45,6 +54,7 @@ SCAN_KEYS = {
     "max_depth": "max_depth",
     "max_nodes": "max_nodes",
     "timeout": "timeout",
+    "role": "role",
 }
 
 

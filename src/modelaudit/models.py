@@ -104,6 +104,28 @@ class FileStatus(StrEnum):
     ERROR = "error"  # could not be read
 
 
+class ObligationStatus(StrEnum):
+    """Whether a node's files meet one obligation. ``unknown`` (could not be checked) never counts as met."""
+
+    MET = "met"
+    UNMET = "unmet"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def rank(self) -> int:
+        """Worst first when aggregating: unmet > unknown > met > not_applicable."""
+        return {"not_applicable": 0, "met": 1, "unknown": 2, "unmet": 3}[self.value]
+
+
+class Role(StrEnum):
+    """Whose audit it is: an adopter takes a model in (unmet obligations are a risk it inherits); a publisher
+    ships it (unmet obligations are its own breach)."""
+
+    ADOPTER = "adopter"
+    PUBLISHER = "publisher"
+
+
 class VerifyMode(StrEnum):
     NONE = "none"
     HEADERS = "headers"
@@ -232,6 +254,7 @@ class RepoRecord(_Model):
     parents: list[ParentClaim] = Field(default_factory=empty_list)  # declared bases and datasets
     problems: list[Evidence] = Field(default_factory=empty_list)  # unreadable or malformed inputs met on the way
     local_dir: str | None = None  # folder holding the files, for local and cache sources
+    card_text: str | None = None  # the whole README.md (front matter and body) when it was read; None when not
 
 
 # --------------------------------------------------------------------------------------------- report
@@ -251,6 +274,7 @@ class TargetInfo(_Model):
 class PolicyInfo(_Model):
     name: str
     fail_on: Severity = Severity.ERROR
+    role: Role = Role.ADOPTER  # added in schema 1 (reports from before were adopter scans)
 
 
 class LicenseInfo(_Model):
@@ -381,11 +405,57 @@ class Finding(_Model):
     baseline: bool = False  # also present in the --baseline report: shown, but does not count toward failure
 
 
+class ObligationCheck(_Model):
+    """One obligation checked against one node's files (added in schema 1: reports from before have none)."""
+
+    node: str
+    status: ObligationStatus
+    evidence: list[Evidence] = Field(default_factory=empty_list)  # the file (and line) that meets it, or what was sought
+    via: str | None = None  # the upstream node whose license brings the duty; None: the node's own license
+    file: str | None = None  # the file of the node the obligation concerns (LICENSE, NOTICE, README.md, ...)
+
+
 class Obligation(_Model):
     license: str
-    kind: str  # e.g. include-agreement, attribution, naming-prefix, built-with, flow-down-use-policy
+    kind: str  # e.g. include-agreement, notice-file, naming-prefix, built-with, flow-down-use-policy
     text: str
     nodes: list[str] = Field(default_factory=empty_list)
+    # added in schema 1 (absent from reports made before obligations were checked): the worst status of
+    # ``checks`` and the evidence of the checks that have it, then one check per node the obligation binds
+    status: ObligationStatus | None = None
+    evidence: list[Evidence] = Field(default_factory=empty_list)
+    checks: list[ObligationCheck] = Field(default_factory=empty_list)
+
+
+class RemediationFile(_Model):
+    """A file a remediation plan adds to the node's folder (or replaces, after a backup)."""
+
+    path: str  # relative to the model folder: LICENSE, NOTICE, USE_POLICY.md, ...
+    action: Literal["create", "replace", "append", "remove"]  # remove: moved into the fix's backup folder
+    content: str  # license-text:<id> | use-policy:<id> | notice (the ``lines``) | "" (remove)
+    lines: list[str] = Field(default_factory=empty_list)  # for notice files: the lines to carry
+    reason: str
+    addresses: list[str] = Field(default_factory=empty_list)  # "<license>:<kind>" of the obligations it meets
+
+
+class CardChange(_Model):
+    """A change to the model card: a front-matter field, or a statement the card's text must carry."""
+
+    field: str  # license | license_name | license_link | model_name | built-with | credit | notice
+    value: str
+    reason: str
+    addresses: list[str] = Field(default_factory=empty_list)
+
+
+class RemediationPlan(_Model):
+    """What a failing node must change to meet its licenses (added in schema 1)."""
+
+    node: str
+    licenses: list[str] = Field(default_factory=empty_list)  # what it may be licensed under; the first is the plan's
+    license_note: str = ""
+    files: list[RemediationFile] = Field(default_factory=empty_list)
+    card: list[CardChange] = Field(default_factory=empty_list)
+    manual: list[str] = Field(default_factory=empty_list)  # steps no file change can make
 
 
 # --------------------------------------------------------------------------------------------- comparison
@@ -482,6 +552,14 @@ def _obligation_order(o: Obligation) -> tuple[str, str, str]:
     return (o.license, o.kind, o.text)
 
 
+def _check_order(c: ObligationCheck) -> tuple[str, str]:
+    return (c.node, c.via or "")
+
+
+def _plan_order(p: RemediationPlan) -> str:
+    return p.node
+
+
 class ScanReport(_Model):
     schema_version: Literal["1"] = SCHEMA_VERSION
     tool: ToolInfo
@@ -495,6 +573,7 @@ class ScanReport(_Model):
     obligations: list[Obligation] = Field(default_factory=empty_list)
     # scan TARGET --against REV: what TARGET changes against REV (absent from every other report)
     comparison: Comparison | None = Field(default=None, exclude_if=lambda value: value is None)
+    remediation: list[RemediationPlan] = Field(default_factory=empty_list)  # added in schema 1
 
     def node(self, node_id: str) -> Node | None:
         return next((n for n in self.nodes if n.id == node_id), None)
@@ -545,9 +624,15 @@ class ScanReport(_Model):
                 ),
                 "findings": sorted(self.findings, key=_finding_order),
                 "obligations": sorted(
-                    (o.model_copy(update={"nodes": sorted(set(o.nodes))}) for o in self.obligations),
+                    (
+                        o.model_copy(
+                            update={"nodes": sorted(set(o.nodes)), "checks": sorted(o.checks, key=_check_order)}
+                        )
+                        for o in self.obligations
+                    ),
                     key=_obligation_order,
                 ),
+                "remediation": sorted(self.remediation, key=_plan_order),
             }
         )
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from modelaudit import cachefile
 from modelaudit._version import __version__
 from modelaudit.cachefile import Cache
-from modelaudit.config import DEFAULT_DEADLINE, env_offline
+from modelaudit.config import DEFAULT_DEADLINE, env_obligations, env_offline
 from modelaudit.errors import IncompleteAuditError, InputError, NetworkError, SourceError, UsageError
 from modelaudit.lineage.crawler import DEFAULT_MAX_NODES, crawl
 from modelaudit.lineage.graph import GraphNode, LineageGraph
@@ -32,7 +32,9 @@ from modelaudit.models import (
     NodeKind,
     Obligation,
     PolicyInfo,
+    RemediationPlan,
     RepoRecord,
+    Role,
     ScanReport,
     Severity,
     SignatureInfo,
@@ -67,6 +69,8 @@ class ScanOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     policy: str = "default"  # a ready policy name or a YAML file
+    role: Role | None = None  # adopter | publisher; None: the policy's
+    obligations: bool = Field(default_factory=env_obligations)  # check obligations against the files
     waivers: str | None = None
     baseline: str | None = None
     offline: bool = False
@@ -479,6 +483,8 @@ def scan(
     opts = ScanOptions.model_validate({**base.model_dump(), **overrides}) if overrides else base
     say = progress or (lambda _msg: None)
     policy: Policy = load_policy(opts.policy)
+    if opts.role is not None:
+        policy = policy.model_copy(update={"role": opts.role})
     waivers = load_waivers(opts.waivers) if opts.waivers else []  # bad files fail before any network work
     baseline = load_report(opts.baseline, what="baseline report") if opts.baseline else None
     trust = opts.signature_trust()
@@ -499,6 +505,8 @@ def scan(
         root_record = sources.fetch(ref)
     except NetworkError as exc:  # retries ran out on the target itself: no audit at all
         raise IncompleteAuditError(ref.display(), {ref.display(): exc.message}, hint=exc.hint) from None
+    if opts.obligations:  # the checks search the target's card: the Hub gives its front matter only
+        root_record = sources.with_card_text(root_record)
     max_depth = policy.max_depth if opts.max_depth is None else opts.max_depth
     say("crawling lineage")
     graph = crawl(ref, sources, max_depth=max_depth, max_nodes=opts.max_nodes, root_record=root_record)
@@ -539,7 +547,13 @@ def scan(
 
     say("applying policy")
     ctx = RuleContext(
-        graph=graph, policy=policy, licenses=licenses, files=files, smoke=smoke, signatures=signatures
+        graph=graph,
+        policy=policy,
+        licenses=licenses,
+        files=files,
+        smoke=smoke,
+        signatures=signatures,
+        check_obligations=opts.obligations,
     )
     rule_findings = evaluate(ctx)
     # the remote-code rule and a refused smoke run report the same fact: keep the rule's finding
@@ -553,6 +567,13 @@ def scan(
         findings += apply_policy(expired_notes, policy)
     if baseline is not None:
         findings = apply_baseline(findings, baseline.findings)
+    remediation: list[RemediationPlan] = []
+    if opts.obligations:
+        from modelaudit.policy.obligations import checked
+        from modelaudit.policy.remediation import plan_remediation
+
+        obligations = checked(ctx)
+        remediation = plan_remediation(ctx, findings)
 
     report = ScanReport(
         tool=ToolInfo(version=__version__),
@@ -562,11 +583,12 @@ def scan(
             revision=root_record.revision or ref.revision,
             source=target_source(root_record, sources),
         ),
-        policy=PolicyInfo(name=policy.name, fail_on=policy.fail_on),
+        policy=PolicyInfo(name=policy.name, fail_on=policy.fail_on, role=policy.role),
         verdict=verdict(findings, policy.fail_on),
         nodes=build_nodes(graph, licenses, files, smoke, fingerprints, signatures),
         edges=graph.edges,
         findings=findings,
         obligations=obligations,
+        remediation=remediation,
     )
     return report.sorted()

@@ -12,6 +12,8 @@ from click.testing import CliRunner
 from modelaudit.cli._annotations import annotation_lines
 from modelaudit.cli.main import main
 from modelaudit.cli.precommit import is_model_folder, model_folders
+from modelaudit.licenses.db import load_db
+from modelaudit.licenses.texts import shipped_text
 from modelaudit.models import (
     Finding,
     Node,
@@ -42,12 +44,16 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     return code, out.getvalue().decode(), err.getvalue().decode()
 
 
+APACHE_TEXT = shipped_text(load_db().get("Apache-2.0")) or ""
+
+
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hf_env: Path) -> Path:
     """A checkout with model folders of every recognised shape and some unrelated files."""
     root = tmp_path / "repo"
     layout = {
         "models/chat/README.md": CARD_ORPHAN,
+        "models/chat/LICENSE": APACHE_TEXT,  # the card's license, shipped (an obligation of Apache-2.0)
         "models/chat/weights/notes.txt": "x",
         "models/lora/adapter_config.json": '{"base_model_name_or_path": "org/base"}',
         "models/lora/adapter_model.safetensors": "",

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from cli_run import run_cli as run
+from modelaudit.licenses.db import load_db
+from modelaudit.licenses.texts import shipped_text
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 
@@ -45,6 +47,11 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hf_env: Path) -> Path:
         (root / name).mkdir(parents=True)
         (root / name / "README.md").write_text(card, encoding="utf-8")
         (root / name / "config.json").write_text('{"model_type": "llama"}', encoding="utf-8")
+        # the Apache-2.0 text the cards' license asks to ship: the exit codes here are about waivers and
+        # baselines, not unmet obligations
+        (root / name / "LICENSE").write_text(
+            shipped_text(load_db().get("Apache-2.0")) or "", encoding="utf-8"
+        )
     files = {
         "strict.yaml": POLICY_STRICT,
         "bad-policy.yaml": POLICY_BAD,

@@ -33,6 +33,9 @@ def test_wheel_ships_data(wheel: Path) -> None:
     assert "modelaudit/_data/license_db/llama3.1.yaml" in names
     assert "modelaudit/_data/policies/default.yaml" in names
     assert "modelaudit/_data/license_db.json" in names  # compiled by hatch_build.py
+    # the license texts `modelaudit fix` writes, and where they come from
+    assert "modelaudit/_data/license_db/texts/llama3.1.txt" in names
+    assert "modelaudit/_data/license_db/texts/SOURCES.md" in names
     assert "modelaudit/formats/templates/report.html.j2" in names
     assert "modelaudit/formats/templates/dashboard.html.j2" in names  # the fleet dashboard's page
     assert not any(n.startswith("tests/") for n in names)

@@ -8,6 +8,7 @@ Card-derived text carries hostile HTML (``<script>``, ``<img onerror>``) that ev
 from __future__ import annotations
 
 from modelaudit.models import (
+    CardChange,
     CommercialUse,
     Edge,
     Evidence,
@@ -20,8 +21,12 @@ from modelaudit.models import (
     Node,
     NodeKind,
     Obligation,
+    ObligationCheck,
+    ObligationStatus,
     PolicyInfo,
     Relation,
+    RemediationFile,
+    RemediationPlan,
     ScanReport,
     Severity,
     SignatureInfo,
@@ -322,41 +327,171 @@ def sample_report() -> ScanReport:
             evidence=[Evidence(source="card:license_name", value=f"Apache 2.0 {SCRIPT}")],
         ),
     ]
+    findings.append(
+        Finding(
+            rule="MA240",
+            name="obligation-unmet",
+            severity=Severity.WARNING,
+            node=TARGET,
+            message=f"{TARGET} does not meet the llama2 obligation “Ship a Notice file”: there is no NOTICE file.",
+            how_to_fix="Add a NOTICE file with the license's Notice line, word for word.",
+            evidence=[
+                Evidence(source="obligation:file", value="NOTICE"),
+                Evidence(source="obligation", value="llama2 notice-file"),
+            ],
+        )
+    )
+    licensor = Evidence(source="licensor", value=f"{BASE} is a release of llama2's own licensor")
+
+    def checks(
+        target: ObligationStatus,
+        finetune: ObligationStatus,
+        base: ObligationStatus | None,
+        t_ev: str,
+        f_ev: str,
+    ) -> list[ObligationCheck]:
+        out = [
+            ObligationCheck(
+                node=TARGET,
+                status=target,
+                evidence=[Evidence(source="looked-for", value=t_ev)],
+                via=FINETUNE,
+                file="LICENSE",
+            ),
+            ObligationCheck(
+                node=FINETUNE,
+                status=finetune,
+                evidence=[Evidence(source="file:LICENSE.txt", value=f_ev)],
+                via=BASE,
+                file="LICENSE.txt",
+            ),
+        ]
+        if base is not None:
+            out.append(ObligationCheck(node=BASE, status=base, evidence=[licensor]))
+        return out
+
+    U, M, K, NA = (
+        ObligationStatus.UNMET,
+        ObligationStatus.MET,
+        ObligationStatus.UNKNOWN,
+        ObligationStatus.NOT_APPLICABLE,
+    )
     llama_nodes = [TARGET, FINETUNE, BASE]
     obligations = [
         Obligation(
             license="llama2",
             kind="include-agreement",
-            text="Give every recipient a copy of the Llama 2 Community License Agreement.",
+            text="Give every recipient a copy of the license agreement (a LICENSE file with its text).",
             nodes=llama_nodes,
+            status=U,
+            evidence=[Evidence(source=TARGET, value="a LICENSE file with the text of llama2: there is none")],
+            checks=checks(
+                U, M, NA, "a LICENSE file with the text of llama2: there is none", "the text of llama2 (1.00)"
+            ),
         ),
         Obligation(
             license="llama2",
-            kind="attribution",
+            kind="notice-file",
             text=(
-                "Ship a Notice file reading: 'Llama 2 is licensed under the LLAMA 2 Community License, "
-                "Copyright (c) Meta Platforms, Inc. All Rights Reserved.'"
+                'Ship a "Notice" file with: "Llama 2 is licensed under the LLAMA 2 Community License, '
+                'Copyright (c) Meta Platforms, Inc. All Rights Reserved."'
             ),
             nodes=llama_nodes,
+            status=U,
+            evidence=[Evidence(source=TARGET, value="there is no NOTICE file")],
+            checks=checks(
+                U,
+                K,
+                NA,
+                "a NOTICE file with the Notice line: there is no NOTICE file",
+                f"gated: not readable without approved access {SCRIPT}",
+            ),
         ),
         Obligation(
             license="llama2",
             kind="flow-down-use-policy",
-            text="Pass on the Llama 2 Acceptable Use Policy and bind users to it.",
+            text="The use restrictions must be passed on in the license the model is distributed under.",
             nodes=llama_nodes,
+            status=U,
+            evidence=[
+                Evidence(source=TARGET, value="apache-2.0 does not carry the use restrictions of llama2")
+            ],
+            checks=checks(
+                U,
+                M,
+                NA,
+                "apache-2.0 does not carry the use restrictions of llama2",
+                "its own license llama2 carries them",
+            ),
         ),
         Obligation(
             license="llama2",
             kind="user-cap",
-            text="Above 700 million monthly active users, a separate license from Meta is required.",
+            text="Above 700,000,000 monthly active users a separate license is needed.",
             nodes=llama_nodes,
+            status=NA,
+            checks=[
+                ObligationCheck(
+                    node=n, status=NA, evidence=[Evidence(source="obligation", value="a term of use")]
+                )
+                for n in llama_nodes
+            ],
         ),
         Obligation(
             license="cc-by-nc-4.0",
-            kind="attribution",
-            text="Credit the dataset's authors and link the license.",
-            nodes=[DATASET],
+            kind="credit",
+            text="Credit the upstream work in the model card and name its license.",
+            nodes=[FINETUNE],
+            status=M,
+            evidence=[Evidence(source=FINETUNE, value=f"credits {DATASET} and names cc-by-nc-4.0")],
+            checks=[
+                ObligationCheck(
+                    node=FINETUNE,
+                    status=M,
+                    evidence=[
+                        Evidence(source="file:README.md", value=f"credits {DATASET} and names cc-by-nc-4.0")
+                    ],
+                    via=DATASET,
+                    file="README.md",
+                )
+            ],
         ),
+    ]
+    remediation = [
+        RemediationPlan(
+            node=TARGET,
+            licenses=["llama2", "llama2 AND <your own terms>"],
+            license_note="The lineage requires llama2: llama2 must travel with every derivative.",
+            files=[
+                RemediationFile(
+                    path="LICENSE",
+                    action="create",
+                    content="license-text:llama2",
+                    reason="recipients must get a copy of the Llama 2 Community License Agreement",
+                    addresses=["llama2:include-agreement"],
+                ),
+                RemediationFile(
+                    path="NOTICE",
+                    action="create",
+                    content="notice",
+                    lines=[
+                        "Llama 2 is licensed under the LLAMA 2 Community License, Copyright (c) "
+                        "Meta Platforms, Inc. All Rights Reserved."
+                    ],
+                    reason="the Notice lines the licenses require",
+                    addresses=["llama2:notice-file"],
+                ),
+            ],
+            card=[
+                CardChange(
+                    field="license",
+                    value="llama2",
+                    reason="declare llama2, which the lineage requires",
+                    addresses=["llama2:flow-down-use-policy"],
+                )
+            ],
+            manual=[f"Check the card of {FINETUNE} by hand {IMG}"],
+        )
     ]
     return ScanReport(
         tool=ToolInfo(version="0.1.0"),
@@ -368,6 +503,7 @@ def sample_report() -> ScanReport:
         edges=edges,
         findings=findings,
         obligations=obligations,
+        remediation=remediation,
     )
 
 

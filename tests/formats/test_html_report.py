@@ -77,7 +77,7 @@ def test_sections_a_legal_reader_needs(html: str) -> None:
     for heading in (
         "1. Lineage",
         "2. Licenses",
-        "3. Obligations checklist",
+        "3. Obligations",
         "4. Findings",
         "Waived findings",
         "5. File verification",

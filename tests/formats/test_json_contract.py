@@ -41,7 +41,7 @@ def test_keys_are_sorted_at_every_level() -> None:
     assert len(objects) > 50  # the sample report is rich: nodes, licenses, evidence, findings, waivers
     unsorted = [(where, keys) for where, keys in objects if keys != sorted(keys)]
     assert unsorted == []
-    assert list(data["policy"]) == ["fail_on", "name"]
+    assert list(data["policy"]) == ["fail_on", "name", "role"]
 
 
 def test_report_command_re_renders_the_same_bytes(tmp_path: Path) -> None:

@@ -40,11 +40,11 @@ def test_small_reports_are_not_truncated() -> None:
     for heading in (
         "### Summary for legal review",
         "### Findings",
-        "### Obligations checklist",
+        "### Obligations",
         "### Licenses",
     ):
         assert heading in out
-    assert "- [ ] **Include the license agreement**" in out
+    assert "Include the license agreement" in out
 
 
 def test_markdown_truncation_respects_a_smaller_limit() -> None:
@@ -68,7 +68,7 @@ def test_text_report_has_every_section_and_no_control_codes() -> None:
     r.findings[0].message = f"{evil} cleared your screen"
     out = TextFormatter().render(r)
     assert "\x1b" not in out and "\x07" not in out
-    for heading in ("SUMMARY FOR LEGAL REVIEW", "FINDINGS", "OBLIGATIONS CHECKLIST", "LINEAGE", "LICENSES"):
+    for heading in ("SUMMARY FOR LEGAL REVIEW", "FINDINGS", "OBLIGATIONS", "LINEAGE", "LICENSES"):
         assert heading in out
     assert "FILE VERIFICATION" in out and "SMOKE TEST" in out and "PROVENANCE" in out
     assert "!! HASH MISMATCH" in out

@@ -108,9 +108,11 @@ class Lineage:
     def graph(self) -> LineageGraph:
         return LineageGraph(root=self.root, nodes=dict(self.nodes), edges=list(self.edges))
 
-    def findings(self, policy: Policy | str = "default") -> list[Finding]:
+    def findings(self, policy: Policy | str = "default", *, obligations: bool = False) -> list[Finding]:
+        """The rules' findings. These lineages are records without files, so the obligation checks (which read
+        the files) are off unless asked for: tests/policy/test_obligations.py covers them."""
         pol = load_policy(policy) if isinstance(policy, str) else policy
-        ctx = RuleContext(graph=self.graph(), policy=pol, licenses=self.licenses)
+        ctx = RuleContext(graph=self.graph(), policy=pol, licenses=self.licenses, check_obligations=obligations)
         return apply_policy(evaluate(ctx), pol)
 
     def verdict(self, policy: Policy | str = "default") -> Verdict:

@@ -99,6 +99,8 @@ def test_registry_is_complete() -> None:
         "use-terms-unreviewed": "MA211",
         "files-unverified": "MA220",
         "signature-missing": "MA221",
+        "obligation-unmet": "MA240",
+        "obligation-unverified": "MA241",
     }
     # our slugs that the report contract names are spelled as the contract spells them
     assert {"license-conflict", "use-restrictions-dropped", "noncommercial-upstream", "license-denied",

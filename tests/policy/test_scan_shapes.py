@@ -12,7 +12,10 @@ import yaml
 import modelaudit
 from cli_run import run_cli as cli
 from fakehub import FakeHub
+from modelaudit.licenses.db import load_db
+from modelaudit.licenses.texts import shipped_text
 from modelaudit.models import ScanReport, Verdict, VerifyMode
+from modelaudit.remediate import license_text
 
 LLAMA31 = "meta-llama/Llama-3.1-8B"
 MISTRAL = "mistralai/Mistral-7B-v0.1"
@@ -101,17 +104,31 @@ def test_mit_model_whose_base_is_llama31(hub: FakeHub) -> None:
     report = modelaudit.scan("acme/Llama-3.1-8B-mit")
     assert ours(report) == {("use-restrictions-dropped", "acme/Llama-3.1-8B-mit", "error")}
     assert report.verdict is Verdict.FAIL
-    # obligations name the node that causes them, including passing on the use policy
+    # the use policy must be passed on: the MIT derivative does not (through its base); Meta's own release is
+    # not bound by its own license
     flow = [o for o in report.obligations if o.kind == "flow-down-use-policy"]
-    assert [(o.license, o.nodes) for o in flow] == [("llama3.1", [LLAMA31])]
+    assert [(o.license, o.nodes) for o in flow] == [("llama3.1", ["acme/Llama-3.1-8B-mit", LLAMA31])]
+    statuses = {(c.node, c.status.value, c.via) for c in flow[0].checks}
+    assert statuses == {("acme/Llama-3.1-8B-mit", "unmet", LLAMA31), (LLAMA31, "not_applicable", None)}
 
 
 def mistral_tune(hub: FakeHub) -> None:
+    """A fine-tune that meets its obligations: MIT text with its copyright line; its base ships Apache-2.0's."""
     model(
         hub,
         "acme/mistral-tune",
         {"license": "mit", "base_model": MISTRAL, "datasets": ["acme/instructions", "acme/dialogues"]},
         {"model_type": "mistral"},
+        LICENSE=license_text(load_db().get("MIT"), ["Copyright (c) 2024 Acme"]) or "",
+        # Apache-2.0 asks every derivative to give recipients its text too (section 4(a))
+        **{"LICENSE-THIRD-PARTY-Apache-2-0__txt": shipped_text(load_db().get("Apache-2.0")) or ""},
+    )
+    model(
+        hub,
+        MISTRAL,
+        {"license": "apache-2.0"},
+        {"model_type": "mistral"},
+        LICENSE=shipped_text(load_db().get("Apache-2.0")) or "",
     )
 
 
@@ -308,12 +325,37 @@ def test_local_folders_in_a_pull_request(
         ("use-restrictions-dropped", "models/support-lora", "error"),
         ("naming-duty", "models/support-lora", "warning"),
     }
-    # relicensed under the base's terms and renamed, it passes even the strict gate
+    # relicensed under the base's terms and renamed, it still owes the Llama duties: the strict gate (a
+    # publisher's) fails until `modelaudit fix --write` ships the agreement, the Notice line, the use policy and
+    # the "Built with Llama" line; then it passes
     (models / "Llama-3.1-support-lora").mkdir()
     (models / "Llama-3.1-support-lora" / "README.md").write_text(
         card({"license": "llama3.1", "base_model": "llama-base"})
     )
-    code, out, err = cli(
-        "scan", "models/Llama-3.1-support-lora", "--offline", "-q", "-f", "json", "--policy", "strict-ci"
+    strict = (
+        "scan",
+        "models/Llama-3.1-support-lora",
+        "--offline",
+        "-q",
+        "-f",
+        "json",
+        "--policy",
+        "strict-ci",
     )
+    code, out, _err = cli(*strict)
+    assert code == 1
+    unmet = {
+        f["evidence"][1]["value"] for f in json.loads(out)["findings"] if f["name"] == "obligation-unmet"
+    }
+    assert unmet == {
+        "llama3.1 include-agreement",
+        "llama3.1 notice-file",
+        "llama3.1 use-policy",
+        "llama3.1 built-with",
+    }
+    code, _out, err = cli(
+        "fix", "models/Llama-3.1-support-lora", "--write", "--offline", "--policy", "strict-ci"
+    )
+    assert code == 0, err
+    code, out, err = cli(*strict)
     assert code == 0, (err, [f["message"] for f in json.loads(out)["findings"]])

@@ -88,3 +88,20 @@ def device_option(help: str) -> Callable[[FC], FC]:
 
 def quiet_option() -> Callable[[FC], FC]:
     return click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+
+
+ROLES = ["adopter", "publisher"]
+
+
+def role_option(help: str | None = None, *, default: str | None = None) -> Callable[[FC], FC]:
+    """``--role adopter|publisher``: whose audit it is (unmet obligations: a warning naming the inherited risk,
+    or an error); default: the policy's role."""
+    return click.option(
+        "--role",
+        type=click.Choice(ROLES),
+        default=default,
+        envvar="MODELAUDIT_ROLE",
+        help=help
+        or "adopter: an unmet license obligation is a warning naming the risk inherited from the upstream "
+        "publisher; publisher (CI on your own model): it is an error. Default: the policy's role (adopter).",
+    )

@@ -54,6 +54,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "verify_attestation_command",
         "Check a signed audit (scan --attest) against the files at a folder or Hub revision, at deploy time.",
     ),
+    "fix": (
+        "modelaudit.cli.fix",
+        "fix_command",
+        "Show (or --write) the changes that make a model folder meet its licenses: texts, NOTICE, card.",
+    ),
     "fingerprint": (
         "modelaudit.cli.fingerprint",
         "fingerprint_command",

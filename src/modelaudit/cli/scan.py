@@ -16,6 +16,7 @@ from modelaudit.cli._options import (
     no_cache_option,
     offline_option,
     quiet_option,
+    role_option,
     timeout_option,
 )
 from modelaudit.cli.verify import VERIFY_MODES
@@ -54,6 +55,7 @@ FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclo
     envvar="MODELAUDIT_POLICY",
     help="A ready policy name (see `modelaudit policy list`) or a policy YAML file.",
 )
+@role_option()
 @click.option(
     "--waivers",
     type=click.Path(dir_okay=False),
@@ -176,6 +178,7 @@ def scan_command(
     formats: tuple[str, ...],
     output: str | None,
     policy: str,
+    role: str | None,
     waivers: str | None,
     baseline: str | None,
     against: str | None,
@@ -214,6 +217,7 @@ def scan_command(
     # ScanOptions (pydantic) loads inside _scan: the settings travel as a dict
     settings: dict[str, Any] = {
         "policy": policy,
+        "role": role,
         "waivers": waivers,
         "baseline": baseline,
         "offline": offline,

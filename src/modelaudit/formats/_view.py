@@ -13,13 +13,17 @@ from functools import cache
 from typing import NamedTuple
 from urllib.parse import quote
 
+from modelaudit.catalog import TERM_KINDS
 from modelaudit.formats._tree import tree_lines
 from modelaudit.models import (
     CommercialUse,
     FileStatus,
     Finding,
     Node,
+    Obligation,
+    ObligationCheck,
     Relation,
+    RemediationPlan,
     ScanReport,
     Severity,
     SignatureInfo,
@@ -61,6 +65,12 @@ OBLIGATION_WORDS: dict[str, str] = {
     "hosting-restricted": "Respect the limits on hosting",
     "source-disclosure": "Disclose source code",
     "note": "Also required",
+    # the kinds the obligation checks add (modelaudit.policy.obligations)
+    "license-reference": "Name or link the license",
+    "copyright-notice": "Keep the copyright notice",
+    "upstream-notice": "Carry the upstream NOTICE",
+    "use-policy": "Ship or link the use policy",
+    "credit": "Credit the upstream work",
 }
 
 RELATION_WORDS: dict[str, str] = {
@@ -166,12 +176,46 @@ class LicenseRow(NamedTuple):
     evidence: list[str]
 
 
-class ObligationRow(NamedTuple):
+_STATUS_ORDER = {"unmet": 0, "unknown": 1, "met": 2, "not_applicable": 3}
+STATUS_WORDS: dict[str, str] = {
+    "met": "met",
+    "unmet": "NOT MET",
+    "unknown": "could not be checked",
+    "not_applicable": "not applicable",
+    "": "not checked",
+}
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    node: str
+    status: str  # met | unmet | unknown | not_applicable | "" (a report from before obligations were checked)
+    words: str
+    evidence: list[str]
+    via: str | None
+    file: str | None
+
+
+@dataclass(frozen=True)
+class ObligationRow:
     license: str
     kind: str
     title: str
     text: str
     nodes: list[str]
+    status: str = ""
+    checks: list[CheckRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A remediation plan as steps a person can follow."""
+
+    node: str
+    licenses: list[str]
+    license_note: str
+    steps: list[str]
+    manual: list[str]
 
 
 class FindingRow(NamedTuple):
@@ -311,6 +355,10 @@ class ReportView:
     sources: list[str]
     error_counts: dict[str, int] = field(default_factory=dict)
     signatures: list[SignatureRow] = field(default_factory=list)  # nodes that ship a model signature
+    terms: list[tuple[str, list[str]]] = field(default_factory=list)  # license → terms of use (titles)
+    obligation_counts: dict[str, int] = field(default_factory=dict)  # status → checks (checked reports)
+    plans: list[PlanRow] = field(default_factory=list)
+    checklist: list[tuple[ObligationRow, CheckRow]] = field(default_factory=list)  # worst first, then by node
 
     @property
     def signature_summary(self) -> str:
@@ -321,6 +369,82 @@ class ReportView:
         for row in self.signatures:
             counts[row.status] += 1
         return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+
+
+def _obligation_rows(
+    r: ScanReport,
+) -> tuple[list[ObligationRow], list[tuple[str, list[str]]], dict[str, int]]:
+    """The checklist (duties, with a row per node checked), the terms of use per license, and the number of
+    checks per status (empty for a report from before obligations were checked)."""
+    rows: list[ObligationRow] = []
+    terms: dict[str, list[str]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    for o in r.obligations:
+        checks = [
+            CheckRow(
+                node=c.node,
+                status=c.status.value,
+                words=STATUS_WORDS[c.status.value],
+                evidence=[f"{e.source}: {e.value}" for e in c.evidence],
+                via=c.via,
+                file=c.file,
+            )
+            for c in o.checks
+        ]
+        if o.kind in TERM_KINDS and all(c.status == "not_applicable" for c in checks):
+            title = obligation_words(o.kind)
+            if title not in terms[o.license]:
+                terms[o.license].append(title)
+            continue
+        for c in checks:
+            counts[c.status] += 1
+        rows.append(
+            ObligationRow(
+                o.license,
+                o.kind,
+                obligation_words(o.kind),
+                o.text,
+                list(o.nodes),
+                status=o.status.value if o.status else "",
+                checks=checks,
+            )
+        )
+    return rows, sorted(terms.items()), dict(counts)
+
+
+def plan_steps(plan: RemediationPlan) -> list[str]:
+    """A remediation plan as numbered steps (files, then card changes), in plain words."""
+    steps: list[str] = []
+    if plan.licenses:
+        steps.append(f"Publish the model under {plan.licenses[0]}. {plan.license_note}".strip())
+    for f in plan.files:
+        kind, _, lic = f.content.partition(":")
+        what = {
+            "license-text": f"the text of {lic}",
+            "use-policy": f"the use policy of {lic}",
+            "notice": "the lines " + "; ".join(f"“{line}”" for line in f.lines),
+        }.get(kind, f.content)
+        verb = {
+            "create": f"Add {f.path} with {what}",
+            "replace": f"Replace {f.path} (keep a copy) with {what}",
+            "append": f"Append to {f.path} {what}",
+            "remove": f"Remove {f.path} (keep a copy)",
+        }[f.action]
+        steps.append(f"{verb}: {f.reason}.")
+    for c in plan.card:
+        if c.field in ("license", "license_name", "license_link", "model_name", "base_model"):
+            steps.append(f"In the card's front matter set {c.field}: {c.value} ({c.reason}).")
+        elif c.field == "built-with":
+            steps.append(f"State “{c.value}” in the model card ({c.reason}).")
+        elif c.field == "credit":
+            steps.append(f"Credit {c.value} in the model card, naming its license ({c.reason}).")
+        else:
+            steps.append(f"Name or link {c.value} in the model card ({c.reason}).")
+    return steps
+
+
+def plan_row(plan: RemediationPlan) -> PlanRow:
+    return PlanRow(plan.node, list(plan.licenses), plan.license_note, plan_steps(plan), list(plan.manual))
 
 
 def _commercial_answer(report: ScanReport, waived_nodes: set[str]) -> Answer:
@@ -499,19 +623,29 @@ def build_view(report: ScanReport) -> ReportView:
             )
         )
 
-    obligations = [
-        ObligationRow(o.license, o.kind, obligation_words(o.kind), o.text, list(o.nodes))
-        for o in r.obligations
-    ]
-    duty_lines = [f"{o.title} ({o.license}): {o.text}" for o in obligations]
-    duties = Answer(
-        "What must we do?",
-        f"{len(obligations)} obligation{'s' if len(obligations) != 1 else ''}"
-        if obligations
-        else "Nothing recorded",
-        "warn" if obligations else "good",
-        duty_lines or ["No license in the lineage records an obligation."],
-    )
+    obligations, terms, ob_counts = _obligation_rows(r)
+    unmet = [(o, c) for o in obligations for c in o.checks if c.status == "unmet"]
+    if ob_counts:
+        duty_lines = [f"Not met: {o.title} ({o.license}) by {c.node}" for o, c in unmet]
+        duty_lines += [f"{n} {STATUS_WORDS[s]}" for s, n in sorted(ob_counts.items()) if s != "unmet" and n]
+        duties = Answer(
+            "What must we do?",
+            f"{len(unmet)} obligation{'s' if len(unmet) != 1 else ''} not met"
+            if unmet
+            else "Every checked obligation is met",
+            "bad" if unmet else ("warn" if ob_counts.get("unknown") else "good"),
+            duty_lines,
+        )
+    else:
+        duty_lines = [f"{o.title} ({o.license}): {o.text}" for o in obligations]
+        duties = Answer(
+            "What must we do?",
+            f"{len(obligations)} obligation{'s' if len(obligations) != 1 else ''}"
+            if obligations
+            else "Nothing recorded",
+            "warn" if obligations else "good",
+            duty_lines or ["No license in the lineage records an obligation."],
+        )
 
     open_items: list[str] = []
     for n in r.nodes:
@@ -606,6 +740,13 @@ def build_view(report: ScanReport) -> ReportView:
         tree=_tree(r),
         licenses=licenses,
         obligations=obligations,
+        terms=terms,
+        obligation_counts=ob_counts,
+        plans=[plan_row(p) for p in r.remediation],
+        checklist=sorted(
+            ((o, c) for o in obligations for c in o.checks),
+            key=lambda oc: (_STATUS_ORDER.get(oc[1].status, 9), oc[1].node, oc[0].license, oc[0].kind),
+        ),
         findings=[_finding_row(f) for f in active],
         waived_findings=[_finding_row(f) for f in waived],
         files=file_rows,
@@ -616,3 +757,10 @@ def build_view(report: ScanReport) -> ReportView:
         error_counts=dict(error_counts),
         signatures=[signature_row(n.id, n.signature) for n in r.nodes if n.signature is not None],
     )
+
+
+def obligation_line(ob: Obligation, c: ObligationCheck) -> str:
+    """One checked obligation as a line (BOM properties, SPDX annotations)."""
+    via = f" (through {c.via})" if c.via else ""
+    evidence = "; ".join(f"{e.source}: {e.value}" for e in c.evidence[:2])
+    return f"{ob.license} {ob.kind}: {c.status.value}{via}" + (f" - {evidence}" if evidence else "")

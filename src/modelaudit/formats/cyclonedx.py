@@ -17,9 +17,15 @@ from datetime import UTC
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from modelaudit.formats._ids import hub_url, node_ref, purl, report_digest, spdx_expression
-from modelaudit.formats._view import license_url
+from modelaudit.formats._view import license_url, obligation_line
 from modelaudit.formats.spdx import report_time
-from modelaudit.models import Node, NodeKind, Relation, ScanReport
+from modelaudit.models import (
+    Node,
+    NodeKind,
+    ObligationStatus,
+    Relation,
+    ScanReport,
+)
 
 if TYPE_CHECKING:
     from cyclonedx.model.component import Component
@@ -175,6 +181,10 @@ def build_bom_json(report: ScanReport) -> dict[str, Any]:
                         value=f"{state}{f.severity.value} {f.rule} {f.name}: {f.message}",
                     )
                 )
+        for ob in r.obligations:
+            for c in ob.checks:
+                if c.node == nid and c.status is not ObligationStatus.NOT_APPLICABLE:
+                    comp.properties.add(Property(name="modelaudit:obligation", value=obligation_line(ob, c)))
         components[nid] = comp
 
     tool = Component(

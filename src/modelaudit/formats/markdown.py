@@ -72,7 +72,26 @@ def _sections(v: ReportView) -> list[Section]:
     out.append(findings)
 
     obligations = Section("obligations", ["### Obligations checklist", ""])
-    if v.obligations:
+    if v.obligations and v.obligation_counts:
+        obligations.head[0] = "### Obligations"
+        obligations.head.append(
+            " · ".join(f"{n} {_STATUS_MD[s]}" for s, n in sorted(v.obligation_counts.items())) + "\n"
+        )
+        obligations.head += ["| Status | Obligation | License | Node | Evidence |", "|---|---|---|---|---|"]
+        shown = [(o, c) for o, c in v.checklist if c.node == v.target]
+        if len(shown) < len(v.checklist):
+            upstream_unmet = sum(1 for _, c in v.checklist if c.node != v.target and c.status == "unmet")
+            obligations.tail.append(
+                f"\n{len(v.checklist) - len(shown)} more checks of upstream nodes ({upstream_unmet} not met by "
+                "their own repos): see the HTML report."
+            )
+        for o, c in shown:
+            where = code(c.node) + (f" (through {code(c.via)})" if c.via else "")
+            ev = "<br>".join(md(e) for e in c.evidence) or "—"
+            obligations.body.append(
+                f"| {_STATUS_MD[c.status]} | {md(o.title)} | {code(o.license)} | {where} | {ev} |"
+            )
+    elif v.obligations:
         for o in v.obligations:
             obligations.body.append(
                 f"- [ ] **{md(o.title)}** ({code(o.license)}): {md(o.text)} — applies to "
@@ -81,6 +100,22 @@ def _sections(v: ReportView) -> list[Section]:
     else:
         obligations.head.append("No obligations recorded.")
     out.append(obligations)
+    if v.terms:
+        terms = Section("terms", ["### Terms of use", ""])
+        for term_license, titles in v.terms:
+            terms.body.append(f"- {code(term_license)}: {md('; '.join(titles))}")
+        out.append(terms)
+    for plan in v.plans:
+        section = Section("remediation", [f"### What to change: {code(plan.node)}", ""])
+        if plan.licenses:
+            section.head.append(
+                "Licenses it may carry: " + " or ".join(code(x) for x in plan.licenses) + "\n"
+            )
+        section.body += [f"{i}. {md(step)}" for i, step in enumerate(plan.steps, 1)]
+        section.body += [
+            f"{len(plan.steps) + i}. By hand: {md(step)}" for i, step in enumerate(plan.manual, 1)
+        ]
+        out.append(section)
 
     licenses = Section(
         "licenses",
@@ -173,6 +208,15 @@ def _sections(v: ReportView) -> list[Section]:
     prov.body += [f"- {code(sig.node)} {md(sig.line)}" for sig in v.signatures]
     out.append(prov)
     return out
+
+
+_STATUS_MD = {
+    "met": "✅ met",
+    "unmet": "❌ **not met**",
+    "unknown": "❔ could not be checked",
+    "not_applicable": "n/a",
+    "": "not checked",
+}
 
 
 def render_markdown(report: ScanReport, limit: int = GITHUB_COMMENT_LIMIT) -> str:

@@ -91,6 +91,23 @@ def node_location(report: ScanReport, node_id: str) -> tuple[str, bool]:
     return hub_url(node_id), False
 
 
+def finding_location(report: ScanReport, f: Finding) -> tuple[str, bool]:
+    """Where a finding points: an obligation's file (LICENSE, NOTICE, README.md, ...) in its node's repo when it
+    names one, else the node's location (:func:`node_location`)."""
+    wanted = next((e.value for e in f.evidence if e.source == "obligation:file"), None)
+    node = report.node(f.node)
+    if wanted and node is not None and "/" not in wanted.strip("/") and ".." not in wanted:
+        if node.source is SourceKind.LOCAL:
+            folder = node.id.replace("\\", "/").rstrip("/")
+            return (wanted if folder in ("", ".") else f"{folder}/{wanted}"), True
+        if node.source in (SourceKind.HUB, SourceKind.CACHE):
+            repo, sep, rev = node.id.rpartition("@")
+            if not sep or "/" in rev:
+                repo, rev = node.id, ""
+            return f"{HUB_URL}/{repo}/blob/{rev or node.revision or 'main'}/{wanted}", False
+    return node_location(report, f.node)
+
+
 # --------------------------------------------------------------------------------------------- rules
 
 
@@ -139,7 +156,7 @@ def _rules(report: ScanReport) -> list[dict[str, Any]]:
 def _result(report: ScanReport, f: Finding, rule_index: int, with_baseline: bool) -> dict[str, Any]:
     from modelaudit.policy.baseline import finding_key
 
-    uri, is_local = node_location(report, f.node)
+    uri, is_local = finding_location(report, f)
     artifact: dict[str, Any] = {"uri": _file_uri(uri) if is_local else uri}
     if is_local and not _is_absolute(uri):
         artifact["uriBaseId"] = "%SRCROOT%"

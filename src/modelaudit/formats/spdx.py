@@ -14,8 +14,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from modelaudit.formats._ids import hub_url, node_ref, purl, report_digest, spdx_expression
-from modelaudit.formats._view import COMMERCIAL_WORDS, RELATION_WORDS, license_url, signature_row
-from modelaudit.models import Node, NodeKind, Relation, ScanReport
+from modelaudit.formats._view import (
+    COMMERCIAL_WORDS,
+    RELATION_WORDS,
+    license_url,
+    obligation_line,
+    signature_row,
+)
+from modelaudit.models import Node, NodeKind, ObligationStatus, Relation, ScanReport
 
 if TYPE_CHECKING:
     from spdx_tools.spdx.model.document import Document
@@ -167,6 +173,19 @@ def build_document(report: ScanReport) -> Document:
                 annotation_comment=f"{f.rule} {f.name} [{f.severity.value}]{state}: {f.message}.{waiver}",
             )
         )
+
+    for ob in r.obligations:
+        for c in ob.checks:
+            if c.node in ids and c.status is not ObligationStatus.NOT_APPLICABLE:
+                annotations.append(
+                    Annotation(
+                        spdx_id=package_id(c.node),
+                        annotation_type=AnnotationType.REVIEW,
+                        annotator=tool,
+                        annotation_date=created,
+                        annotation_comment=f"obligation {obligation_line(ob, c)}",
+                    )
+                )
     relationships = [Relationship(DOCUMENT_ID, RelationshipType.DESCRIBES, package_id(r.target.id))]
     for e in r.edges:
         evidence = "; ".join(f"{v.source} = {v.value}" for v in e.evidence) or "none recorded"

@@ -14,9 +14,9 @@ from datetime import UTC
 from typing import Any, ClassVar
 
 from modelaudit.formats._ids import hub_url, node_ref, purl, report_digest, spdx_expression
-from modelaudit.formats._view import RELATION_WORDS, license_url, signature_row
+from modelaudit.formats._view import RELATION_WORDS, license_url, obligation_line, signature_row
 from modelaudit.formats.spdx import report_time
-from modelaudit.models import Node, NodeKind, Relation, ScanReport
+from modelaudit.models import Node, NodeKind, ObligationStatus, Relation, ScanReport
 
 
 def build_objects(report: ScanReport) -> Any:
@@ -167,6 +167,20 @@ def build_objects(report: ScanReport) -> Any:
                 statement=f"{f.rule} {f.name} [{f.severity.value}]: {f.message}.{waiver}",
             )
         )
+
+    for ob in r.obligations:
+        for c in ob.checks:
+            if c.node not in packages or c.status is ObligationStatus.NOT_APPLICABLE:
+                continue
+            annotations.append(
+                spdx.Annotation(
+                    spdxId=iri("obligation", f"{ob.license}:{ob.kind}:{c.node}:{c.via}"),
+                    creationInfo=creation,
+                    annotationType=spdx.AnnotationType.review,
+                    subject=packages[c.node].spdxId,
+                    statement=f"obligation {obligation_line(ob, c)}",
+                )
+            )
 
     elements = [
         *packages.values(),

@@ -80,9 +80,7 @@ def _layers(node_ids: list[str], edges: list[tuple[str, str]]) -> dict[str, int]
     g.add_edges_from(edges)
     condensed = nx.condensation(g)
     members = condensed.graph["mapping"]
-    generation = {
-        comp: i for i, comps in enumerate(nx.topological_generations(condensed)) for comp in comps
-    }
+    generation = {comp: i for i, comps in enumerate(nx.topological_generations(condensed)) for comp in comps}
     return {n: generation[members[n]] for n in node_ids}
 
 

@@ -79,12 +79,38 @@ def render_text(v: ReportView) -> str:
                     f"waiver: {w.reason} (approved by {w.approver}, expires {w.expires})", "      ", "    "
                 )
 
-    lines += _heading("Obligations checklist")
+    lines += _heading("Obligations" if v.obligation_counts else "Obligations checklist")
     if not v.obligations:
         lines.append("No obligations recorded.")
+    marks = {"met": "[x] ", "unmet": "[!] ", "unknown": "[?] ", "not_applicable": "[-] "}
     for o in v.obligations:
-        lines += _wrap(f"{o.title} ({o.license}): {o.text}", "      ", "[ ] ")
-        lines += _wrap("applies to: " + ", ".join(o.nodes), "      ", "      ")
+        if not o.checks:
+            lines += _wrap(f"{o.title} ({o.license}): {o.text}", "      ", "[ ] ")
+            lines += _wrap("applies to: " + ", ".join(o.nodes), "      ", "      ")
+    shown = [(o, c) for o, c in v.checklist if c.node == v.target]
+    for o, c in shown:
+        via = f" through {c.via}" if c.via else ""
+        lines += _wrap(
+            f"{o.title} ({o.license}), {c.node}{via}: {c.words}", "      ", marks.get(c.status, "[ ] ")
+        )
+        for e in c.evidence[:2]:
+            lines += _wrap(e, "        ", "      ")
+    if len(shown) < len(v.checklist):
+        upstream_unmet = sum(1 for _, c in v.checklist if c.node != v.target and c.status == "unmet")
+        lines += _wrap(
+            f"{len(v.checklist) - len(shown)} more of upstream nodes ({upstream_unmet} not met by their own repos): "
+            "see the JSON or HTML report",
+            "  ",
+            "",
+        )
+    for term_license, titles in v.terms:
+        lines += _wrap(f"terms of use of {term_license}: {'; '.join(titles)}", "      ", "    ")
+    for plan in v.plans:
+        lines += _heading(f"What to change: {plan.node}")
+        if plan.licenses:
+            lines += _wrap("licenses it may carry: " + " | ".join(plan.licenses), "  ", "")
+        for i, step in enumerate([*plan.steps, *(f"by hand: {m}" for m in plan.manual)], 1):
+            lines += _wrap(step, "    ", f"{i:>2}. ")
 
     lines += _heading("Lineage")
     lines += [clean(t) for t in v.tree] or ["(no lineage)"]

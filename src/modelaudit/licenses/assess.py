@@ -5,8 +5,9 @@ Sources, strongest first (the first that resolves gives the node's license):
 1. the model card: ``license`` with ``license_name`` / ``license_link`` (``other`` resolves through them);
 2. Hub ``license:`` tags;
 3. LICENSE-like files (LICENSE, LICENSE.md, LICENSE-MODEL, NOTICE, USE_POLICY.md, ...) identified from
-   their text; files whose name says they cover code (``LICENSE-CODE``) are reported but never stand in for
-   the weights' license and never cause a mismatch. A NOTICE or a use policy is evidence and obligation,
+   their text; files whose name says they cover code (``LICENSE-CODE``) or an upstream's license shipped
+   beside the model's own (``LICENSE-THIRD-PARTY-*``) are reported but never stand in for the weights'
+   license and never cause a mismatch. A NOTICE or a use policy is evidence and obligation,
    never a conflicting license: it supports the license it belongs to, and a NOTICE settles the license
    only when nothing else does. A text that is not identified is kept as evidence, never a mismatch;
 4. GGUF ``general.license`` (with ``.name`` / ``.link``) and safetensors ``__metadata__`` license keys.
@@ -183,8 +184,10 @@ def _notice_match(text: str, db: LicenseDB) -> LicenseRecord | None:
 def _file_claim(lf: LicenseFile, db: LicenseDB, cache: Cache | None = None) -> Claim:
     name = lf.path.rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    code_only = bool(_CODE_FILE.search(stem))
     role = stem.upper().replace("-", "_")
+    # a code license (LICENSE-CODE) or an upstream's license shipped beside the model's own
+    # (LICENSE-THIRD-PARTY-*, as modelaudit fix names them): reported, never the model's license
+    code_only = bool(_CODE_FILE.search(stem)) or "THIRD_PARTY" in role
     notice = role == "NOTICE" or role.startswith("NOTICE_")
     policy_name = role.startswith(("USE_POLICY", "ACCEPTABLE_USE_POLICY"))
     ident: Identification = identify_text(lf.text, db=db, cache=cache)

@@ -143,6 +143,11 @@ class Obligations(_Strict):
     source_disclosure: bool = False  # offer corresponding source (GPL family)
     naming_prefix: str | None = None  # names of distributed derivatives must begin with this
     built_with: str | None = None  # text to display prominently, e.g. "Built with Llama"
+    built_with_alternatives: list[str] = Field(default_factory=list)  # other wordings the license accepts
+    copyright_notice: bool = False  # copies keep a filled-in copyright notice (MIT, BSD, ISC)
+    propagate_notice: bool = False  # derivatives carry the attribution lines of the upstream's NOTICE file
+    license_reference: bool = False  # recipients get the text or a link to it (Creative Commons)
+    credit_upstream: bool = False  # works built on the material credit it and name its license (CC BY, ODC-By)
     share_alike: ShareAlike = ShareAlike.NONE
     flow_down_use_restrictions: bool = (
         False  # use restrictions must be passed to every recipient / derivative
@@ -199,6 +204,8 @@ class LicenseRecord(_Strict):
     restricted_uses: list[RestrictedUse] | None = Field(default_factory=empty_list)
     restricted_uses_note: str | None = None
     recognition: Recognition = Field(default_factory=Recognition)
+    licensor_orgs: list[str] = Field(default_factory=list)  # Hub namespaces of the licensor's own releases
+    text_file: str | None = None  # license_db/texts file ``modelaudit fix`` writes, when recognition.texts has none
     sources: dict[str, str] = Field(default_factory=dict)
     notes: str | None = None
     origin: Literal["license_db", "spdx"] = "license_db"  # "spdx": synthesised from the SPDX list at load

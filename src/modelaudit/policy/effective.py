@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from modelaudit.catalog import CATALOG, Stage
-from modelaudit.models import empty_list
+from modelaudit.catalog import CATALOG, Stage, spec
+from modelaudit.models import Role, Severity, empty_list
 from modelaudit.policy.model import Policy
 from modelaudit.policy.rules import RULES
 
@@ -29,12 +29,22 @@ class EffectivePolicy(BaseModel):
     stage_overrides: dict[str, str] = Field(default_factory=dict)  # slug → severity, other stages' findings
 
 
+def by_role(slug: str, policy: Policy) -> Severity:
+    """The severity a rule gives its findings under the policy's role (the obligation rules depend on it)."""
+    publisher = policy.role is Role.PUBLISHER
+    if slug == "obligation-unmet":
+        return Severity.ERROR if publisher else Severity.WARNING
+    if slug == "obligation-unverified":
+        return Severity.WARNING if publisher else Severity.NOTE
+    return spec(slug).default_severity
+
+
 def effective_policy(policy: Policy) -> EffectivePolicy:
     rules = []
     for rule_id in sorted(RULES):
         cls = RULES[rule_id]
         disabled = rule_id in policy.disabled_rules or cls.name in policy.disabled_rules
-        severity = policy.severity.get(rule_id) or policy.severity.get(cls.name) or cls.default_severity
+        severity = policy.severity.get(rule_id) or policy.severity.get(cls.name) or by_role(cls.name, policy)
         rules.append(
             RuleSetting(
                 id=rule_id,

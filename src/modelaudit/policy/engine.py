@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from modelaudit.models import Finding, Severity, Verdict
 from modelaudit.policy.model import Policy
+from modelaudit.policy.obligations import checked
 from modelaudit.policy.rules import RULES, RuleContext, make_finding
 
 
@@ -25,7 +26,11 @@ def apply_policy(findings: Iterable[Finding], policy: Policy) -> list[Finding]:
 
 
 def evaluate(ctx: RuleContext) -> list[Finding]:
-    """Every registered rule over every node, in a stable order; a crashing rule is itself a finding."""
+    """Every registered rule over every node, in a stable order; a crashing rule is itself a finding.
+
+    The obligations are checked first (``ctx.obligations``), unless ``ctx.check_obligations`` is off: the
+    obligation rules read them."""
+    checked(ctx)
     # the enabled rules, sorted and made once (rules are stateless), not once per node
     rules = [RULES[rule_id]() for rule_id in sorted(RULES)]
     rules = [rule for rule in rules if _enabled(rule.id, rule.name, ctx.policy)]

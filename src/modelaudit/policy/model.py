@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from modelaudit.errors import ConfigError
-from modelaudit.models import LicenseCategory, Severity, empty_list
+from modelaudit.models import LicenseCategory, Role, Severity, empty_list
 
 
 class DatasetHandling(StrEnum):
@@ -165,6 +165,9 @@ class Policy(BaseModel):
 
     name: str
     description: str = ""
+    # adopter: an unmet obligation is a warning naming the risk inherited from the upstream publisher;
+    # publisher (the CI gate on your own model): an unmet obligation of the target is an error
+    role: Role = Role.ADOPTER
     fail_on: Severity = Severity.ERROR
     max_depth: int = Field(default=10, ge=0, le=1000)
     severity: dict[str, Severity] = Field(default_factory=dict)  # rule id or slug → severity override

@@ -141,6 +141,18 @@ class SourceSet:
                 return self.get(SourceKind.CACHE)
         return self.get(record.source)
 
+    def with_card_text(self, record: RepoRecord) -> RepoRecord:
+        """``record`` with its model card's whole text, reading README.md when the source gave only its front
+        matter (a Hub record: one more request). The obligation checks search the card's text."""
+        if record.card_text is not None or not any(f.path == "README.md" for f in record.files):
+            return record
+        source = self.for_record(record)
+        read = getattr(source, "read_card_text", None)
+        if read is None:
+            return record
+        text = read(record.ref)
+        return record.model_copy(update={"card_text": text}) if text is not None else record
+
     def open_file(self, record: RepoRecord, path: str) -> BinaryIO:
         return self.for_record(record).open_file(at_commit(record), path)
 

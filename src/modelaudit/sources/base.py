@@ -10,6 +10,7 @@ from modelaudit.models import RepoRecord, RepoRef, SourceKind
 # Bounds on what we read from untrusted repos (cards, configs, license files, headers).
 MAX_SMALL_FILE_BYTES = 4 * 1024 * 1024  # README / config / adapter_config / mergekit / LICENSE
 MAX_LICENSE_TEXT_CHARS = 200_000
+MAX_CARD_TEXT_CHARS = 1_000_000  # a model card's text kept for obligation checks (real cards: a few KB to ~300 KB)
 MAX_LISTED_FILES = (
     100_000  # files taken from one repo listing (Hub API or folder); more are reported, not read
 )
@@ -48,6 +49,13 @@ class Source(Protocol):
     def read_range(self, ref: RepoRef, path: str, start: int, length: int) -> bytes:
         """``length`` bytes of ``path`` from offset ``start`` (fewer at end of file)."""
         ...
+
+
+def card_text(raw: bytes | None) -> str | None:
+    """A README's bytes as the text obligation checks search (``RepoRecord.card_text``), bounded."""
+    if raw is None:
+        return None
+    return raw.decode("utf-8", errors="replace")[:MAX_CARD_TEXT_CHARS]
 
 
 def is_license_file(path: str) -> bool:

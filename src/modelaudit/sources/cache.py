@@ -39,7 +39,7 @@ from huggingface_hub.file_download import are_symlinks_supported, repo_folder_na
 from modelaudit.cachefile import read_json, write_json, write_text
 from modelaudit.errors import FileNotInRepoError, InputError, OfflineError
 from modelaudit.models import Evidence, FileEntry, RepoKind, RepoRecord, RepoRef, SourceKind
-from modelaudit.sources.base import MAX_SMALL_FILE_BYTES, unsafe_repo_path
+from modelaudit.sources.base import MAX_SMALL_FILE_BYTES, card_text, is_license_file, unsafe_repo_path
 from modelaudit.sources.record import extract_record
 
 COMMIT_RE = re.compile(r"^[0-9a-f]{40}$")
@@ -272,6 +272,17 @@ class CacheSource:
         with full.open("rb") as fh:
             return fh.read(MAX_SMALL_FILE_BYTES)
 
+    def _downloaded(self, ref: RepoRef, path: str, commit: str) -> bool:
+        """Whether the cache knows ``path`` at ``commit``: downloaded, or recorded as absent there."""
+        try:
+            return self.cached_path(ref, path, commit) is not None
+        except FileNotInRepoError:
+            return True
+
+    def read_card_text(self, ref: RepoRef) -> str | None:
+        """The cached model card's whole text, or None when it was never downloaded."""
+        return card_text(self.read_small(ref, "README.md"))
+
     def fetch(self, ref: RepoRef) -> RepoRecord:
         commit = self.resolve(ref)
         files = self.list_files(ref)
@@ -286,11 +297,19 @@ class CacheSource:
                 fh.seek(start)
                 return fh.read(max(0, length))
 
+        card: list[bytes | None] = []
+
+        def read_small(path: str) -> bytes | None:
+            data = self.read_small(ref, path, commit)
+            if path == "README.md":
+                card.append(data)  # kept whole for the obligation checks (the card's text)
+            return data
+
         record = extract_record(
             ref,
             SourceKind.CACHE,
             files=files,
-            read_small=lambda path: self.read_small(ref, path, commit),
+            read_small=read_small,
             read_range=read_range,
             revision=commit,
             card_location=str(snapshot / "README.md"),
@@ -300,4 +319,12 @@ class CacheSource:
             record.problems.append(
                 Evidence(source="file:README.md", value="model card not in the local cache")
             )
+        if card:
+            record.card_text = card_text(card[0])
+        # a license file never downloaded is unread, not absent: obligation checks must not read it as missing
+        for f in files:
+            if is_license_file(f.path) and not self._downloaded(ref, f.path, commit):
+                record.problems.append(
+                    Evidence(source=f"file:{f.path}", value="license file not read: not in the local cache")
+                )
         return record

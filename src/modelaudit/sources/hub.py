@@ -60,7 +60,13 @@ from modelaudit.errors import (
     SourceError,
 )
 from modelaudit.models import Evidence, FileEntry, RepoKind, RepoRecord, RepoRef, SourceKind
-from modelaudit.sources.base import MAX_LISTED_FILES, MAX_SMALL_FILE_BYTES, is_license_file, unsafe_repo_path
+from modelaudit.sources.base import (
+    MAX_LISTED_FILES,
+    MAX_SMALL_FILE_BYTES,
+    card_text,
+    is_license_file,
+    unsafe_repo_path,
+)
 from modelaudit.sources.cache import (
     COMMIT_RE,
     CacheSource,
@@ -573,8 +579,9 @@ class HubSource:
 
         prefix = "datasets/" if ref.kind is RepoKind.DATASET else ""
         card_location = f"{self.endpoint}/{prefix}{ref.repo_id}/blob/{resolved.commit}/README.md"
+        raw_card: bytes | None = None
         if "README.md" in resolved.files and (card is None or self.cache_card):
-            raw = read_small("README.md")
+            raw = raw_card = read_small("README.md")
             if card is None:  # the API had no cardData: the README is the card
                 card = parse_front_matter(raw.decode("utf-8", errors="replace"), card_location) if raw else {}
         record = extract_record(
@@ -590,6 +597,15 @@ class HubSource:
             private=bool(getattr(info, "private", False)),
             card_location=card_location,
         )
+        record.card_text = card_text(raw_card)
         record.problems.extend(skipped)
         record.problems.extend(Evidence(source="hub:listing", value=p) for p in resolved.problems)
         return record
+
+    def read_card_text(self, ref: RepoRef) -> str | None:
+        """The model card's whole text (one GET, kept in the HF cache), for the obligation checks of a target
+        whose card the API gave as front matter only. None when the repo has no README.md."""
+        try:
+            return card_text(self.read_small(ref, "README.md"))
+        except FileNotInRepoError:
+            return None

@@ -9,7 +9,7 @@ from typing import BinaryIO
 from modelaudit.config import SKIP_DIRS
 from modelaudit.errors import FileNotInRepoError, SourceError
 from modelaudit.models import FileEntry, RepoRecord, RepoRef, SourceKind
-from modelaudit.sources.base import MAX_SMALL_FILE_BYTES
+from modelaudit.sources.base import MAX_SMALL_FILE_BYTES, card_text
 from modelaudit.sources.record import extract_record
 
 MAX_FILES = 100_000
@@ -104,15 +104,25 @@ class LocalSource:
     def fetch(self, ref: RepoRef) -> RepoRecord:
         root = self._root(ref)  # once per fetch: every read below is inside this folder
         files, skipped = self._list(root)
+        card: list[bytes | None] = []
+
+        def read_small(path: str) -> bytes | None:
+            data = self._read_small(root, ref, path)
+            if path == "README.md":
+                card.append(data)  # kept whole for the obligation checks (the card's text)
+            return data
+
         record = extract_record(
             ref,
             SourceKind.LOCAL,
             files=files,
-            read_small=lambda p: self._read_small(root, ref, p),
+            read_small=read_small,
             read_range=lambda p, s, n: _read_range(self._file(root, ref, p), s, n),
             card_location=os.path.join(root, "README.md"),
             local_dir=str(root),
         )
+        if card:
+            record.card_text = card_text(card[0])
         if skipped:
             from modelaudit.models import Evidence
 

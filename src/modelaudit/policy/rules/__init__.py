@@ -22,6 +22,7 @@ from modelaudit.policy.rules.lineage_rules import (
     LineageUnresolved,
     MetadataProblem,
 )
+from modelaudit.policy.rules.obligation_rules import ObligationUnmet, ObligationUnverified
 from modelaudit.policy.rules.use_rules import UseNotPermitted, UseTermsUnreviewed
 from modelaudit.policy.rules.verification_rules import FilesUnverified, SignatureMissing
 from modelaudit.policy.rules.waiver_rules import WaiverExpired
@@ -40,6 +41,8 @@ RULES: dict[str, type[Rule]] = {
         NoncommercialUpstream,
         NamingDuty,
         LicenseDenied,
+        ObligationUnmet,
+        ObligationUnverified,
         UseNotPermitted,
         UseTermsUnreviewed,
         FilesUnverified,

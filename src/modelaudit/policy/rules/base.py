@@ -14,7 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.catalog import CATALOG, RuleSpec, make_finding
 from modelaudit.lineage.graph import GraphNode, LineageGraph
-from modelaudit.models import FileResult, Finding, LicenseInfo, Severity, SignatureInfo, SmokeResult
+from modelaudit.models import (
+    FileResult,
+    Finding,
+    LicenseInfo,
+    Obligation,
+    ObligationCheck,
+    Severity,
+    SignatureInfo,
+    SmokeResult,
+)
 from modelaudit.policy.model import Policy
 from modelaudit.policy.rules.terms import Terms, terms_for
 from modelaudit.policy.rules.upstream import NO_FACTS, NodeFacts, upstream_facts
@@ -31,6 +40,10 @@ class RuleContext(BaseModel):
     files: dict[str, list[FileResult]] = Field(default_factory=dict)
     smoke: dict[str, SmokeResult] = Field(default_factory=dict)
     signatures: dict[str, SignatureInfo] = Field(default_factory=dict)  # nodes that ship a model signature
+    check_obligations: bool = True  # False: obligations are listed unchecked (MODELAUDIT_OBLIGATIONS=0)
+    # every obligation of every node checked against its files: set by ``policy.obligations.checked`` (the
+    # engine calls it before the rules run); None until then
+    obligations: list[Obligation] | None = None
 
     @cached_property
     def terms_cache(self) -> dict[str, Terms]:
@@ -57,6 +70,15 @@ class RuleContext(BaseModel):
     def facts(self, key: str) -> NodeFacts:
         """What the ancestors of node ``key`` bring (empty facts for a key outside the graph)."""
         return self.upstream_facts.get(key, NO_FACTS)
+
+    @cached_property
+    def obligations_by_node(self) -> dict[str, list[tuple[Obligation, ObligationCheck]]]:
+        """Each node's checked obligations (made once: the obligation rules look them up per node)."""
+        out: dict[str, list[tuple[Obligation, ObligationCheck]]] = {}
+        for ob in self.obligations or ():
+            for c in ob.checks:
+                out.setdefault(c.node, []).append((ob, c))
+        return out
 
 
 class Rule(Protocol):
