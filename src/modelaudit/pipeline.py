@@ -179,9 +179,11 @@ def assess_licenses(
 
 def lineage_view(graph: LineageGraph, licenses: dict[str, LicenseInfo] | None = None) -> LineageView:
     """What ``modelaudit lineage`` shows: the graph with ``licenses`` attached and the lineage findings the
-    rules raise on it (under a neutral policy: no verdict, no waivers)."""
+    rules raise on it (under a neutral policy: no verdict, no waivers). Obligations are not checked against
+    files here: that is a scan's work (the lineage view reads no card texts)."""
     lic = licenses or {}
-    findings = evaluate(RuleContext(graph=graph, policy=Policy(name="lineage"), licenses=lic))
+    ctx = RuleContext(graph=graph, policy=Policy(name="lineage"), licenses=lic, check_obligations=False)
+    findings = evaluate(ctx)
     return build_lineage_view(graph, lic, findings)
 
 
@@ -554,6 +556,7 @@ def scan(
         smoke=smoke,
         signatures=signatures,
         check_obligations=opts.obligations,
+        cache=cache,
     )
     rule_findings = evaluate(ctx)
     # the remote-code rule and a refused smoke run report the same fact: keep the rule's finding

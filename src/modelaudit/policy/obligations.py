@@ -40,6 +40,7 @@ from modelaudit.models import (
 )
 
 if TYPE_CHECKING:
+    from modelaudit.cachefile import Cache
     from modelaudit.licenses.db import LicenseDB
     from modelaudit.policy.rules.base import RuleContext
     from modelaudit.policy.rules.terms import Terms
@@ -108,9 +109,10 @@ def contains(haystack: str, phrase: str) -> bool:
 
 
 @lru_cache(maxsize=512)
-def identify(text: str) -> Identification:
-    """``identify_text``, once per distinct text in a run (the license stage identified the same files)."""
-    return identify_text(text)
+def identify(text: str, cache: Cache | None = None) -> Identification:
+    """``identify_text``, once per distinct text in a run (the license stage identified the same files);
+    ``cache`` is the scan's (``Cache.off()`` under --no-cache), None modelaudit's default cache."""
+    return identify_text(text, cache=cache)
 
 
 def is_copyright_line(line: str) -> bool:
@@ -411,7 +413,7 @@ class NodeChecker:
         found: list[Evidence] = []
         unidentified: list[str] = []
         for lf in f.licenses:
-            ident = identify(lf.text)
+            ident = identify(lf.text, self.ctx.cache)
             if is_text_of(ident, rec, lf.text):
                 note = " (truncated copy)" if lf.truncated else ""
                 return (
@@ -653,7 +655,7 @@ class NodeChecker:
         rec = b.rec
         f = self.files
         for pf in (*f.policies, *f.licenses):
-            ident = identify(pf.text)
+            ident = identify(pf.text, self.ctx.cache)
             if ident.id == rec.id and ident.document is DocumentKind.USE_POLICY:
                 return MET, [_ev(f"file:{pf.path}", f"the use policy of {rec.id}")], pf.path
         url = rec.obligations.use_policy_url or ""

@@ -211,7 +211,7 @@ def _plan(
     ]
     have: dict[str, str] = {}  # license id → the file already holding its text
     for lf in files.licenses:
-        ident = identify(lf.text)
+        ident = identify(lf.text, ctx.cache)
         for rec in needed:
             if is_text_of(ident, rec, lf.text):
                 have.setdefault(rec.id, lf.path)
@@ -251,7 +251,7 @@ def _plan(
     for lf in files.licenses:
         if lf.path in planned:
             continue
-        ident = identify(lf.text)
+        ident = identify(lf.text, ctx.cache)
         if ident.id is not None and not (set(ident.licenses or [ident.id]) & keep_ids):
             plan.files.append(
                 RemediationFile(

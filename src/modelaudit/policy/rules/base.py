@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from modelaudit.cachefile import Cache
 from modelaudit.catalog import CATALOG, RuleSpec, make_finding
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.models import (
@@ -40,6 +41,9 @@ class RuleContext(BaseModel):
     files: dict[str, list[FileResult]] = Field(default_factory=dict)
     smoke: dict[str, SmokeResult] = Field(default_factory=dict)
     signatures: dict[str, SignatureInfo] = Field(default_factory=dict)  # nodes that ship a model signature
+    # modelaudit's cache for the obligation checks' text identifications (Cache.off() under --no-cache; None:
+    # the default cache)
+    cache: Cache | None = None
     check_obligations: bool = True  # False: obligations are listed unchecked (MODELAUDIT_OBLIGATIONS=0)
     # every obligation of every node checked against its files: set by ``policy.obligations.checked`` (the
     # engine calls it before the rules run); None until then
