@@ -337,10 +337,11 @@ _SPECS = [
         "Every duty the node's own license and the licenses upstream of it impose on whoever redistributes it "
         "is checked against the repo's files (LICENSE, NOTICE, USE_POLICY, the model card); the report's "
         "obligations list each with its status and evidence. For a publisher (the policy's role, or --role "
-        "publisher) an unmet obligation of the target is an error, and one of an upstream node a note; for an "
-        "adopter every unmet obligation is a warning naming the risk inherited from the publisher of the repo "
-        "that breaks it. Duties the license rules judge (use "
-        "restrictions, share-alike, naming, non-commercial terms) are reported by those rules.",
+        "publisher) an unmet obligation of the target is an error; for an adopter it is a warning naming the "
+        "risk inherited from the target's publisher. Upstream nodes' statuses stay in the report, not in "
+        "findings: the duties they pass down are checked on the target itself, and their own repos are their "
+        "publishers' to fix. Duties the license rules judge (use restrictions, share-alike, naming, "
+        "non-commercial terms) are reported by those rules.",
         "Do what the obligation asks (each finding says how for its kind): "
         + "; ".join(f"{kind}: {text}" for kind, text in OBLIGATION_FIXES.items())
         + ". `modelaudit fix DIR` shows these changes for a local folder as a diff; `--write` applies them.",
