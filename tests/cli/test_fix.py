@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,16 +97,41 @@ def test_fix_refuses_a_hub_target(examples: Path) -> None:
     assert "modelaudit fix changes a local model folder, not a Hub repo" in err and "clone it first" in err
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write a read-only folder")
+def _unprivileged() -> list[str] | None:
+    """A command prefix under which file permissions bind: none needed for a normal user; for root, setpriv
+    dropping the capabilities that let root write anywhere (None: root without setpriv)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search"]
+
+
 def test_fix_write_refuses_a_read_only_folder(examples: Path) -> None:
+    """A real read-only folder (mode 0555), the CLI in a child process without root's permission override."""
+    prefix = _unprivileged()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: a read-only folder cannot be made to bind")
     folder = examples / "relicensed-chat"
+    card = (folder / "README.md").read_bytes()
     folder.chmod(0o555)
     try:
-        code, _out, err = run_cli("fix", "relicensed-chat", "--offline", "--write")
+        proc = subprocess.run(
+            [*prefix, sys.executable, "-m", "modelaudit", "fix", "relicensed-chat", "--offline", "--write"],
+            cwd=examples,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
     finally:
         folder.chmod(0o755)
-    assert code == 2 and "read-only" in err
-    assert not (folder / "LICENSE").exists()
+    assert proc.returncode == 2 and proc.stdout == "", proc.stderr
+    assert "the folder is read-only: fix --write cannot change it" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (folder / "LICENSE").exists() and not (folder / ".modelaudit-backup").exists()
+    assert (folder / "README.md").read_bytes() == card
 
 
 def test_fix_write_refuses_a_read_only_file(examples: Path, monkeypatch: pytest.MonkeyPatch) -> None:

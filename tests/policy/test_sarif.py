@@ -240,3 +240,47 @@ def test_real_scan_of_a_local_folder(tmp_path: Path, monkeypatch: pytest.MonkeyP
         "uriBaseId": "%SRCROOT%",
     }
     assert doc["runs"][0]["properties"]["target"] == "models/chat"
+
+
+def test_one_result_per_unmet_obligation_located_at_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hf_offline: Path
+) -> None:
+    """A real scan of the bundled relicensed-chat (a Llama 3.1 fine-tune declared Apache-2.0 that ships only its
+    card) as its publisher: every unmet file obligation of the target is one SARIF result at that file."""
+    import shutil
+
+    from modelaudit.catalog import FILE_KINDS
+    from modelaudit.models import ObligationStatus, Role
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    for name in ("relicensed-chat", "tiny-llama-base"):
+        shutil.copytree(root / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    report = scan("relicensed-chat", offline=True, role=Role.PUBLISHER, no_cache=True)
+    unmet = {
+        (f"{ob.license} {ob.kind}", c.file)
+        for ob in report.obligations
+        if ob.kind in FILE_KINDS
+        for c in ob.checks
+        if c.node == "relicensed-chat" and c.status is ObligationStatus.UNMET
+    }
+    assert {kind for kind, _ in unmet} >= {
+        "llama3.1 include-agreement",
+        "llama3.1 notice-file",
+        "llama3.1 use-policy",
+        "llama3.1 built-with",
+    }
+    doc = render(report)
+    validate(doc)
+    results = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "MA240"]
+    located = set()
+    for r in results:
+        assert r["level"] == "error"  # a publisher's own breach
+        (loc,) = r["locations"]
+        uri = loc["physicalLocation"]["artifactLocation"]
+        assert uri["uriBaseId"] == "%SRCROOT%" and uri["uri"].startswith("relicensed-chat/")
+        kind = next(e["value"] for e in r["properties"]["evidence"] if e["source"] == "obligation")
+        located.add((kind, uri["uri"].removeprefix("relicensed-chat/")))
+    assert len(results) == len(unmet) and located == unmet
+    assert ("llama3.1 notice-file", "NOTICE") in located and ("llama3.1 use-policy", "USE_POLICY.md") in located

@@ -150,7 +150,9 @@ def test_tree_listing_adds_files_never_downloaded(fakehub: FakeHub) -> None:
     assert record.config == json.loads(CONFIG) and record.card_data["base_model"] == "org/base"
     assert record.license_files == []  # listed but not downloaded
     assert [(p.source, p.value) for p in record.problems] == [
-        ("file:model.safetensors", "not in the local cache (never downloaded), header not read")
+        ("file:model.safetensors", "not in the local cache (never downloaded), header not read"),
+        # unread, not absent: the obligation checks must not take a license never downloaded for a missing one
+        ("file:LICENSE", "license file not read: not in the local cache"),
     ]
     with pytest.raises(OfflineError) as err:
         source.open_file(REF, "model.safetensors")
