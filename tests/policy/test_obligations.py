@@ -268,6 +268,21 @@ def test_roles_decide_the_severity_and_only_the_target_gets_findings(
     assert statuses(adopter, adopter.nodes[1].id)[("llama3.1", "notice-file")] is UNMET
 
 
+def test_a_findings_how_to_fix_keeps_file_names_and_required_wording(tmp_path: Path, llama_base: Path) -> None:
+    """The fix text names files and wording as they must be written: NOTICE, USE_POLICY.md, "Built with Llama"
+    (not lower-cased into notice, use_policy.md, "built with llama")."""
+    tune = folder(tmp_path, "tune", {"license": "llama3.1", "base_model": "../Llama-base"})
+    fixes = {
+        next(e.value for e in f.evidence if e.source == "obligation").split()[-1]: f.how_to_fix
+        for f in scan(tune, role=Role.PUBLISHER).findings
+        if f.name == "obligation-unmet"
+    }
+    assert fixes["include-agreement"].startswith("Add the license's full text as LICENSE ")
+    assert "a NOTICE file" in fixes["notice-file"]
+    assert "as USE_POLICY.md" in fixes["use-policy"]
+    assert '"Built with Llama"' in fixes["built-with"]
+
+
 def test_unknown_is_never_met_and_is_reported_for_the_target(tmp_path: Path) -> None:
     m = folder(tmp_path, "gpl", {"license": "gpl-3.0"}, LICENSE=text("GPL-3.0-only"))
     report = scan(m, role=Role.PUBLISHER)

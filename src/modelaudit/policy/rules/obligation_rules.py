@@ -30,6 +30,12 @@ def _checks(
             yield ob, c
 
 
+def _sentence(text: str) -> str:
+    """``text`` with its first letter upper-cased and the rest kept: file names (LICENSE, USE_POLICY.md) and the
+    required wording ("Built with Llama") must reach the reader as written (``str.capitalize`` lowers them)."""
+    return text[:1].upper() + text[1:]
+
+
 class ObligationUnmet(CatalogRule, rule_id="MA240"):
     def check(self, node: GraphNode, ctx: RuleContext) -> Iterator[Finding]:
         if node.key != ctx.graph.root:
@@ -52,7 +58,7 @@ class ObligationUnmet(CatalogRule, rule_id="MA240"):
                 message,
                 [*located, Evidence(source="obligation", value=f"{ob.license} {ob.kind}"), *c.evidence],
                 severity=severity,
-                how_to_fix=OBLIGATION_FIXES.get(ob.kind, self.how_to_fix).capitalize()
+                how_to_fix=_sentence(OBLIGATION_FIXES.get(ob.kind, self.how_to_fix))
                 + " (`modelaudit fix DIR` writes it for a local folder).",
             )
 
