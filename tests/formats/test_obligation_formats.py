@@ -93,3 +93,22 @@ def test_boms_carry_the_checked_obligations() -> None:
     assert "obligation llama2 notice-file: unknown" in spdx3
     assert BASE  # the licensor's own release has no obligation annotations
     assert "obligation llama2 notice-file: not_applicable" not in spdx3
+
+
+def test_a_licenses_free_form_note_is_shown_by_its_text_among_the_terms_of_use() -> None:
+    """Apache-2.0's "note" duty (its patent-termination clause) reads as what it says, not as "Also required"."""
+    from modelaudit.models import Obligation, ObligationCheck, ObligationStatus
+
+    report = sample_report()
+    note = Obligation(
+        license="Apache-2.0",
+        kind="note",
+        text="Patent grant terminates on patent litigation.",
+        nodes=[TARGET],
+        status=ObligationStatus.NOT_APPLICABLE,
+        checks=[ObligationCheck(node=TARGET, status=ObligationStatus.NOT_APPLICABLE)],
+    )
+    report = report.model_copy(update={"obligations": [*report.obligations, note]})
+    assert "terms of use of Apache-2.0: Patent grant terminates on patent litigation" in render("text", report)
+    assert "<strong>Apache-2.0</strong>: Patent grant terminates on patent litigation" in render("html", report)
+    assert "Patent grant terminates on patent litigation" in render("md", report)

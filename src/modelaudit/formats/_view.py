@@ -392,7 +392,8 @@ def _obligation_rows(
             for c in o.checks
         ]
         if o.kind in TERM_KINDS and all(c.status == "not_applicable" for c in checks):
-            title = obligation_words(o.kind)
+            # a free-form note ("patent grant terminates on patent litigation") says more than its kind's title
+            title = o.text.rstrip(".") if o.kind == "note" and o.text else obligation_words(o.kind)
             if title not in terms[o.license]:
                 terms[o.license].append(title)
             continue
