@@ -669,41 +669,96 @@ Llama license passes down is checked against its files:
 
 ```console
 $ modelaudit scan examples/relicensed-chat --offline --role publisher
+====================================================================================================
+FAIL  examples/relicensed-chat
+6 errors, 1 warning, 0 notes · policy default (fails on error) · revision unpinned
+====================================================================================================
+...
+  [ERROR] MA240 obligation-unmet · examples/relicensed-chat
+    examples/relicensed-chat does not meet the llama3.1 obligation “Ship a "Notice" file with:
+    "Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc.
+    All Rights Reserved."” (a duty that examples/tiny-llama-base's license passes down): a NOTICE
+    file with "Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta
+    Platforms, Inc. All Rights Reserved.": there is no NOTICE file.
+    evidence obligation:file: NOTICE
+    evidence obligation: llama3.1 notice-file
+    evidence looked-for: a NOTICE file with "Llama 3.1 is licensed under the Llama 3.1 Community
+      License, Copyright © Meta Platforms, Inc. All Rights Reserved.": there is no NOTICE file
+    fix: Add a NOTICE file with the license's Notice line, word for word (`modelaudit fix DIR`
+        writes it for a local folder).
 ...
 OBLIGATIONS
+───────────
 [!] Include the license agreement (Apache-2.0), examples/relicensed-chat: NOT MET
       looked-for: a LICENSE file with the text of Apache-2.0: there is none
-[!] Display “Built with …” (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
+[!] Display “Built with …” (llama3.1), examples/relicensed-chat through examples/tiny-llama-base:
+      NOT MET
       file:README.md: does not state "Built with Llama" (required by llama3.1)
-[!] Pass on the use restrictions (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
+[!] Pass on the use restrictions (llama3.1), examples/relicensed-chat through
+      examples/tiny-llama-base: NOT MET
       license:examples/relicensed-chat: Apache-2.0 does not carry the use restrictions of llama3.1
-[!] Include the license agreement (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
-[!] Use the required name prefix (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
-[!] Ship the required notice (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
-[!] Ship or link the use policy (llama3.1), examples/relicensed-chat through examples/tiny-llama-base: NOT MET
-...
+        (from examples/tiny-llama-base)
+[!] Include the license agreement (llama3.1), examples/relicensed-chat through
+      examples/tiny-llama-base: NOT MET
+      looked-for: a LICENSE file with the text of llama3.1: there is none
+[!] Use the required name prefix (llama3.1), examples/relicensed-chat through
+      examples/tiny-llama-base: NOT MET
+      name: relicensed-chat does not begin with 'Llama'
+[!] Ship the required notice (llama3.1), examples/relicensed-chat through examples/tiny-llama-base:
+      NOT MET
+      looked-for: a NOTICE file with "Llama 3.1 is licensed under the Llama 3.1 Community License,
+        Copyright © Meta Platforms, Inc. All Rights Reserved.": there is no NOTICE file
+[!] Ship or link the use policy (llama3.1), examples/relicensed-chat through
+      examples/tiny-llama-base: NOT MET
+      looked-for: a USE_POLICY file, or a link to https://llama.meta.com/llama3_1/use-policy in the
+        card or a license file
+[-] Mark modifications (Apache-2.0), examples/relicensed-chat: not applicable
+      obligation: applies to modified copies; no upstream under this license
+6 more of upstream nodes (4 not met by their own repos): see the JSON or HTML report
+    terms of use of Apache-2.0: Patent grant terminates on patent litigation
+    terms of use of llama3.1: Meet the commercial-use condition; Treat models trained on its outputs
+      as derivatives; Respect limits on using outputs; Respect the restricted uses; Stay under the
+      user cap
+
 WHAT TO CHANGE: EXAMPLES/RELICENSED-CHAT
+────────────────────────────────────────
 licenses it may carry: llama3.1 | llama3.1 AND <your own terms>
- 1. Publish the model under llama3.1. ...
- 2. Add LICENSE with the text of llama3.1: recipients must get a copy of Llama 3.1 Community License Agreement.
- 3. Add USE_POLICY.md with the use policy of llama3.1 ...
- 4. Add NOTICE with the lines “Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright ©
-    Meta Platforms, Inc. All Rights Reserved.” ...
- 5. In the card's front matter set license: llama3.1 ...
+ 1. Publish the model under llama3.1. The lineage requires llama3.1: llama3.1 must travel with every
+    derivative. Publish under it alone, or combine it with your own terms using AND.
+ 2. Add LICENSE with the text of llama3.1: recipients must get a copy of Llama 3.1 Community License
+    Agreement.
+ 3. Add USE_POLICY.md with the use policy of llama3.1: Llama 3.1 Community License Agreement
+    incorporates its use policy (https://llama.meta.com/llama3_1/use-policy).
+ 4. Add NOTICE with the lines “Llama 3.1 is licensed under the Llama 3.1 Community License,
+    Copyright © Meta Platforms, Inc. All Rights Reserved.”: the Notice lines the licenses require,
+    and the attribution lines collected from upstream.
+ 5. In the card's front matter set license: llama3.1 (declare llama3.1, which the lineage requires).
  6. State “Built with Llama” in the model card (llama3.1 requires it).
- 7. In the card's front matter set model_name: Llama-relicensed-chat ...
+ 7. In the card's front matter set model_name: Llama-relicensed-chat (llama3.1 requires the name to
+    begin with "Llama" (or rename the repo)).
+...
+examples/relicensed-chat: FAIL under policy 'default' (6 error, 1 warning, 0 note; 2 node(s))
 ```
 
 `modelaudit fix` prints the same plan as a unified diff of the folder (stdout) and changes nothing;
 `--write` applies it, keeping a copy of every file it changes, and scans again:
 
 ```console
-$ modelaudit fix examples/relicensed-chat --offline
+$ modelaudit fix examples/relicensed-chat --offline            # the plan as a unified diff; nothing changes
 --- /dev/null
 +++ b/LICENSE
-@@ -0,0 +1,49 @@
+@@ -0,0 +1,48 @@
 + LLAMA 3.1 COMMUNITY LICENSE AGREEMENT
 ...
+--- /dev/null
++++ b/USE_POLICY.md
+@@ -0,0 +1,48 @@
++**Llama 3.1** **Acceptable Use Policy**
+...
+--- /dev/null
++++ b/NOTICE
+@@ -0,0 +1 @@
++Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.
 --- a/README.md
 +++ b/README.md
 @@ -1,12 +1,20 @@
@@ -711,22 +766,34 @@ $ modelaudit fix examples/relicensed-chat --offline
 -license: apache-2.0
 +license: llama3.1
  library_name: transformers
- ...
+ pipeline_tag: text-generation
+ base_model: tiny-llama-base
+ base_model_relation: finetune
+ tags: [llama, example]
 +model_name: Llama-relicensed-chat
  ---
-...
+
+ # relicensed-chat
+
+ An example of what modelaudit catches: a fine-tune of tiny-llama-base declared Apache-2.0.
++
 +<!-- modelaudit fix: license and attribution -->
 +## License and attribution
 +
 +Built with Llama.
 +
 +<!-- /modelaudit fix -->
-$ modelaudit fix examples/relicensed-chat --offline --write
+licenses it may carry: llama3.1 | llama3.1 AND <your own terms>
+  The lineage requires llama3.1: llama3.1 must travel with every derivative. Publish under it alone, or combine it with your own terms using AND.
+4 file(s) would change; run again with --write to apply
+$ modelaudit fix examples/relicensed-chat --offline --write    # applied after a backup, then rescanned
+licenses it may carry: llama3.1 | llama3.1 AND <your own terms>
+  The lineage requires llama3.1: llama3.1 must travel with every derivative. Publish under it alone, or combine it with your own terms using AND.
 created LICENSE
 created USE_POLICY.md
 created NOTICE
 changed README.md
-backup of the previous files: examples/relicensed-chat/.modelaudit-backup/20260101T000000Z
+backup of the previous files: /tmp/demo/examples/relicensed-chat/.modelaudit-backup/20261208T002001Z
 rescan: every license and obligation rule passes (policy verdict: pass)
 ```
 
