@@ -43,7 +43,8 @@ def cases_of(rec: LicenseRecord) -> list[str]:
 
 
 def checked_licenses() -> list[LicenseRecord]:
-    """Every license_db license (not a family tag, not synthesised from SPDX) with a duty files can meet."""
+    """Every license_db license (not a family tag, not synthesised from SPDX) that carries an obligation files
+    can meet, attribution and copyright notices included (AFL-3.0, BSL-1.0, MS-PL, Zlib, ... ask for no more)."""
     out = []
     for rec in load_db().all(include_spdx=False):
         ob = rec.obligations
@@ -57,6 +58,8 @@ def checked_licenses() -> list[LicenseRecord]:
             or ob.credit_upstream
             or ob.license_reference
             or ob.propagate_notice
+            or ob.attribution
+            or ob.copyright_notice
         ):
             out.append(rec)
     return sorted(out, key=lambda r: r.id)
