@@ -85,3 +85,18 @@ def test_noncommercial_frontier_matches_brute_force(seed: int) -> None:
                 expected[path[-1]] = order
         got = {anc: ups[0].order for anc, ups in ctx.facts(key).noncommercial.items()}
         assert got == expected, key
+
+
+@pytest.mark.parametrize("architectures", [True, 3, "LlamaForCausalLM", {"a": 1}, None])
+def test_a_config_whose_architectures_is_not_a_list_is_read_as_naming_none(architectures: object) -> None:
+    """config.json is the repo's text: ``"architectures": true`` (found by the robustness fuzzer once every node's
+    upstream facts are computed for its obligations) names no vision architecture; it never crashes the rules."""
+    ref = RepoRef(repo_id="a/m", kind=RepoKind.MODEL)
+    record = RepoRecord(ref=ref, source=SourceKind.HUB, config={"architectures": architectures})
+    node = GraphNode(key="a/m", ref=ref, kind=NodeKind.MODEL, depth=0, record=record)
+    ctx = RuleContext(
+        graph=LineageGraph(root="a/m", nodes={"a/m": node}, edges=[]),
+        policy=Policy(name="t"),
+        licenses={"a/m": LicenseInfo(id="llama3.1")},
+    )
+    assert ctx.facts("a/m").multimodal is False  # a config that names nothing multimodal

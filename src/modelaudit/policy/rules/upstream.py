@@ -116,7 +116,8 @@ def _own_multimodal(node: GraphNode) -> bool | None:
         return None
     config = record.config or {}
     model_type = str(config.get("model_type", "")).lower()
-    archs = " ".join(str(a) for a in config.get("architectures") or [] if isinstance(a, str))
+    declared = config.get("architectures")
+    archs = " ".join(a for a in declared if isinstance(a, str)) if isinstance(declared, list) else ""
     task = record.card_data.get("pipeline_tag")
     tags = {t.lower() for t in record.tags}
     if (
