@@ -315,8 +315,23 @@ def duty_text(rec: LicenseRecord, kind: str) -> str:
     return dict(describe_obligations(rec)).get(kind, kind)
 
 
+_DUTIES: dict[tuple[int, bool, bool, bool, bool], tuple[LicenseRecord, list[str]]] = {}
+
+
 def duties(b: Binding) -> list[str]:
-    """The obligation kinds a binding brings (in a stable order)."""
+    """The obligation kinds a binding brings (in a stable order); they depend only on the license and on
+    whether it binds as the node's own, through models, through data, and through a direct parent, so they
+    are worked out once per such shape (a long lineage repeats the same few)."""
+    key = (id(b.rec), b.own, bool(b.upstream), bool(b.data), any(u.direct for u in b.upstream))
+    found = _DUTIES.get(key)
+    if found is not None and found[0] is b.rec:
+        return list(found[1])
+    kinds = _duties(b)
+    _DUTIES[key] = (b.rec, kinds)
+    return list(kinds)
+
+
+def _duties(b: Binding) -> list[str]:
     ob = b.rec.obligations
     rec = b.rec
     up = bool(b.upstream)
@@ -390,19 +405,42 @@ Result = tuple[ObligationStatus, list[Evidence], str | None]  # status, evidence
 
 @lru_cache(maxsize=8192)
 def _ev(source: str, value: str) -> Evidence:
-    # built without validation (both are str), and shared: Evidence is frozen, and a long lineage repeats the
-    # same few (one check per node per duty)
-    return Evidence.model_construct(source=source, value=value)
+    # built without validation (both are str) or model_construct's bookkeeping (~10 us each; most evidence
+    # names its node, so a long lineage makes one per node per duty), and shared: Evidence is frozen
+    obj = Evidence.__new__(Evidence)
+    object.__setattr__(obj, "__dict__", {"source": source, "value": value})
+    object.__setattr__(obj, "__pydantic_fields_set__", {"source", "value"})
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+_METHOD = {kind: "_" + kind.replace("-", "_") for kind in KIND_FILE}
 
 
 class NodeChecker:
     """Checks the duties binding one node against its files."""
 
-    def __init__(self, node: GraphNode, ctx: RuleContext, files: NodeFiles, me: Terms) -> None:
+    def __init__(
+        self,
+        node: GraphNode,
+        ctx: RuleContext,
+        files: NodeFiles,
+        me: Terms,
+        files_of: dict[str, NodeFiles] | None = None,
+    ) -> None:
         self.node = node
         self.ctx = ctx
         self.files = files
         self.me = me
+        # every node's NodeFiles, shared by the checkers of one run (a parent's files are read by its child)
+        self.files_of = files_of if files_of is not None else {}
+
+    def files_of_node(self, node: GraphNode) -> NodeFiles:
+        found = self.files_of.get(node.key)
+        if found is None or found.node is not node:
+            found = self.files_of[node.key] = NodeFiles.of(node)
+        return found
 
     # ------------------------------------------------------------------ helpers
 
@@ -497,7 +535,7 @@ class NodeChecker:
         if self._licensor(rec):
             return NA, [_ev("licensor", f"{self.node.key} is a release of {rec.id}'s own licensor")], None
         own = b.own
-        method = getattr(self, "_" + kind.replace("-", "_"), None)
+        method = getattr(self, _METHOD.get(kind) or "_" + kind.replace("-", "_"), None)
         if method is None:  # pragma: no cover - every kind of duties() has a method or is a term
             return UNKNOWN, [_ev("obligation", f"no check for {kind}")], None
         result: Result = method(b, own)
@@ -595,7 +633,7 @@ class NodeChecker:
             parent = nodes.get(up.key)
             if parent is None:
                 continue
-            theirs = NodeFiles.of(parent)
+            theirs = self.files_of_node(parent)
             if theirs.all_unread:
                 return (
                     UNKNOWN,
@@ -926,7 +964,10 @@ _CHECK_FIELDS = frozenset({"node", "status", "evidence", "via", "file"})
 
 
 def node_obligations(
-    node: GraphNode, ctx: RuleContext, db: LicenseDB | None = None
+    node: GraphNode,
+    ctx: RuleContext,
+    db: LicenseDB | None = None,
+    files_of: dict[str, NodeFiles] | None = None,
 ) -> Iterator[tuple[LicenseRecord, str, ObligationCheck | None]]:
     """(license, kind, check) for every duty binding one node; a term of use has no check (it is
     not_applicable to every node, and a long lineage would repeat it once per node)."""
@@ -936,8 +977,12 @@ def node_obligations(
     if node.kind is NodeKind.DATASET and node.key != ctx.graph.root:
         return  # a model does not redistribute its training data: the data binds it through credit only
     me = ctx.terms(node.key)
-    files = NodeFiles.of(node)
-    checker = NodeChecker(node, ctx, files, me)
+    if files_of is None:
+        files_of = {}
+    files = files_of.get(node.key)
+    if files is None or files.node is not node:
+        files = files_of[node.key] = NodeFiles.of(node)
+    checker = NodeChecker(node, ctx, files, me, files_of)
     for b in bindings(node.key, ctx, me, db):
         for kind in duties(b):
             if kind in TERM_KINDS:
@@ -953,18 +998,17 @@ def check_obligations(ctx: RuleContext) -> list[Obligation]:
 
     db = load_db()
     by_key: dict[tuple[str, str], Obligation] = {}
-    seen: dict[tuple[str, str], set[str]] = {}
+    files_of: dict[str, NodeFiles] = {}  # each node's files, sorted once (a child reads its parent's)
     for key in sorted(ctx.graph.nodes):
-        for rec, kind, check in node_obligations(ctx.graph.nodes[key], ctx, db):
+        for rec, kind, check in node_obligations(ctx.graph.nodes[key], ctx, db, files_of):
             slot = (rec.id, kind)
             ob = by_key.get(slot)
             if ob is None:
                 ob = by_key[slot] = Obligation(license=rec.id, kind=kind, text=duty_text(rec, kind))
-                seen[slot] = set()
             if check is not None:
                 ob.checks.append(check)
-            if key not in seen[slot]:
-                seen[slot].add(key)
+            # the nodes come in order, each with its duties together: the last one named is the only repeat
+            if not ob.nodes or ob.nodes[-1] != key:
                 ob.nodes.append(key)
     return [_aggregate(ob) for _, ob in sorted(by_key.items())]
 
