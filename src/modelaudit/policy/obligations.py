@@ -405,14 +405,9 @@ Result = tuple[ObligationStatus, list[Evidence], str | None]  # status, evidence
 
 @lru_cache(maxsize=8192)
 def _ev(source: str, value: str) -> Evidence:
-    # built without validation (both are str) or model_construct's bookkeeping (~10 us each; most evidence
-    # names its node, so a long lineage makes one per node per duty), and shared: Evidence is frozen
-    obj = Evidence.__new__(Evidence)
-    object.__setattr__(obj, "__dict__", {"source": source, "value": value})
-    object.__setattr__(obj, "__pydantic_fields_set__", {"source", "value"})
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
+    # built without validation (both are str), and shared: Evidence is frozen, and a long lineage repeats the
+    # same few (one check per node per duty)
+    return Evidence.model_construct(source=source, value=value)
 
 
 _METHOD = {kind: "_" + kind.replace("-", "_") for kind in KIND_FILE}
