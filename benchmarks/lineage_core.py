@@ -20,19 +20,32 @@ speed-up stays only while that is at least 1.10 on one of its figures (``keep``)
     .venv/bin/python benchmarks/lineage_core.py --levels 200 --size 256 --runs 3   # quicker
 
 A/B results, off/on (2 CPUs shared with other sessions' test suites, load average 3-6 during each run, so
-a figure moves by 10-30 % between runs; two runs of 2026-12-08 UTC, at 00:55 and 01:14):
+a figure moves by 10-30 % between runs; two runs of 2026-12-08 UTC, at 00:55 and 01:14, and for the hashing
+speed-ups the runs named with them):
 
   COMPILED_LICENSE_DB   tiny 1.18, 1.20
   GC_TUNING             tiny 1.25, 1.36; deep 1.32, 0.93
-  ALIGNED_HASH_BUFFER   full 1.18, 1.58; verify 1.25, 1.32 (hashing reads into a page-aligned buffer)
+  MMAP_HASH             full 0.93; verify 1.20 (03:01, --levels 50 --runs 3, load 3.1)
+  EARLY_HASH            full 1.00; verify 1.15 (03:01, --levels 50 --runs 3, load 3.1)
   INLINE_LOCAL_CRAWL    deep 1.67, 0.94
   SPDX_CACHE            tiny 1.33, 1.36
   FINGERPRINT_CACHE     tiny 1.34, 1.49
 
 Removed after their A/B: HASH_POOL (hashing a folder on threads from the moment scan/verify parsed their
 options; full 1.09 and 0.89, verify 1.01 and 0.94), BACKGROUND_VERIFY (0.99), TEXT_WRAP_FAST_PATH (0.89),
-LAZY_LICENSE_RECORDS (1.03). Without the pool, ``verify`` is the command's start-up plus one hashing pass,
-so figure 4 cannot come under 1.10x where start-up costs more than a tenth of the hashing.
+LAZY_LICENSE_RECORDS (1.03). ALIGNED_HASH_BUFFER (reads into a page-aligned buffer: full 1.18, 1.58; verify
+1.25, 1.32) is gone with the reads it sped up: a local file is hashed through a mapping now (MMAP_HASH), and
+with that off it is read the way the reference reads it (``read``, no user buffer).
+
+EARLY_HASH is HASH_POOL done again where its A/B said it failed: the threads start in the command's callback
+before anything heavy is imported (the path from ``python -m modelaudit`` to the callback imports click and the
+command's module only, ~60-70 ms in), and they hash through a mapping in 256 MiB slices (MMAP_HASH), so a
+thread holds no GIL while it hashes and asks for it back once per slice, not twice per MiB. Where the time goes
+(traced, 1 GiB folder, 2026-12-08 03:02): the hashing thread spends 0.73 s of CPU, ``verify``'s main thread
+~0.2 s and ``scan --verify full``'s ~0.4-0.45 s, all while the hashing runs; after it, ~20 ms. So on two free
+cores both commands take about start-up + hashing (~0.8 s, ~1.0-1.05x reference B), but with one core taken
+by another process they take the sum of both threads' CPU (1.2-1.4x reference B): figures 3 and 4 need a
+quiet machine.
 
 Tried and not kept: a cache of local folders' records keyed by each file's size, times and inode
 (LOCAL_RECORD_CACHE, deep off/on 1.05 in two runs: reading and validating the cached record costs about what

@@ -21,9 +21,14 @@ SPEEDUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         "allocations (cli/main.py)",
         ("tiny", "deep"),
     ),
-    "ALIGNED_HASH_BUFFER": (
-        "read files to hash into a page-aligned buffer (an anonymous mmap) instead of a bytearray, whose data "
-        "the kernel copies to much more slowly (verify/hashing.py)",
+    "MMAP_HASH": (
+        "hash a local file through a read-only mmap, in 256 MiB slices handed to hashlib whole, instead of "
+        "reading it in 8 MiB pieces (verify/hashing.py)",
+        ("full", "verify"),
+    ),
+    "EARLY_HASH": (
+        "scan/verify of a local folder in full hash its large files on --workers threads from the moment the "
+        "command's options are checked, while the rest of the command loads (verify/hashpool.py)",
         ("full", "verify"),
     ),
     "INLINE_LOCAL_CRAWL": (

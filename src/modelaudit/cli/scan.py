@@ -19,13 +19,15 @@ from modelaudit.cli._options import (
     role_option,
     timeout_option,
 )
-from modelaudit.cli.verify import VERIFY_MODES
+from modelaudit.cli.verify import VERIFY_MODES, early_hashing
 from modelaudit.config import DEFAULT_DEADLINE
 from modelaudit.errors import ExitCode, UsageError
+from modelaudit.verify.hashing import DEFAULT_WORKERS
 
-# the pipeline, the models and the report writers load inside the command (`--help` stays light)
+# the pipeline, the models and the report writers load inside the command, once hashing has started
 if TYPE_CHECKING:
     from modelaudit.pipeline import ScanOptions
+    from modelaudit.verify.hashpool import HashPool
 
 FORMAT_CHOICES = ["text", "json", "html", "md", "sarif", "spdx", "spdx3", "cyclonedx", "notice"]
 
@@ -243,7 +245,20 @@ def scan_command(
     if signature is not None and len(targets) > 1:
         raise UsageError("--signature names the signature of one target; give one TARGET")
     attestation = _attest_request(targets, against, attest, attest_key, verify_mode)
-    return _scan(targets, formats, output, against, quiet, settings, attestation)
+    fmts = list(dict.fromkeys(formats)) or ["text"]
+    if (len(fmts) > 1 or len(targets) > 1) and output is None and any(f != "text" for f in fmts):
+        raise UsageError("several formats or targets need -o FOLDER", hint="e.g. -o reports/")
+    if against is not None and len(targets) != 1:
+        raise UsageError("--against compares one target with another revision of it; give one TARGET")
+    # local folders hashed in full (a folder's default): their large files are hashed from now on, while the
+    # pipeline loads and the lineage is crawled; the verify stage takes the digests by file identity
+    full = against is None and verify_mode in (None, "full")
+    pool = early_hashing(list(targets), DEFAULT_WORKERS) if full else None
+    try:
+        return _scan(targets, fmts, output, against, quiet, settings, attestation, pool)
+    finally:
+        if pool is not None:
+            pool.close()
 
 
 def _attest_request(
@@ -270,21 +285,19 @@ def _attest_request(
 
 def _scan(
     targets: tuple[str, ...],
-    formats: tuple[str, ...],
+    fmts: list[str],
     output: str | None,
     against: str | None,
     quiet: bool,
     settings: dict[str, Any],
     attestation: tuple[str, str] | None = None,
+    pool: HashPool | None = None,
 ) -> int:
     from modelaudit.cli._output import emit_reports, summary_line
     from modelaudit.cli._progress import TerminalProgress
     from modelaudit.models import ScanReport, Verdict
     from modelaudit.pipeline import ScanOptions, scan
 
-    fmts = list(dict.fromkeys(formats)) or ["text"]
-    if (len(fmts) > 1 or len(targets) > 1) and output is None and any(f != "text" for f in fmts):
-        raise UsageError("several formats or targets need -o FOLDER", hint="e.g. -o reports/")
     if attestation is not None and settings.get("verify") is None:
         settings = {**settings, "verify": "full"}  # the attestation's subjects are the files' digests
     options = ScanOptions.model_validate(settings)
@@ -293,14 +306,12 @@ def _scan(
     terminal = None if quiet or not sys.stderr.isatty() else TerminalProgress(sys.stderr)
     progress = terminal.stage if terminal is not None else None
     if against is not None:
-        if len(targets) != 1:
-            raise UsageError("--against compares one target with another revision of it; give one TARGET")
         return _scan_against(targets[0], against, options, fmts, output, progress, quiet)
     reports: list[ScanReport] = []
     try:
         for target in targets:
             hashing = terminal.hashing if terminal is not None else None
-            report = scan(target, options, progress=progress, hashing=hashing)
+            report = scan(target, options, progress=progress, hashing=hashing, pool=pool)
             reports.append(report)
     finally:
         if terminal is not None:

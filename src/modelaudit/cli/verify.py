@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -14,8 +15,9 @@ from modelaudit.config import DEFAULT_DEADLINE, env_offline
 from modelaudit.errors import InputError
 from modelaudit.verify.hashing import DEFAULT_WORKERS
 
-if TYPE_CHECKING:  # the models (pydantic) load inside the command
+if TYPE_CHECKING:  # the models (pydantic) load inside the command, once hashing has started
     from modelaudit.models import FileEntry, FileResult, Finding
+    from modelaudit.verify.hashpool import HashPool
 
 # VerifyMode's values, spelled out so that parsing the command line imports no models (`--help` stays light;
 # tests/verify/test_hashpool.py checks they stay the same)
@@ -101,11 +103,46 @@ def verify_command(
       modelaudit verify ./my-model
       modelaudit verify org/model --mode full -f json
     """
-    return _verify(target, mode, manifest, fmt, workers, offline, timeout)
+    expected = read_manifest(manifest) if manifest else None  # a bad manifest fails before any hashing
+    pool = early_hashing([target], workers) if mode in (None, "full") else None
+    try:
+        return _verify(target, mode, expected, fmt, workers, offline, timeout, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def local_folder(target: str) -> str | None:
+    """``target`` when it names an existing folder (a folder wins over a Hub id, as ``parse_target`` has
+    it), else None."""
+    try:
+        path = os.path.expanduser(target.strip())
+        return path if path and os.path.isdir(path) else None
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def early_hashing(targets: list[str], workers: int) -> HashPool | None:
+    """A pool hashing the large files of the local folders among ``targets`` from now on, while the
+    command loads (verify/hashpool.py; speed-up ``EARLY_HASH``), or None. Called once the command line is
+    parsed and checked, before the models, sources and pipeline are imported; the caller closes it."""
+    folders = [f for f in map(local_folder, targets) if f is not None]
+    if not folders:
+        return None
+    from modelaudit.verify import hashpool
+
+    return hashpool.start(folders, workers)
 
 
 def _verify(
-    target: str, mode: str | None, manifest: str | None, fmt: str, workers: int, offline: bool, timeout: float
+    target: str,
+    mode: str | None,
+    expected: dict[str, str] | None,
+    fmt: str,
+    workers: int,
+    offline: bool,
+    timeout: float,
+    pool: HashPool | None = None,
 ) -> int:
     from modelaudit.documents import VerifyReport
     from modelaudit.formats import VERIFY_FORMATS
@@ -125,8 +162,8 @@ def _verify(
         else (VerifyMode.HEADERS if record.source is SourceKind.HUB else VerifyMode.FULL)
     )
     files = record.files
-    if manifest:
-        files = apply_manifest(files, read_manifest(manifest))
+    if expected is not None:
+        files = apply_manifest(files, expected)
     total = sum(f.size or 0 for f in files)
     node = ref.key if not ref.local_path else ref.display()
 
@@ -139,6 +176,7 @@ def _verify(
             progress=progress,  # type: ignore[arg-type]
             node=node,
             read_range=lambda p, s, n: sources.read_range(record, p, s, n),
+            pool=pool,
         )
 
     if sys.stderr.isatty() and chosen is not VerifyMode.NONE and total:
