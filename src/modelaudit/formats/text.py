@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from functools import lru_cache
 from typing import ClassVar
 
 from modelaudit.formats._view import ReportView, build_view
@@ -23,14 +24,30 @@ def clean(text: str) -> str:
 
 
 def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
-    return textwrap.wrap(
-        clean(text),
-        width=WIDTH,
-        initial_indent=first if first is not None else indent,
-        subsequent_indent=indent,
-        break_long_words=True,
-        break_on_hyphens=False,
-    ) or [first or indent]
+    lead = first if first is not None else indent
+    cleaned = clean(text)
+    # a line that fits is what textwrap makes of it (it keeps leading spaces on the first line, and the text
+    # has no trailing ones to drop): most lines of a long lineage's report, so textwrap runs only on the rest
+    if len(lead) + len(cleaned) <= WIDTH and cleaned.strip() and not cleaned[-1].isspace():
+        return [lead + cleaned]
+    return list(_wrapped(cleaned, indent, lead, first))
+
+
+@lru_cache(maxsize=4096)
+def _wrapped(cleaned: str, indent: str, lead: str, first: str | None) -> tuple[str, ...]:
+    """textwrap's lines for a cleaned text, kept for its repeats (a long lineage repeats a license's
+    obligations line once per node); _wrap hands out copies."""
+    return tuple(
+        textwrap.wrap(
+            cleaned,
+            width=WIDTH,
+            initial_indent=lead,
+            subsequent_indent=indent,
+            break_long_words=True,
+            break_on_hyphens=False,
+        )
+        or [first or indent]
+    )
 
 
 def _heading(title: str) -> list[str]:
