@@ -38,7 +38,14 @@ def test_wrap_is_textwrap(text: str, indent: str, first: str | None) -> None:
 
 def test_the_edges_of_one_line() -> None:
     for n in (WIDTH - 5, WIDTH - 4, WIDTH - 3, WIDTH, WIDTH + 1):
-        for text in ("x" * n, "x " * (n // 2), " " + "x" * n, "x" * n + " ", "x" * n + "\u3000", "\u3000" * n):
+        for text in (
+            "x" * n,
+            "x " * (n // 2),
+            " " + "x" * n,
+            "x" * n + " ",
+            "x" * n + "\u3000",
+            "\u3000" * n,
+        ):
             for indent, first in (("", None), ("    ", "  - "), ("  ", "")):
                 assert _wrap(text, indent, first) == reference(text, indent, first), (n, text, indent, first)
 

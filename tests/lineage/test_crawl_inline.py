@@ -73,7 +73,7 @@ def lineage(tmp_path: Path) -> RepoRef:
 
 
 def through_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(crawler, "read_inline", lambda ref: False)
+    monkeypatch.setenv("MODELAUDIT_NO_INLINE_LOCAL_CRAWL", "1")  # the speed-up's switch: folders on the pool
 
 
 @pytest.mark.parametrize(
@@ -165,3 +165,27 @@ def test_parent_folders_resolve_as_pathlib_does(tmp_path: Path) -> None:
         assert (got.local_path if got else None) == want, target
         if got is not None:
             assert got.repo_id == os.path.basename(want or "")
+
+
+def test_parent_folders_resolve_alike_from_the_folder_a_source_resolved(tmp_path: Path) -> None:
+    """A local record carries its resolved folder (local_dir); parents resolved from there are the parents
+    resolved from its path as given, links and '..' included (the child reached through a link too)."""
+    real = tmp_path / "models" / "base"
+    real.mkdir(parents=True)
+    child = tmp_path / "work" / "child"
+    child.mkdir(parents=True)
+    (tmp_path / "work" / "link").symlink_to(real)
+    (tmp_path / "work" / "loop").symlink_to(tmp_path / "work" / "loop")
+    (tmp_path / "work" / "file").write_text("x")
+    (tmp_path / "alias").symlink_to(tmp_path / "work")
+    targets = [
+        "../../models/base", "../../models/base/", "./../link", "../link", "../link/../child", "..//link",
+        str(real), f"{real}/", "../missing", "../loop", "../file", ".", "..", "./", "../missing/../link",
+        "../../alias/link", "base", "../../../../../../..",
+    ]  # fmt: skip
+    for given in (child, tmp_path / "alias" / "child"):
+        plain = RepoRecord(ref=RepoRef(repo_id="child", local_path=str(given)), source=SourceKind.LOCAL)
+        resolved = plain.model_copy(update={"local_dir": os.path.realpath(given)})
+        for target in targets:
+            claim = ParentClaim(target=target, evidence=Evidence(source="card:base_model", value=target))
+            assert parent_ref(claim, resolved) == parent_ref(claim, plain), (given, target)

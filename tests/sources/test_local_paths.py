@@ -38,3 +38,23 @@ def test_reads_inside_the_folder_and_refuses_the_rest(model: Path) -> None:
         assert src.read_small(ref, bad) is None, bad
         with pytest.raises(FileNotInRepoError):
             src.open_file(ref, bad)
+
+
+def test_resolving_inside_a_resolved_folder_is_realpath(tmp_path: Path) -> None:
+    from modelaudit.sources.local import resolve_in
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "f").write_text("x")
+    (tmp_path / "a" / "up").symlink_to("..")
+    (tmp_path / "a" / "fl").symlink_to("b/f")
+    (tmp_path / "a" / "abs").symlink_to(tmp_path / "a" / "b")
+    (tmp_path / "a" / "loop").symlink_to("loop")
+    (tmp_path / "a" / "dangling").symlink_to("nowhere/x")
+    folder = os.path.realpath(tmp_path / "a")
+    paths = [
+        "", ".", "./", "b", "b/", "b/f", "b//f", "./b/./f", "b/../b/f", "..", "../..", "../a/b", "up", "up/a/b/f",
+        "fl", "abs/f", "loop", "loop/x", "dangling", "missing", "missing/../b", "missing/x/..", "b/f/..",
+        "/etc", "/tmp/../etc", "../../../../../../../..", "b/../../a/fl",
+    ]  # fmt: skip
+    for path in paths:
+        assert resolve_in(folder, path) == os.path.realpath(os.path.join(folder, path)), path

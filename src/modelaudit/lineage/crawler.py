@@ -44,6 +44,7 @@ from modelaudit.models import (
     RepoRecord,
     RepoRef,
     Severity,
+    SourceKind,
 )
 from modelaudit.targets import hub_id_from, is_local_path
 
@@ -75,6 +76,9 @@ def parent_ref(claim: ParentClaim, child: RepoRecord) -> RepoRef | None:
     target = claim.target.strip()
     found = hub_id_from(target)
     local = child.ref.local_path
+    # the child's folder as its source resolved it (a local record's local_dir is the realpath of its
+    # local_path), so that a parent's folder is resolved from there rather than from the root of the disk
+    base = child.local_dir if local and child.source is SourceKind.LOCAL else None
     if found is not None:
         repo_id, kind = found
         if claim.kind is RepoKind.DATASET:
@@ -92,7 +96,10 @@ def parent_ref(claim: ParentClaim, child: RepoRecord) -> RepoRef | None:
         return RepoRef(repo_id=repo_id, kind=kind, revision=revision)
     if local and not claim.weak:
         path = str(Path(target).expanduser()) if target.startswith("~") else target
-        resolved = _folder(path if os.path.isabs(path) else os.path.join(local, path))
+        if base and not os.path.isabs(path):
+            resolved = _folder_in(base, path)
+        else:
+            resolved = _folder(path if os.path.isabs(path) else os.path.join(local, path))
         if resolved is not None:
             return RepoRef(repo_id=os.path.basename(resolved), kind=claim.kind, local_path=resolved)
     return None
@@ -104,6 +111,14 @@ def _folder(path: str) -> str | None:
     if not path:
         return None
     resolved = os.path.realpath(path)
+    return resolved if os.path.isdir(resolved) else None
+
+
+def _folder_in(base: str, path: str) -> str | None:
+    """``_folder(os.path.join(base, path))`` for a resolved folder ``base``: only ``path`` is resolved."""
+    from modelaudit.sources.local import resolve_in
+
+    resolved = resolve_in(base, path)
     return resolved if os.path.isdir(resolved) else None
 
 
@@ -126,12 +141,18 @@ class _Fetched(NamedTuple):
 Outcome = _Fetched | ModelAuditError
 
 
-def read_inline(ref: RepoRef) -> bool:
-    """Whether ``ref`` is read on the calling thread (a folder: CPU-bound, nothing to overlap) rather than
-    on the pool (a Hub repo: network waits that overlap). Speed-up ``INLINE_LOCAL_CRAWL`` (speedups.py)."""
+def inline_local() -> bool:
+    """Whether folders are read on the calling thread (CPU-bound, nothing to overlap) rather than on the
+    pool (where Hub repos' network waits overlap). Speed-up ``INLINE_LOCAL_CRAWL`` (speedups.py); a crawl
+    asks once."""
     from modelaudit import speedups
 
-    return bool(ref.local_path) and speedups.enabled("INLINE_LOCAL_CRAWL")
+    return speedups.enabled("INLINE_LOCAL_CRAWL")
+
+
+def read_inline(ref: RepoRef, inline: bool | None = None) -> bool:
+    """Whether ``ref`` is read on the calling thread (see :func:`inline_local`, which ``inline`` caches)."""
+    return bool(ref.local_path) and (inline_local() if inline is None else inline)
 
 
 def _fetch(sources: Fetcher, ref: RepoRef) -> RepoRecord | ModelAuditError:
@@ -154,6 +175,7 @@ class _Prefetcher:
         self._lock = threading.Lock()
         self._futures: dict[str, Future[Outcome]] = {}
         self._closed = False
+        self.inline = inline_local()
         # threads start on the first submit: a lineage of local folders never starts one
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="modelaudit-crawl")
 
@@ -176,7 +198,7 @@ class _Prefetcher:
         groups = _group_claims(record)
         if depth < self._max_depth:
             for key, pref, _claims in groups:
-                if pref is not None and not read_inline(pref):  # read when the build reaches it
+                if pref is not None and not read_inline(pref, self.inline):  # read when the build reaches it
                     self.submit(key, pref, depth + 1, required=False)
         return _Fetched(record, groups)
 
@@ -271,7 +293,7 @@ def crawl(
                         continue
                     # placeholder keeps the node count exact while the fetch is in flight
                     nodes[parent_key] = GraphNode(key=parent_key, ref=pref, kind=kind_hint, depth=depth + 1)
-                    if read_inline(pref):  # read below, in this order
+                    if read_inline(pref, fetcher.inline):  # read below, in this order
                         pending.append((parent_key, pref, kind_hint, None))
                         continue
                     fut = fetcher.submit(parent_key, pref, depth + 1)

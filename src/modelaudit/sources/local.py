@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,6 +14,29 @@ from modelaudit.sources.base import MAX_SMALL_FILE_BYTES, card_text
 from modelaudit.sources.record import extract_record
 
 MAX_FILES = 100_000
+
+
+def resolve_in(folder: str, path: str) -> str:
+    """``os.path.realpath(os.path.join(folder, path))`` for a ``folder`` that is already resolved (a realpath):
+    only the components of ``path`` are looked at, not the folder's own again. A link among them, or a path
+    that is not plain relative POSIX, is left to ``os.path.realpath`` whole."""
+    if os.sep != "/" or os.path.isabs(path):
+        return os.path.realpath(os.path.join(folder, path))
+    resolved = folder
+    for part in path.split("/"):
+        if not part or part == ".":
+            continue
+        if part == "..":
+            resolved = os.path.dirname(resolved)  # the folder holds no links: its parent is its dirname
+            continue
+        resolved = os.path.join(resolved, part)
+        try:
+            is_link = stat.S_ISLNK(os.lstat(resolved).st_mode)
+        except OSError:
+            continue  # as realpath does: a missing part is kept as written
+        if is_link:
+            return os.path.realpath(os.path.join(folder, path))
+    return resolved
 
 
 def _under(root: str, resolved: str) -> bool:
@@ -79,7 +103,7 @@ class LocalSource:
     def _file(self, root: str, ref: RepoRef, path: str) -> str:
         """``path`` inside ``root`` (the resolved folder of ``ref``), resolved; FileNotInRepoError when it is
         not a file there."""
-        resolved = os.path.realpath(os.path.join(root, path))
+        resolved = resolve_in(root, path)
         if not (_under(root, resolved) and os.path.isfile(resolved)):
             raise FileNotInRepoError(ref.display(), path)
         return resolved
@@ -98,8 +122,7 @@ class LocalSource:
             full = self._file(root, ref, path)
         except FileNotInRepoError:
             return None
-        with open(full, "rb") as fh:
-            return fh.read(MAX_SMALL_FILE_BYTES)
+        return _read_head(full, MAX_SMALL_FILE_BYTES)
 
     def fetch(self, ref: RepoRef) -> RepoRecord:
         root = self._root(ref)  # once per fetch: every read below is inside this folder
@@ -130,6 +153,18 @@ class LocalSource:
                 Evidence(source="file", value=f"skipped unsafe path: {p}") for p in skipped
             )
         return record
+
+
+def _read_head(full: str, cap: int) -> bytes:
+    """The first ``cap`` bytes of a file (``fh.read(cap)``), without asking for a buffer of ``cap`` bytes for a
+    file of a few hundred (allocating the cap cost more than reading a small card): the size ``fstat`` gives
+    plus one byte, then the rest up to the cap when the file turns out larger than that."""
+    with open(full, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        data = fh.read(min(cap, size + 1))
+        if len(data) > size and len(data) < cap:  # grown since, or a file whose size fstat does not know
+            data += fh.read(cap - len(data))
+        return data
 
 
 def _read_range(full: str, start: int, length: int) -> bytes:
