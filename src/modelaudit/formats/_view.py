@@ -186,8 +186,9 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class CheckRow:
+class CheckRow(NamedTuple):
+    """One obligation checked on one node (a long lineage makes one per node per duty: a plain row)."""
+
     node: str
     status: str  # met | unmet | unknown | not_applicable | "" (a report from before obligations were checked)
     words: str
@@ -379,26 +380,28 @@ def _obligation_rows(
     rows: list[ObligationRow] = []
     terms: dict[str, list[str]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)
+    words = STATUS_WORDS
     for o in r.obligations:
-        checks = [
-            CheckRow(
-                node=c.node,
-                status=c.status.value,
-                words=STATUS_WORDS[c.status.value],
-                evidence=[f"{e.source}: {e.value}" for e in c.evidence],
-                via=c.via,
-                file=c.file,
-            )
-            for c in o.checks
-        ]
-        if o.kind in TERM_KINDS and all(c.status == "not_applicable" for c in checks):
+        if o.kind in TERM_KINDS and all(c.status == "not_applicable" for c in o.checks):
             # a free-form note ("patent grant terminates on patent litigation") says more than its kind's title
             title = o.text.rstrip(".") if o.kind == "note" and o.text else obligation_words(o.kind)
             if title not in terms[o.license]:
                 terms[o.license].append(title)
             continue
-        for c in checks:
-            counts[c.status] += 1
+        checks: list[CheckRow] = []
+        for c in o.checks:
+            status = c.status.value
+            counts[status] += 1
+            checks.append(
+                CheckRow(
+                    c.node,
+                    status,
+                    words[status],
+                    [f"{e.source}: {e.value}" for e in c.evidence],
+                    c.via,
+                    c.file,
+                )
+            )
         rows.append(
             ObligationRow(
                 o.license,

@@ -19,7 +19,7 @@ checks; ``tests/data/real/obligations/README.md`` is the guide the hand labels o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -98,7 +98,10 @@ _URL = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 def norm(text: str) -> str:
     """Words of a text, lower-cased, space-joined with a space at both ends; © and (c) are dropped, so a
     Notice line matches whichever copyright sign a copy uses."""
-    text = text.translate(_NORM_DROP).lower().replace("©", " ").replace("(c)", " ")
+    if text.isascii():  # no curly quotes, no-break space or ©
+        text = text.lower().replace("(c)", " ")
+    else:
+        text = text.translate(_NORM_DROP).lower().replace("©", " ").replace("(c)", " ")
     return " " + " ".join(_NORM_WORD.findall(text)) + " "
 
 
@@ -147,6 +150,9 @@ def url_key(url: str) -> str:
     return _URL.sub("", url.strip()).rstrip("/").lower()
 
 
+_UNSET = object()
+
+
 @dataclass
 class NodeFiles:
     """What a node ships, as the sources read it, sorted by role."""
@@ -156,6 +162,7 @@ class NodeFiles:
     notices: list[LicenseFile] = field(default_factory=list)  # NOTICE*
     policies: list[LicenseFile] = field(default_factory=list)  # USE_POLICY*, ACCEPTABLE_USE_POLICY*
     unread: set[str] = field(default_factory=set)  # files listed but not read ("*": none could be)
+    _card: object = field(default=_UNSET, repr=False, compare=False)  # ``card``, once worked out
 
     @classmethod
     def of(cls, node: GraphNode) -> NodeFiles:
@@ -202,15 +209,18 @@ class NodeFiles:
                 return True
         return False
 
-    @cached_property
+    @property
     def card(self) -> str | None:
-        """The normalised words of the card's whole text; None when it was not read."""
-        record = self.node.record
-        if record is None or record.card_text is None:
-            return None
-        return norm(record.card_text)
+        """The normalised words of the card's whole text; None when it was not read (worked out on first use:
+        a plain attribute, not a cached_property, whose first look-up takes a lock on Python 3.11)."""
+        words = self._card
+        if words is _UNSET:
+            record = self.node.record
+            text = None if record is None else record.card_text
+            words = self._card = None if text is None else norm(text)
+        return words  # type: ignore[return-value]
 
-    @cached_property
+    @property
     def card_raw(self) -> str | None:
         record = self.node.record
         return None if record is None else record.card_text
@@ -315,20 +325,25 @@ def duty_text(rec: LicenseRecord, kind: str) -> str:
     return dict(describe_obligations(rec)).get(kind, kind)
 
 
-_DUTIES: dict[tuple[int, bool, bool, bool, bool], tuple[LicenseRecord, list[str]]] = {}
+_DUTIES: dict[tuple[int, bool, bool, bool, bool], tuple[LicenseRecord, tuple[str, ...]]] = {}
 
 
 def duties(b: Binding) -> list[str]:
-    """The obligation kinds a binding brings (in a stable order); they depend only on the license and on
-    whether it binds as the node's own, through models, through data, and through a direct parent, so they
-    are worked out once per such shape (a long lineage repeats the same few)."""
+    """The obligation kinds a binding brings (in a stable order)."""
+    return list(_duty_kinds(b))
+
+
+def _duty_kinds(b: Binding) -> tuple[str, ...]:
+    """:func:`duties`, worked out once per shape: they depend only on the license and on whether it binds as
+    the node's own, through models, through data, and through a direct parent (a long lineage repeats the
+    same few shapes)."""
     key = (id(b.rec), b.own, bool(b.upstream), bool(b.data), any(u.direct for u in b.upstream))
     found = _DUTIES.get(key)
     if found is not None and found[0] is b.rec:
-        return list(found[1])
-    kinds = _duties(b)
+        return found[1]
+    kinds = tuple(_duties(b))
     _DUTIES[key] = (b.rec, kinds)
-    return list(kinds)
+    return kinds
 
 
 def _duties(b: Binding) -> list[str]:
@@ -403,14 +418,21 @@ def _duties(b: Binding) -> list[str]:
 Result = tuple[ObligationStatus, list[Evidence], str | None]  # status, evidence, file it concerns
 
 
+# pydantic-core's validators, called with a dict: validated, and quicker than the models' keyword
+# constructors (and than model_construct) for the many small models a long lineage makes
+_new_check = ObligationCheck.__pydantic_validator__.validate_python
+_new_evidence = Evidence.__pydantic_validator__.validate_python
+
+
 @lru_cache(maxsize=8192)
 def _ev(source: str, value: str) -> Evidence:
-    # built without validation (both are str), and shared: Evidence is frozen, and a long lineage repeats the
-    # same few (one check per node per duty)
-    return Evidence.model_construct(source=source, value=value)
+    # shared: Evidence is frozen, and a long lineage repeats the same few (one check per node per duty)
+    evidence: Evidence = _new_evidence({"source": source, "value": value})
+    return evidence
 
 
-_METHOD = {kind: "_" + kind.replace("-", "_") for kind in KIND_FILE}
+# each kind's check method of NodeChecker, looked up once per kind
+_METHODS: dict[str, Callable[[NodeChecker, Binding, bool], Result] | None] = {}
 
 
 class NodeChecker:
@@ -500,16 +522,24 @@ class NodeChecker:
         if record is None:
             return None
         repo = parent.ref.repo_id
+        data = record.card_data
         for key in ("base_model", "datasets"):
-            value = record.card_data.get(key)
+            value = data.get(key)
+            if value is None:
+                continue
             values = value if isinstance(value, list) else [value]
             for v in values:
                 if isinstance(v, str) and v.strip().removeprefix("datasets/").lower() == repo.lower():
                     return _ev(f"card:{key}", v)
-        if self.files.card is not None:
+        card = self.files.card
+        if card is not None:
             name = repo.rsplit("/", 1)[-1]
+            if len(name) >= 3 and norm(name) != "  " and not contains(card, name):
+                # the words of ``name`` end the words of ``repo`` ("/" separates words): a card without the
+                # name's words cannot hold the repo's
+                return None
             for candidate in (repo, name):
-                if len(candidate) >= 3 and contains(self.files.card, candidate):
+                if len(candidate) >= 3 and contains(card, candidate):
                     return _ev("file:README.md", f"names {candidate}")
         return None
 
@@ -524,16 +554,21 @@ class NodeChecker:
     # ------------------------------------------------------------------ one duty
 
     def check(self, b: Binding, kind: str) -> Result:
-        rec = b.rec
         if kind in TERM_KINDS:
             return NA, [TERM_EVIDENCE], None
-        if self._licensor(rec):
-            return NA, [_ev("licensor", f"{self.node.key} is a release of {rec.id}'s own licensor")], None
-        own = b.own
-        method = getattr(self, _METHOD.get(kind) or "_" + kind.replace("-", "_"), None)
+        return self.check_kind(b, kind, self._licensor(b.rec))
+
+    def check_kind(self, b: Binding, kind: str, licensor: bool) -> Result:
+        """One duty that is not a term of use; ``licensor``: whether the node is a release of the license's own
+        licensor (``_licensor``, worked out once per binding)."""
+        if licensor:
+            return NA, [_ev("licensor", f"{self.node.key} is a release of {b.rec.id}'s own licensor")], None
+        method = _METHODS.get(kind)
+        if method is None:
+            method = _METHODS[kind] = getattr(NodeChecker, "_" + kind.replace("-", "_"), None)
         if method is None:  # pragma: no cover - every kind of duties() has a method or is a term
             return UNKNOWN, [_ev("obligation", f"no check for {kind}")], None
-        result: Result = method(b, own)
+        result: Result = method(self, b, b.own)
         return result
 
     def _include_agreement(self, b: Binding, own: bool) -> Result:
@@ -623,12 +658,13 @@ class NodeChecker:
     def _carried(self, b: Binding, what: str, lines_of, into_notice: bool = False) -> Result:  # type: ignore[no-untyped-def]
         """The upstream's lines (copyright notices, NOTICE lines) found in this node's files."""
         f = self.files
-        nodes = self.ctx.graph.nodes
         for up in b.upstream[:1] or b.data[:1]:
-            parent = nodes.get(up.key)
+            parent = self.ctx.graph.nodes.get(up.key)
             if parent is None:
                 continue
-            theirs = self.files_of_node(parent)
+            theirs = self.files_of.get(up.key)
+            if theirs is None or theirs.node is not parent:
+                theirs = self.files_of_node(parent)
             if theirs.all_unread:
                 return (
                     UNKNOWN,
@@ -919,43 +955,67 @@ class NodeChecker:
 
 def bindings(key: str, ctx: RuleContext, me: Terms, db: LicenseDB | None = None) -> list[Binding]:
     """Every license binding ``key``: its own, its upstream models', its direct datasets' (for credit)."""
-    from modelaudit.licenses.db import load_db
-
     out: dict[str, Binding] = {}
     for rec in me.records:
         out[rec.id] = Binding(rec, own=True)
-    db = db or load_db()
-    for rec_id, ups in ctx.facts(key).records.items():
-        found = db.get(rec_id)
-        if found is None:
-            continue
-        rec = found
-        model_paths = [u for u in ups if not u.via_data]
-        data_paths = [u for u in ups if u.via_data and u.direct]
-        if not model_paths and not data_paths:
-            continue
-        b = out.setdefault(rec_id, Binding(rec))
-        b.upstream.extend(model_paths)
-        b.data.extend(data_paths)
-    return [out[k] for k in sorted(out)]
+    records = ctx.facts(key).records
+    if records:
+        if db is None:
+            from modelaudit.licenses.db import load_db
+
+            db = load_db()
+        for rec_id, ups in records.items():
+            found = db.get(rec_id)
+            if found is None:
+                continue
+            model_paths = [u for u in ups if not u.via_data]
+            data_paths = [u for u in ups if u.via_data and u.direct]
+            if not model_paths and not data_paths:
+                continue
+            b = out.get(rec_id)
+            if b is None:
+                b = out[rec_id] = Binding(found)
+            b.upstream.extend(model_paths)
+            b.data.extend(data_paths)
+    return [out[k] for k in sorted(out)] if len(out) > 1 else list(out.values())
 
 
 def _check(
     node: str, status: ObligationStatus, evidence: list[Evidence], via: str | None, file: str | None
 ) -> ObligationCheck:
-    """An ObligationCheck built without validation or pydantic's construct bookkeeping: every value is already
-    of its field's type, and a long lineage makes one per node per duty."""
-    obj = ObligationCheck.__new__(ObligationCheck)
-    object.__setattr__(
-        obj, "__dict__", {"node": node, "status": status, "evidence": evidence, "via": via, "file": file}
+    """An ObligationCheck (a long lineage makes one per node per duty)."""
+    check: ObligationCheck = _new_check(
+        {"node": node, "status": status, "evidence": evidence, "via": via, "file": file}
     )
-    object.__setattr__(obj, "__pydantic_fields_set__", set(_CHECK_FIELDS))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
+    return check
 
 
-_CHECK_FIELDS = frozenset({"node", "status", "evidence", "via", "file"})
+def _node_duties(
+    node: GraphNode, ctx: RuleContext, db: LicenseDB | None, files_of: dict[str, NodeFiles]
+) -> list[tuple[LicenseRecord, str, ObligationCheck | None]]:
+    """(license, kind, check) for every duty binding one node, in order; a term of use has no check."""
+    key = node.key
+    if node.record is None:
+        return []
+    if node.kind is NodeKind.DATASET and key != ctx.graph.root:
+        return []  # a model does not redistribute its training data: the data binds it through credit only
+    me = ctx.terms(key)
+    files = files_of.get(key)
+    if files is None or files.node is not node:
+        files = files_of[key] = NodeFiles.of(node)
+    checker = NodeChecker(node, ctx, files, me, files_of)
+    out: list[tuple[LicenseRecord, str, ObligationCheck | None]] = []
+    for b in bindings(key, ctx, me, db):
+        rec = b.rec
+        via = b.via
+        licensor = checker._licensor(rec)
+        for kind in _duty_kinds(b):
+            if kind in TERM_KINDS:
+                out.append((rec, kind, None))
+                continue
+            status, evidence, path = checker.check_kind(b, kind, licensor)
+            out.append((rec, kind, _check(key, status, evidence, via, path)))
+    return out
 
 
 def node_obligations(
@@ -966,25 +1026,7 @@ def node_obligations(
 ) -> Iterator[tuple[LicenseRecord, str, ObligationCheck | None]]:
     """(license, kind, check) for every duty binding one node; a term of use has no check (it is
     not_applicable to every node, and a long lineage would repeat it once per node)."""
-
-    if node.record is None:
-        return
-    if node.kind is NodeKind.DATASET and node.key != ctx.graph.root:
-        return  # a model does not redistribute its training data: the data binds it through credit only
-    me = ctx.terms(node.key)
-    if files_of is None:
-        files_of = {}
-    files = files_of.get(node.key)
-    if files is None or files.node is not node:
-        files = files_of[node.key] = NodeFiles.of(node)
-    checker = NodeChecker(node, ctx, files, me, files_of)
-    for b in bindings(node.key, ctx, me, db):
-        for kind in duties(b):
-            if kind in TERM_KINDS:
-                yield b.rec, kind, None
-                continue
-            status, evidence, path = checker.check(b, kind)
-            yield b.rec, kind, _check(node.key, status, evidence, b.via, path)
+    yield from _node_duties(node, ctx, db, {} if files_of is None else files_of)
 
 
 def check_obligations(ctx: RuleContext) -> list[Obligation]:
@@ -994,8 +1036,9 @@ def check_obligations(ctx: RuleContext) -> list[Obligation]:
     db = load_db()
     by_key: dict[tuple[str, str], Obligation] = {}
     files_of: dict[str, NodeFiles] = {}  # each node's files, sorted once (a child reads its parent's)
-    for key in sorted(ctx.graph.nodes):
-        for rec, kind, check in node_obligations(ctx.graph.nodes[key], ctx, db, files_of):
+    nodes = ctx.graph.nodes
+    for key in sorted(nodes):
+        for rec, kind, check in _node_duties(nodes[key], ctx, db, files_of):
             slot = (rec.id, kind)
             ob = by_key.get(slot)
             if ob is None:
@@ -1003,8 +1046,9 @@ def check_obligations(ctx: RuleContext) -> list[Obligation]:
             if check is not None:
                 ob.checks.append(check)
             # the nodes come in order, each with its duties together: the last one named is the only repeat
-            if not ob.nodes or ob.nodes[-1] != key:
-                ob.nodes.append(key)
+            named = ob.nodes
+            if not named or named[-1] != key:
+                named.append(key)
     return [_aggregate(ob) for _, ob in sorted(by_key.items())]
 
 
@@ -1020,11 +1064,14 @@ MAX_AGGREGATE_EVIDENCE = (
 )
 
 
+_RANK = {s: s.rank for s in ObligationStatus}  # ObligationStatus.rank as a look-up (worst is highest)
+
+
 def _aggregate(ob: Obligation) -> Obligation:
     if not ob.checks:  # a term of use
         ob.status, ob.evidence = NA, [TERM_EVIDENCE]
         return ob
-    worst = max((c.status for c in ob.checks), key=lambda s: s.rank)
+    worst = max({c.status for c in ob.checks}, key=_RANK.__getitem__)
     same = [c for c in ob.checks if c.status is worst]
     ob.status = worst
     ob.evidence = [
