@@ -405,3 +405,33 @@ def test_an_interrupted_verify_exits_130_and_stops_hashing(
     assert len(started) == 1
     no_pool_threads_left()
     assert sum(hashed) < 64 * MiB
+
+
+def test_an_interrupted_verify_files_does_not_wait_for_the_files_being_hashed(
+    tmp_path: Path, small_slices: None, slow_hashing: tuple[threading.Event, list[int]]
+) -> None:
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("a signal is handled on the main thread")
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    began, hashed = slow_hashing
+    folder = tmp_path / "m"
+    blob(folder / "a.raw", 64 * MiB)
+    blob(folder / "b.raw", 48 * MiB, seed=1)
+    pool = hashpool.start([str(folder)], workers=2)
+    assert pool is not None and began.wait(10)
+    entries = [FileEntry(path="a.raw", size=64 * MiB), FileEntry(path="b.raw", size=48 * MiB)]
+    main = threading.main_thread().ident
+    assert main is not None
+    # Ctrl-C while verify waits for the pool
+    threading.Timer(0.1, lambda: signal.pthread_kill(main, signal.SIGINT)).start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            verify_files(entries, lambda p: (folder / p).open("rb"), VerifyMode.FULL, pool=pool, workers=2)
+        wait_for(lambda: not any(t.name.startswith("modelaudit-verify") for t in threading.enumerate()))
+        assert sum(hashed) < 112 * MiB  # the verify threads are gone before the pool's files are done
+    finally:
+        pool.close()
+        signal.signal(signal.SIGINT, previous)
+    no_pool_threads_left()

@@ -51,6 +51,10 @@ RANGE_BUFFER = 256 * 1024  # read-ahead per range request in headers mode
 INDEX_SUFFIX = ".safetensors.index.json"
 
 
+class _Cancelled(Exception):
+    """Raised in a worker thread's progress callback once ``verify_files`` was interrupted."""
+
+
 @dataclass
 class _Outcome:
     result: FileResult
@@ -378,8 +382,11 @@ def verify_files(
     if mode is VerifyMode.NONE:
         return [FileResult(path=e.path, size=e.size, sha256_expected=e.lfs_sha256) for e in entries], []
     lock = threading.Lock()
+    stop = threading.Event()
 
     def tick(n: int) -> None:
+        if stop.is_set():  # the caller was interrupted: a worker thread stops at its next slice
+            raise _Cancelled
         if progress is not None:
             with lock:
                 progress(n)
@@ -387,13 +394,17 @@ def verify_files(
     chunk = chunk_for(workers)
 
     def job(entry: FileEntry) -> _Outcome:
-        return _check_one(
-            entry, open_file, mode, node, tick if progress is not None else None, read_range, pool, chunk
-        )
+        return _check_one(entry, open_file, mode, node, tick, read_range, pool, chunk)
 
     if workers > 1 and len(entries) > 1:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="modelaudit-verify") as threads:
+        threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="modelaudit-verify")
+        try:
             outcomes = dict(zip((e.path for e in entries), threads.map(job, entries), strict=True))
+        except BaseException:  # Ctrl-C (or a bug): do not wait for the files being hashed to end
+            stop.set()
+            threads.shutdown(wait=False, cancel_futures=True)
+            raise
+        threads.shutdown()
     else:
         outcomes = {e.path: job(e) for e in entries}
     _index_findings(entries, outcomes, open_file, node)
