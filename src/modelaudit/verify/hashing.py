@@ -31,7 +31,6 @@ import mmap
 import os
 import stat
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -170,5 +169,9 @@ def hash_many(jobs: Iterable[Callable[[], Digests]], *, workers: int = 2) -> lis
 
     if workers <= 1 or len(job_list) <= 1:
         return [run(j) for j in job_list]
+    # imported here: the CLI imports this module before it starts hashing, and concurrent.futures (logging
+    # with it) would cost ~5 ms of that start
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="modelaudit-hash") as pool:
         return list(pool.map(run, job_list))
