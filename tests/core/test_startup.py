@@ -161,3 +161,46 @@ def test_a_repeated_metadata_scan_loads_none_of_the_lazy_modules(tmp_path: Path)
     assert all(r["code"] in (0, 1) for r in runs)
     assert "licenseclassifier" in runs[0]["loaded"]  # the first scan matches the LICENSE text
     assert runs[1]["loaded"] == []
+
+
+PLUGIN_PROBE = """
+import json, os, sys
+from modelaudit.cli.main import main
+sys.argv = ["modelaudit", *{argv!r}]
+try:
+    main()
+except SystemExit as e:
+    code = e.code
+loader = sys.modules.get("pydantic.plugin._loader")
+seen = {{
+    "code": code,
+    "env": os.environ.get("PYDANTIC_DISABLE_PLUGINS"),
+    "entry_points_read": loader is not None and loader._plugins is not None,
+    "smoke_runner": "modelaudit.smoke.runner" in sys.modules,
+}}
+sys.stderr.write("\\nPROBE " + json.dumps(seen) + "\\n")
+"""
+
+
+@pytest.mark.parametrize("preset", [None, "", "logfire"])
+def test_the_command_looks_for_no_pydantic_plugins_unless_the_environment_says(preset: str | None) -> None:
+    """Looking for plugins reads every installed distribution's entry points; the command needs none. A value
+    the user set (even empty: look for all of them) is kept."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if preset is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = preset
+    argv = ["scan", str(EXAMPLES / "tiny-chat"), "--offline", "-q", "-f", "json"]
+    proc = subprocess.run(
+        [sys.executable, "-c", PLUGIN_PROBE.format(argv=argv)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("PROBE "))
+    seen = json.loads(line[len("PROBE ") :])
+    assert seen["code"] in (0, 1)
+    assert seen["env"] == ("1" if preset is None else preset)
+    assert seen["entry_points_read"] is (preset is not None)
+    assert seen["smoke_runner"] is False  # a scan without --smoke plans (remote-code rule), never runs one

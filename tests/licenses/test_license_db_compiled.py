@@ -179,3 +179,75 @@ def test_a_damaged_record_in_the_compiled_form_is_compiled_in_memory(
     loaded = db.load_db()
     assert loaded.get("MIT") == _in_memory(fresh).get("MIT")
     assert loaded.all() == _in_memory(fresh).all()
+
+
+def test_a_run_whose_files_have_the_compiled_names_sizes_and_times_reads_none_of_them(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _in_memory(fresh)
+    stamp = db._source_stamp(fresh)[1]
+
+    def no_stamp(path: Path) -> object:
+        raise AssertionError(f"{path}: the sources were read to stamp them")
+
+    monkeypatch.setattr(db, "_source_stamp", no_stamp)
+    monkeypatch.setattr(db, "_read_record", no_yaml)
+    loaded = db.load_db()
+    assert loaded.stamp == stamp and loaded.all() == expected.all()
+
+
+@pytest.mark.parametrize("same_bytes", [True, False])
+def test_a_record_written_again_with_its_size_is_stamped_by_its_bytes(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch, same_bytes: bool
+) -> None:
+    """A new modification time alone sends the run to the content stamp: the same bytes still read the
+    compiled form, other bytes of the same size are compiled in memory (never the stale form)."""
+    import os
+
+    rec = fresh / "MIT.yaml"
+    text = rec.read_text(encoding="utf-8")
+    new = text if same_bytes else text.replace("# license_db record", "# license_db recorD", 1)
+    assert len(new) == len(text) and (new == text) is same_bytes
+    st = rec.stat()
+    rec.write_text(new, encoding="utf-8")
+    os.utime(rec, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    parsed: list[Path] = []
+    real = db._read_record
+
+    def counting(path: Path) -> object:
+        parsed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(db, "_read_record", counting)
+    loaded = db.load_db()
+    assert loaded.stamp == db._source_stamp(fresh)[1]
+    assert (parsed == []) is same_bytes
+
+
+def test_a_build_just_after_a_write_records_no_stat_key(fresh: Path) -> None:
+    assert db.compile_folder(fresh)["stat_key"]  # the copy kept the checkout's (older) times
+    (fresh / "MIT.yaml").write_text((fresh / "MIT.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert db.compile_folder(fresh)["stat_key"] is None
+
+
+@pytest.mark.parametrize("row", [["0BSD", "BSD Zero Clause License", True], ["0BSD", 1, True, False, None]])
+def test_a_damaged_spdx_row_in_the_compiled_form_is_compiled_in_memory(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch, row: list[object]
+) -> None:
+    doc = db.compile_folder(fresh)
+    doc["spdx"]["0BSD"] = row
+    monkeypatch.setattr(db, "_shipped_bytes", lambda: json.dumps(doc).encode())
+    assert db.load_db().get("0BSD") == _in_memory(fresh).get("0BSD")
+
+
+def test_an_spdx_row_of_the_right_shape_but_a_bad_value_is_an_error_naming_it(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = db.compile_folder(fresh)
+    doc["spdx"]["no license"] = ["no license", "Not a license", True, False, None]  # not an id's shape
+    doc["index"]["no license"] = "no license"
+    monkeypatch.setattr(db, "_shipped_bytes", lambda: json.dumps(doc).encode())
+    loaded = db.load_db()
+    assert loaded.get("MIT") is not None  # the rest of the database is usable
+    with pytest.raises(ConfigError, match="no license"):
+        loaded.get("no license")

@@ -70,6 +70,9 @@ class LicenseDB:
         self.stamp: str | None = None  # key of the sources this database was compiled from (load_db)
         self.derived: dict[str, Any] = {}  # lazily built look-up structures (normaliser index, ...)
         self._records: dict[str, LicenseRecord] = {}
+        # compiled SPDX rows not built into records yet (see _from_compiled): a scan reads a handful of the
+        # ~650 synthesised records, so each is built (and validated) when first asked for
+        self._rows: dict[str, SpdxRow] = {}
         self._own: list[str] = []  # ids of the license_db records (the rest come from the SPDX list)
         self._index: dict[str, str] = {}
         for rec in sorted(records, key=lambda r: (r.origin != "license_db", r.id)):
@@ -98,10 +101,11 @@ class LicenseDB:
         ):
             raise ValueError("not a compiled license database")
         db = cls([], path)
-        db._records = {rid: _built(rid, data) for rid, data in sorted({**spdx, **own}.items())}
+        db._records = {rid: _built(rid, data) for rid, data in sorted(own.items())}
+        db._rows = {rid: _row(rid, data) for rid, data in spdx.items() if rid not in own}
         db._own = sorted(own)
         db._index = index
-        db._ids = sorted(db._records)
+        db._ids = sorted([*db._records, *db._rows])
         for name, value in derived.items():
             db.derived[f"compiled:{name}"] = value
         return db
@@ -109,7 +113,21 @@ class LicenseDB:
     def get(self, license_id: str) -> LicenseRecord | None:
         """The record for an id, SPDX id, Hub id or alias (case-insensitive), or None."""
         rid = self._index.get(_key(license_id))
-        return self._records[rid] if rid else None
+        return self._record(rid) if rid else None
+
+    def _record(self, rid: str) -> LicenseRecord:
+        rec = self._records.get(rid)
+        if rec is None:
+            row = self._rows.pop(rid)
+            try:
+                rec = self._records[rid] = _spdx_record(*row)
+            except ValueError as exc:  # a row that kept its shape but not its values: a hand-edited file
+                self._rows[rid] = row
+                raise ConfigError(
+                    f"compiled license database: record {rid!r} is damaged ({exc})",
+                    hint="reinstall modelaudit (pip install --force-reinstall modelaudit)",
+                ) from None
+        return rec
 
     def __getitem__(self, license_id: str) -> LicenseRecord:
         rec = self.get(license_id)
@@ -128,7 +146,7 @@ class LicenseDB:
 
     def all(self, *, include_spdx: bool = True) -> list[LicenseRecord]:
         """Every record, sorted by id; ``include_spdx=False`` gives only the license_db records."""
-        return [self._records[rid] for rid in (self._ids if include_spdx else self._own)]
+        return [self._record(rid) for rid in (self._ids if include_spdx else self._own)]
 
     def by_hub_id(self, hub_id: str) -> LicenseRecord | None:
         want = _key(hub_id)
@@ -142,6 +160,22 @@ def _built(rid: str, data: Any) -> LicenseRecord:
         return _spdx_record(*data) if isinstance(data, list) else LicenseRecord.model_validate(data)
     except (TypeError, ValueError, KeyError) as exc:
         raise ValueError(f"compiled license database: record {rid!r} is damaged ({exc})") from None
+
+
+def _row(rid: str, data: Any) -> SpdxRow:
+    """One SPDX row of the compiled form, its shape checked (its record is built when first read);
+    ValueError when it is damaged (the database is then compiled in memory)."""
+    if not (
+        isinstance(data, list)
+        and len(data) == 5
+        and data[0] == rid
+        and isinstance(data[1], str)
+        and isinstance(data[2], bool)
+        and isinstance(data[3], bool)
+        and (data[4] is None or isinstance(data[4], str))
+    ):
+        raise ValueError(f"compiled license database: SPDX row {rid!r} is damaged")
+    return (rid, data[1], data[2], data[3], data[4])
 
 
 def read_recognition_data(folder: Path) -> dict[str, Any]:
@@ -300,6 +334,41 @@ def _source_stamp(path: Path) -> tuple[list[Path], str]:
     return files, h.hexdigest()[:40]
 
 
+# A file written less than this long before the build may be written again within the same timestamp tick,
+# keeping its size: such a build records no stat key (git's "racily clean" entries, for the same reason).
+_RACY_NS = 2_000_000_000
+
+
+def _stat_key(path: Path) -> tuple[str, int]:
+    """A key of what the compiled database is made from, from the file system's records instead of the
+    bytes: the name, size and modification time (ns) of every record, of the recognition data and of the
+    deriving modules, with the compiled format and modelaudit's version; and the newest of those times.
+    Reading ~100 stat results instead of ~100 files is what lets a run trust the compiled form at once."""
+    import hashlib
+
+    from modelaudit._version import __version__
+
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"{COMPILED_FORMAT}|{__version__}|{','.join(_DERIVING_MODULES)}".encode())
+    newest = 0
+    entries: list[tuple[str, os.stat_result]] = []
+    for name in _DERIVING_MODULES:
+        try:
+            entries.append((f"code:{name}", os.stat(here / name)))
+        except OSError:  # a build without sources: the content stamp decides
+            return "", 0
+    with os.scandir(path) as it:
+        entries += sorted(
+            (e.name, e.stat())
+            for e in it
+            if (e.name.endswith(".yaml") and not e.name.startswith(".")) or e.name == RECOGNITION_FILE
+        )
+    for name, st in entries:
+        newest = max(newest, st.st_mtime_ns)
+        h.update(f"|{name}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:40], newest
+
+
 def _compile(path: Path, files: list[Path]) -> tuple[LicenseDB, list[LicenseRecord], list[SpdxRow]]:
     """Read and validate every YAML record of ``path`` and overlay the SPDX list: the database, our records
     and the rows of the synthesised SPDX records."""
@@ -311,13 +380,18 @@ def compile_folder(path: Path) -> dict[str, Any]:
     """The compiled form of the records in ``path`` (plain JSON data; the build hook writes it into the
     package): the license_db records as JSON, one row per synthesised SPDX record, the look-up index, the
     normaliser's keys, and the stamp of the sources it was compiled from."""
+    import time
+
     from modelaudit.licenses.keys import index_data
 
+    quick, newest = _stat_key(path)
     files, stamp = _source_stamp(path)
     db, own, rows = _compile(path, files)
     return {
         "format": COMPILED_FORMAT,
         "stamp": stamp,
+        # None when a source was written so recently that a later write could keep its size and time
+        "stat_key": quick if quick and newest < time.time_ns() - _RACY_NS else None,
         "records": {r.id: r.model_dump(mode="json", exclude_defaults=True) for r in own},
         "spdx": {row[0]: list(row) for row in rows},
         "index": db._index,
@@ -330,15 +404,21 @@ def _shipped_bytes() -> bytes:
     return resources.files("modelaudit").joinpath("_data", COMPILED_FILE).read_bytes()
 
 
-def _shipped(path: Path, stamp: str) -> dict[str, Any] | None:
-    """The compiled form shipped in the package, when it was compiled from what ``path`` holds now."""
+def _shipped_doc() -> dict[str, Any] | None:
+    """The compiled form shipped in the package, when there is one of this format."""
     try:
         doc = json.loads(_shipped_bytes())
     except (OSError, ValueError):  # not built or damaged: compile in memory
         return None
-    if not isinstance(doc, dict) or doc.get("format") != COMPILED_FORMAT or doc.get("stamp") != stamp:
+    if not isinstance(doc, dict) or doc.get("format") != COMPILED_FORMAT:
         return None
     return doc
+
+
+def _shipped(path: Path, stamp: str) -> dict[str, Any] | None:
+    """The compiled form shipped in the package, when it was compiled from what ``path`` holds now."""
+    doc = _shipped_doc()
+    return doc if doc is not None and doc.get("stamp") == stamp else None
 
 
 @cache
@@ -353,8 +433,15 @@ def _load(path: str) -> LicenseDB:
         raise ConfigError(
             f"{p}: license database folder not found", hint=f"set {ENV_VAR} or reinstall modelaudit"
         )
-    files, stamp = _source_stamp(p)
-    doc = _shipped(p, stamp) if speedups.enabled("COMPILED_LICENSE_DB") else None
+    files: list[Path]
+    doc = _shipped_doc() if speedups.enabled("COMPILED_LICENSE_DB") else None
+    if doc is not None and isinstance(doc.get("stamp"), str) and doc.get("stat_key") == _stat_key(p)[0]:
+        # the very files (names, sizes, times) the form was compiled from: no need to read them
+        files, stamp = [], doc["stamp"]
+    else:
+        files, stamp = _source_stamp(p)
+        if doc is not None and doc.get("stamp") != stamp:
+            doc = None
     if doc is not None:
         try:
             db = LicenseDB._from_compiled(doc, p)
@@ -363,6 +450,8 @@ def _load(path: str) -> LicenseDB:
         if db is not None:
             db.stamp = stamp
             return db
+    if not files:  # trusted by its stat key, but the form itself was damaged
+        files, stamp = _source_stamp(p)
     db = _compile(p, files)[0]
     db.stamp = stamp
     return db
