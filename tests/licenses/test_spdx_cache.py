@@ -68,3 +68,16 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path, corpus: Path) -> No
     blocker.write_text("not a folder", encoding="utf-8")
     text = (corpus / "apache-2.0.txt").read_text(encoding="utf-8")
     assert scan_spdx(text, cache=Cache(blocker)).ids() == ["Apache-2.0"]
+
+
+def test_the_matcher_version_is_the_installed_distribution_s_without_importing_it() -> None:
+    import subprocess
+    import sys
+    from importlib.metadata import version
+
+    probe = (
+        "import sys\nfrom modelaudit.licenses.spdx_text import _matcher_version\n"
+        "print(_matcher_version(), 'licenseclassifier' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [version("licenseclassifier"), "False"]

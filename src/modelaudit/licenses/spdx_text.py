@@ -77,7 +77,26 @@ def _scanner() -> Scanner:
 
 @cache
 def _matcher_version() -> str:
-    """The installed licenseclassifier's version: part of every cached result's key."""
+    """The installed licenseclassifier's version: part of every cached result's key.
+
+    Read from the name of the ``licenseclassifier-<version>.dist-info`` folder beside the package that
+    imports (the installed-wheel layout names it so): ``importlib.metadata.version`` would parse the whole
+    METADATA file as an e-mail message, ~10 ms of every scan, to read that one value. Anything else (no
+    such folder, several) asks importlib.metadata."""
+    import importlib.util
+    import os
+
+    prefix, suffix = "licenseclassifier-", ".dist-info"
+    spec = importlib.util.find_spec("licenseclassifier")  # finds the package without importing it
+    for where in (spec.submodule_search_locations or []) if spec is not None else []:
+        site = os.path.dirname(where)
+        try:
+            names = [n for n in os.listdir(site) if n.startswith(prefix) and n.endswith(suffix)]
+        except OSError:
+            break
+        if len(names) == 1 and "-" not in names[0][len(prefix) : -len(suffix)]:
+            return names[0][len(prefix) : -len(suffix)]
+        break
     from importlib.metadata import PackageNotFoundError, version
 
     try:
