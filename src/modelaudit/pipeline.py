@@ -20,8 +20,6 @@ from modelaudit.config import DEFAULT_DEADLINE, env_obligations, env_offline
 from modelaudit.errors import IncompleteAuditError, InputError, NetworkError, SourceError, UsageError
 from modelaudit.lineage.crawler import DEFAULT_MAX_NODES, crawl
 from modelaudit.lineage.graph import GraphNode, LineageGraph
-from modelaudit.lineage.view import LineageView
-from modelaudit.lineage.view import build_view as build_lineage_view
 from modelaudit.models import (
     FileResult,
     FileStatus,
@@ -45,16 +43,16 @@ from modelaudit.models import (
     TargetInfo,
     ToolInfo,
     VerifyMode,
+    Waiver,
 )
-from modelaudit.policy.baseline import apply_baseline, load_report
 from modelaudit.policy.engine import apply_policy, evaluate, verdict
 from modelaudit.policy.model import Policy, load_policy
 from modelaudit.policy.rules import RuleContext
-from modelaudit.policy.waivers import apply_waivers, load_waivers, today
 from modelaudit.sources import SourceSet
 from modelaudit.targets import parse_target
 
 if TYPE_CHECKING:
+    from modelaudit.lineage.view import LineageView
     from modelaudit.verify.hashpool import HashPool
     from modelaudit.verify.signature import SignatureTrust
 
@@ -181,6 +179,8 @@ def lineage_view(graph: LineageGraph, licenses: dict[str, LicenseInfo] | None = 
     """What ``modelaudit lineage`` shows: the graph with ``licenses`` attached and the lineage findings the
     rules raise on it (under a neutral policy: no verdict, no waivers). Obligations are not checked against
     files here: that is a scan's work (the lineage view reads no card texts)."""
+    from modelaudit.lineage.view import build_view as build_lineage_view
+
     lic = licenses or {}
     ctx = RuleContext(graph=graph, policy=Policy(name="lineage"), licenses=lic, check_obligations=False)
     findings = evaluate(ctx)
@@ -462,6 +462,18 @@ def build_nodes(
 # --------------------------------------------------------------------------------------------- scan
 
 
+
+def _load_waivers(path: str) -> list[Waiver]:
+    from modelaudit.policy.waivers import load_waivers
+
+    return load_waivers(path)
+
+
+def _load_baseline(path: str) -> ScanReport:
+    from modelaudit.policy.baseline import load_report
+
+    return load_report(path, what="baseline report")
+
 def scan(
     target: str,
     options: ScanOptions | None = None,
@@ -487,8 +499,10 @@ def scan(
     policy: Policy = load_policy(opts.policy)
     if opts.role is not None:
         policy = policy.model_copy(update={"role": opts.role})
-    waivers = load_waivers(opts.waivers) if opts.waivers else []  # bad files fail before any network work
-    baseline = load_report(opts.baseline, what="baseline report") if opts.baseline else None
+    # waivers and a baseline report (their modules load only when asked for): bad files fail before any
+    # network work
+    waivers = _load_waivers(opts.waivers) if opts.waivers else []
+    baseline = _load_baseline(opts.baseline) if opts.baseline else None
     trust = opts.signature_trust()
     if trust.method == "sigstore" and trust.trust_root is None and (opts.offline or env_offline()):
         raise UsageError(
@@ -566,9 +580,13 @@ def scan(
     ]
     findings = apply_policy([*graph.findings, *stage_findings, *rule_findings], policy)
     if waivers:
+        from modelaudit.policy.waivers import apply_waivers, today
+
         findings, expired_notes = apply_waivers(findings, waivers, on=today(), target=graph.root)
         findings += apply_policy(expired_notes, policy)
     if baseline is not None:
+        from modelaudit.policy.baseline import apply_baseline
+
         findings = apply_baseline(findings, baseline.findings)
     remediation: list[RemediationPlan] = []
     if opts.obligations:
