@@ -10,7 +10,6 @@ read this one table, so a rule's words exist once. ``docs/rules.md`` is generate
 This module imports nothing but the domain models, so any stage may use it without pulling in the rules.
 """
 
-from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum

@@ -36,7 +36,6 @@ How it works
    (:data:`TITLE_CONFIDENCE`) therefore only names a candidate.
 """
 
-from __future__ import annotations
 
 import base64
 import re

@@ -21,7 +21,6 @@ Order of attempts (the first that succeeds wins; the method is recorded):
 ``NOASSERTION`` and empty values are unknown.
 """
 
-from __future__ import annotations
 
 import re
 from typing import Literal

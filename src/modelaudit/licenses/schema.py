@@ -59,10 +59,9 @@ restrictions), ``training-triggers-obligations`` (training a distributed model o
 "built with" duties), ``notice-on-produced-works`` (publicly used produced works need a notice).
 """
 
-from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -229,7 +228,7 @@ class LicenseRecord(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> LicenseRecord:
+    def _consistent(self) -> Self:
         if self.commercial_use is CommercialUse.CONDITIONAL and not self.commercial_condition:
             raise ValueError(f"{self.id}: commercial_use conditional needs commercial_condition")
         ob = self.obligations

@@ -1,11 +1,10 @@
 """Policy files: what an organisation accepts, as data (``policies/*.yaml``), validated strictly."""
 
-from __future__ import annotations
 
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -125,7 +124,7 @@ class IntendedUse(BaseModel):
         return out
 
     @model_validator(mode="after")
-    def _consistent(self) -> IntendedUse:
+    def _consistent(self) -> Self:
         if self.internal_research_only and (
             self.commercial_product
             or self.hosted_service

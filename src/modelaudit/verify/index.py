@@ -6,7 +6,6 @@ compared with each entry, and a match the card does not declare becomes ``undecl
 Writes are atomic (temporary file + rename), so an interrupted ``add`` never leaves a broken index.
 """
 
-from __future__ import annotations
 
 import os
 import tempfile

@@ -4,7 +4,6 @@ A rule's id, slug, words and default severity come from the rule catalog (``mode
 rule class names its id (``class X(CatalogRule, rule_id="MA201")``) and gets the rest from there.
 """
 
-from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
