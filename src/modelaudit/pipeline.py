@@ -157,18 +157,24 @@ def assess_licenses(
     """License of every resolved node, the findings the assessment itself raises, and obligations.
     ``cache`` keeps license-text matches (default: modelaudit's cache; ``Cache.off()`` for none)."""
     from modelaudit.licenses.assess import assess_record, obligation_terms
+    from modelaudit.licenses.db import load_db
 
+    db = load_db()  # once, not once per node
     licenses: dict[str, LicenseInfo] = {}
     findings: list[Finding] = []
     by_key: dict[tuple[str, str, str], Obligation] = {}
+    terms_of: dict[str | None, list[tuple[str, str, str]]] = {}  # a long lineage repeats a few licenses
     for key in sorted(graph.nodes):
         node = graph.nodes[key]
         if node.record is None:
             continue
-        info, node_findings = assess_record(node.record, cache=cache)
+        info, node_findings = assess_record(node.record, db=db, cache=cache)
         licenses[key] = info
         findings.extend(f.model_copy(update={"node": key}) for f in node_findings)
-        for slot in obligation_terms(info.id):
+        terms = terms_of.get(info.id)
+        if terms is None:
+            terms = terms_of[info.id] = obligation_terms(info.id, db=db)
+        for slot in terms:
             if slot not in by_key:
                 by_key[slot] = Obligation(license=slot[0], kind=slot[1], text=slot[2], nodes=[])
             by_key[slot].nodes.append(key)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from modelaudit.cachefile import Cache
 from modelaudit.catalog import CATALOG, RuleSpec, make_finding
+from modelaudit.licenses.db import LicenseDB, load_db
 from modelaudit.lineage.graph import GraphNode, LineageGraph
 from modelaudit.models import (
     FileResult,
@@ -64,6 +65,11 @@ class RuleContext(BaseModel):
         if found is None:
             found = cache[key] = terms_for(key, self.licenses.get(key))
         return found
+
+    @cached_property
+    def db(self) -> LicenseDB:
+        """The license database, looked up once per rule context rather than once per node and rule."""
+        return load_db()
 
     @cached_property
     def upstream_facts(self) -> dict[str, NodeFacts]:

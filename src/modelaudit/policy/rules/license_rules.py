@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from modelaudit.licenses.db import load_db
+from modelaudit.licenses.db import LicenseDB
 from modelaudit.licenses.schema import LicenseRecord, ShareAlike
 from modelaudit.lineage.graph import GraphNode
 from modelaudit.models import CommercialUse, Evidence, Finding, LicenseCategory, NodeKind, Relation, Severity
@@ -78,7 +78,7 @@ def _first(
 
 def _records_up(node: GraphNode, ctx: RuleContext) -> Iterator[tuple[LicenseRecord, tuple[Upstream, ...]]]:
     """Every license record found up the lineage of ``node``, with the nearest paths to it."""
-    db = load_db()
+    db = ctx.db
     for rec_id, ups in sorted(ctx.facts(node.key).records.items()):
         rec = db.get(rec_id)
         if rec is not None:
@@ -349,9 +349,10 @@ class NamingDuty(CatalogRule, rule_id="MA204"):
             )
 
 
-def _matches(rec_ids: set[str], category: LicenseCategory, selector: LicenseSelector) -> str | None:
+def _matches(
+    rec_ids: set[str], category: LicenseCategory, selector: LicenseSelector, db: LicenseDB
+) -> str | None:
     """What in ``selector`` a license matches (``id X`` / ``category Y``), or None."""
-    db = load_db()
     for wanted in selector.ids:
         rec = db.get(wanted)
         canonical = rec.id if rec else wanted
@@ -380,7 +381,7 @@ class LicenseDenied(CatalogRule, rule_id="MA205"):
         policy = ctx.policy
         ev = [license_evidence(me)]
         for part_id, ids, category, osi in parts:
-            denied = _matches(ids, category, policy.deny)
+            denied = _matches(ids, category, policy.deny, ctx.db)
             if denied:
                 yield make_finding(
                     self,
@@ -393,7 +394,7 @@ class LicenseDenied(CatalogRule, rule_id="MA205"):
             if (
                 not policy.allow.empty()
                 and category is not LicenseCategory.UNKNOWN
-                and not _matches(ids, category, policy.allow)
+                and not _matches(ids, category, policy.allow, ctx.db)
             ):
                 allowed = [*(c.value for c in policy.allow.categories), *policy.allow.ids]
                 yield make_finding(
