@@ -85,3 +85,17 @@ def test_small_reads_stop_at_the_cap(tmp_path: Path, real: int) -> None:
     (tmp_path / "m" / "grows.bin").write_bytes(data)
     ref = RepoRef(repo_id="m", local_path=str(tmp_path / "m"))
     assert LocalSource().read_small(ref, "grows.bin") == data[:MAX_SMALL_FILE_BYTES]
+
+
+def test_small_reads_read_what_a_file_object_reads(tmp_path: Path) -> None:
+    """The head of a file is what open(...).read(cap) gives: also for files whose size stat does not know
+    (procfs says 0 for files that hold text), and for caps below, at and above the size."""
+    paths = [tmp_path / "f", tmp_path / "empty"]
+    paths[0].write_bytes(os.urandom(3000))
+    paths[1].write_bytes(b"")
+    paths += [Path(p) for p in ("/proc/version", "/proc/self/cmdline") if os.path.exists(p)]  # fixed text
+    for path in paths:
+        for cap in (1, 5, 100, 2999, 3000, 3001, MAX_SMALL_FILE_BYTES):
+            with open(path, "rb") as fh:
+                want = fh.read(cap)
+            assert local._read_head(str(path), cap) == want, (path, cap)
