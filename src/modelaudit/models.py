@@ -193,10 +193,18 @@ class RepoRef(_Frozen):
             return self.key
         import os
 
-        try:
-            rel = os.path.relpath(self.local_path)
-        except ValueError:  # another drive on Windows
-            return self.local_path
+        path = self.local_path
+        if os.sep == "/" and path.startswith("/"):
+            # os.path.relpath(path) for an absolute path, without its general case (a lineage of folders
+            # asks once per node): the parts of the path below the working directory's, or ".." when outside
+            parts = [p for p in os.path.normpath(path).split("/") if p]
+            cwd = [p for p in os.path.normpath(os.getcwd()).split("/") if p]
+            rel = ("/".join(parts[len(cwd) :]) or ".") if parts[: len(cwd)] == cwd else ".."
+        else:
+            try:
+                rel = os.path.relpath(path)
+            except ValueError:  # another drive on Windows
+                return self.local_path
         return self.local_path if rel.startswith("..") else rel
 
 
