@@ -17,6 +17,7 @@ MAX_LISTED_FILES = (
 MAX_REPO_PATH_CHARS = 1024
 MAX_VALUE_CHARS = 2_000  # evidence values are truncated to this
 LICENSE_FILE_NAMES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "ACCEPTABLE_USE_POLICY")
+_LICENSE_FILE_PREFIXES = tuple(f"{name}_" for name in LICENSE_FILE_NAMES)
 # License files are read from every model, adapter and dataset repo; only text files under this size are
 # (real license texts are a few KB to ~40 KB; a bigger "LICENSE" is not one text to identify).
 MAX_LICENSE_FILE_BYTES = 1024 * 1024
@@ -64,7 +65,7 @@ def is_license_file(path: str) -> bool:
         return False
     stem = path.rsplit(".", 1)[0] if "." in path else path
     upper = stem.upper().replace("-", "_")
-    return any(upper == name or upper.startswith(name + "_") for name in LICENSE_FILE_NAMES)
+    return upper in LICENSE_FILE_NAMES or upper.startswith(_LICENSE_FILE_PREFIXES)
 
 
 def license_file_skip_reason(path: str, size: int | None) -> str | None:

@@ -413,8 +413,10 @@ def extract_record(
     if card_data is None:
         raw = read_capped("README.md") if "README.md" in paths else None
         whole = raw is not None and len(raw) >= (sizes.get("README.md") or 0)  # else a problem says it was cut
+        # parse_front_matter gives plain JSON data already
         card_data = parse_front_matter(decode_text(raw), card_location or "README.md", whole=whole) if raw else {}
-    card_data = jsonable(card_data)
+    else:
+        card_data = jsonable(card_data)
     assert isinstance(card_data, dict)
     if source is SourceKind.LOCAL and ref.kind is RepoKind.MODEL and reads_as_dataset_card(card_data):
         ref = ref.model_copy(
