@@ -184,6 +184,8 @@ def hub_id_from_cache_path(value: str) -> tuple[str, RepoKind] | None:
     """
     from huggingface_hub.constants import REPO_ID_SEPARATOR  # "--" in the cache's folder names
 
+    if REPO_ID_SEPARATOR not in value:  # no part can name a repo folder (a lineage's "../base" paths)
+        return None
     parts = [part for part in re.split(r"[\\/]", value) if part]
     kinds = {"models": RepoKind.MODEL, "datasets": RepoKind.DATASET}
     for i in range(len(parts) - 1, -1, -1):

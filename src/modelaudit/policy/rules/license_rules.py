@@ -379,10 +379,11 @@ class LicenseDenied(CatalogRule, rule_id="MA205"):
                 return  # unknown: the license stage reports it
             parts = [(me.label, {me.label}, me.category, me.info.osi_approved)]
         policy = ctx.policy
-        ev = [license_evidence(me)]
+        ev: list[Evidence] | None = None  # the license's evidence, made when a finding needs it
         for part_id, ids, category, osi in parts:
             denied = _matches(ids, category, policy.deny, ctx.db)
             if denied:
+                ev = ev or [license_evidence(me)]
                 yield make_finding(
                     self,
                     node.key,
@@ -397,6 +398,7 @@ class LicenseDenied(CatalogRule, rule_id="MA205"):
                 and not _matches(ids, category, policy.allow, ctx.db)
             ):
                 allowed = [*(c.value for c in policy.allow.categories), *policy.allow.ids]
+                ev = ev or [license_evidence(me)]
                 yield make_finding(
                     self,
                     node.key,
@@ -407,6 +409,7 @@ class LicenseDenied(CatalogRule, rule_id="MA205"):
                 )
                 continue
             if policy.require_osi and node.kind is not NodeKind.DATASET and osi is not True:
+                ev = ev or [license_evidence(me)]
                 yield make_finding(
                     self,
                     node.key,
