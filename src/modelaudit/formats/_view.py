@@ -575,6 +575,10 @@ def _tree(report: ScanReport) -> list[str]:
     return lines
 
 
+_OSI_WORDS: dict[bool | None, str] = {True: "Yes", False: "No", None: "Unknown"}
+_COMMERCIAL_TONES = {"yes": "good", "no": "bad", "conditional": "warn"}
+
+
 def build_view(report: ScanReport) -> ReportView:
     r = report.sorted()
     counts = r.counts()
@@ -594,8 +598,8 @@ def build_view(report: ScanReport) -> ReportView:
     # obligations grouped per node for the licenses table
     per_node: dict[str, list[str]] = defaultdict(list)
     for o in r.obligations:
+        title = obligation_words(o.kind)
         for nid in o.nodes:
-            title = obligation_words(o.kind)
             if title not in per_node[nid]:
                 per_node[nid].append(title)
     derived: dict[str, list[str]] = defaultdict(list)
@@ -617,9 +621,9 @@ def build_view(report: ScanReport) -> ReportView:
                 ),
                 license_name=(lic.name or "") if lic else "",
                 category=lic.category.value if lic else "unknown",
-                osi={True: "Yes", False: "No", None: "Unknown"}[lic.osi_approved if lic else None],
+                osi=_OSI_WORDS[lic.osi_approved if lic else None],
                 commercial=COMMERCIAL_WORDS[cu],
-                commercial_tone={"yes": "good", "no": "bad", "conditional": "warn"}.get(cu, "warn"),
+                commercial_tone=_COMMERCIAL_TONES.get(cu, "warn"),
                 obligations=per_node.get(n.id, []),
                 url=license_url(n),
                 derived_from=derived.get(n.id, []),
