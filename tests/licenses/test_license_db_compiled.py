@@ -253,3 +253,37 @@ def test_an_spdx_row_of_the_right_shape_but_a_bad_value_is_an_error_naming_it(
     assert loaded.get("MIT") is not None  # the rest of the database is usable
     with pytest.raises(ConfigError, match="no license"):
         loaded.get("no license")
+
+
+def test_a_wheel_s_own_records_are_trusted_as_built_with_the_compiled_form(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An installed wheel carries the records and the form compiled from them side by side; the install gave
+    them new times, so no stat key can match, and stamping them would read every file at every run."""
+    expected = _in_memory(fresh)
+    monkeypatch.delenv(db.ENV_VAR)
+    monkeypatch.setattr(db, "_packaged_dir", lambda: fresh)
+    db._db_dir_for.cache_clear()
+
+    def no_stamp(path: Path) -> object:
+        raise AssertionError(f"{path}: the wheel's records were read to stamp them")
+
+    monkeypatch.setattr(db, "_source_stamp", no_stamp)
+    monkeypatch.setattr(db, "_stat_key", no_stamp)
+    monkeypatch.setattr(db, "_read_record", no_yaml)
+    try:
+        assert db.db_dir() == fresh
+        assert db.load_db().all() == expected.all()
+    finally:
+        db._db_dir_for.cache_clear()
+
+
+def test_a_folder_named_by_the_environment_is_never_trusted_as_the_wheel_s(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (fresh / "MIT.yaml").write_text(
+        (fresh / "MIT.yaml").read_text(encoding="utf-8").replace("# license_db record", "# license_db recorD", 1),
+        encoding="utf-8",
+    )
+    assert not db._packaged(fresh)
+    assert db.load_db().stamp == db._source_stamp(fresh)[1]  # compiled in memory from the edited folder

