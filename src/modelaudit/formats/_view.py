@@ -390,7 +390,7 @@ def _obligation_rows(
             continue
         checks: list[CheckRow] = []
         for c in o.checks:
-            status = c.status.value
+            status = str(c.status)  # a StrEnum's str() is its value (quicker than .value)
             counts[status] += 1
             checks.append(
                 CheckRow(

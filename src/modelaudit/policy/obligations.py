@@ -1064,14 +1064,16 @@ MAX_AGGREGATE_EVIDENCE = (
 )
 
 
-_RANK = {s: s.rank for s in ObligationStatus}  # ObligationStatus.rank as a look-up (worst is highest)
+# the statuses by ObligationStatus.rank, worst first (a list scan, not a set: hashing an enum member calls Python)
+_WORST_FIRST = sorted(ObligationStatus, key=lambda s: -s.rank)
 
 
 def _aggregate(ob: Obligation) -> Obligation:
     if not ob.checks:  # a term of use
         ob.status, ob.evidence = NA, [TERM_EVIDENCE]
         return ob
-    worst = max({c.status for c in ob.checks}, key=_RANK.__getitem__)
+    statuses = [c.status for c in ob.checks]
+    worst = next(s for s in _WORST_FIRST if s in statuses)
     same = [c for c in ob.checks if c.status is worst]
     ob.status = worst
     ob.evidence = [
