@@ -107,6 +107,8 @@ def norm(text: str) -> str:
 
 def contains(haystack: str, phrase: str) -> bool:
     """Whether the words of ``phrase`` occur contiguously in ``haystack`` (a :func:`norm` result)."""
+    if phrase.isascii() and phrase.isalnum():  # one word: its norm is itself, lower-cased
+        return f" {phrase.lower()} " in haystack
     p = norm(phrase).strip()
     return bool(p) and f" {p} " in haystack
 
@@ -534,7 +536,8 @@ class NodeChecker:
         card = self.files.card
         if card is not None:
             name = repo.rsplit("/", 1)[-1]
-            if len(name) >= 3 and norm(name) != "  " and not contains(card, name):
+            one_word = name.isascii() and name.isalnum()
+            if len(name) >= 3 and (one_word or norm(name) != "  ") and not contains(card, name):
                 # the words of ``name`` end the words of ``repo`` ("/" separates words): a card without the
                 # name's words cannot hold the repo's
                 return None
