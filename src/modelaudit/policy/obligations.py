@@ -662,10 +662,11 @@ class NodeChecker:
         """The upstream's lines (copyright notices, NOTICE lines) found in this node's files."""
         f = self.files
         for up in b.upstream[:1] or b.data[:1]:
-            parent = self.ctx.graph.nodes.get(up.key)
+            up_key = up.key
+            parent = self.ctx.graph.nodes.get(up_key)
             if parent is None:
                 continue
-            theirs = self.files_of.get(up.key)
+            theirs = self.files_of.get(up_key)
             if theirs is None or theirs.node is not parent:
                 theirs = self.files_of_node(parent)
             if theirs.all_unread:
@@ -673,7 +674,7 @@ class NodeChecker:
                     UNKNOWN,
                     [
                         _ev(
-                            f"upstream:{up.key}",
+                            f"upstream:{up_key}",
                             f"its files could not be read, so its {what} lines are unknown",
                         )
                     ],
@@ -685,10 +686,10 @@ class NodeChecker:
                 if unread:
                     return (
                         UNKNOWN,
-                        [_ev(f"upstream:{up.key}", f"a file holding its {what} lines could not be read")],
+                        [_ev(f"upstream:{up_key}", f"a file holding its {what} lines could not be read")],
                         ("NOTICE" if into_notice else "LICENSE"),
                     )
-                return NA, [_ev(f"upstream:{up.key}", f"ships no {what} lines to carry")], None
+                return NA, [_ev(f"upstream:{up_key}", f"ships no {what} lines to carry")], None
             pool = [norm(nf.text) for nf in f.notices] if into_notice else [w for _, w in f.texts]
             missing = [line for _, line in wanted if not any(contains(w, line) for w in pool)]
             target = (
@@ -699,7 +700,7 @@ class NodeChecker:
             if not missing:
                 return (
                     MET,
-                    [_ev(f"upstream:{up.key}", f"all {len(wanted)} of its {what} lines are carried")],
+                    [_ev(f"upstream:{up_key}", f"all {len(wanted)} of its {what} lines are carried")],
                     target,
                 )
             if f.all_unread:
@@ -708,7 +709,7 @@ class NodeChecker:
                 UNMET,
                 [
                     _ev(
-                        f"upstream:{up.key}",
+                        f"upstream:{up_key}",
                         f"{len(missing)} of its {what} lines are not carried, e.g. {missing[0]!r}",
                     )
                 ],
@@ -1011,7 +1012,7 @@ def _node_duties(
     for b in bindings(key, ctx, me, db):
         rec = b.rec
         via = b.via
-        licensor = checker._licensor(rec)
+        licensor = bool(rec.licensor_orgs) and checker._licensor(rec)
         for kind in _duty_kinds(b):
             if kind in TERM_KINDS:
                 out.append((rec, kind, None))

@@ -25,9 +25,14 @@ from modelaudit.policy.rules.base import CatalogRule, RuleContext, make_finding
 def _checks(
     node: GraphNode, ctx: RuleContext, status: ObligationStatus, kinds: frozenset[str] = FILE_KINDS
 ) -> Iterator[tuple[Obligation, ObligationCheck]]:
-    for ob, c in ctx.obligations_by_node.get(node.key, ()):
-        if ob.kind in kinds and c.status is status:
-            yield ob, c
+    # the target's checks only (the rules raise findings on the target): a scan of the entries, not an index of
+    # every node's checks (a long lineage has one per node per duty)
+    key = node.key
+    for ob in ctx.obligations or ():
+        if ob.kind in kinds:
+            for c in ob.checks:
+                if c.node == key and c.status is status:
+                    yield ob, c
 
 
 def _sentence(text: str) -> str:
