@@ -287,3 +287,14 @@ def test_a_folder_named_by_the_environment_is_never_trusted_as_the_wheel_s(
     )
     assert not db._packaged(fresh)
     assert db.load_db().stamp == db._source_stamp(fresh)[1]  # compiled in memory from the edited folder
+
+
+def test_threads_reading_an_spdx_record_at_once_all_get_the_same_one(fresh: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    loaded = db.load_db()
+    ids = [r.id for r in _in_memory(fresh).all() if r.origin == "spdx"][:200]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        seen = list(pool.map(lambda _: [loaded.get(i) for i in ids], range(8)))
+    assert all(rec is not None for rec in seen[0])
+    assert all(all(a is b for a, b in zip(seen[0], other, strict=True)) for other in seen[1:])

@@ -121,15 +121,15 @@ class LicenseDB:
     def _record(self, rid: str) -> LicenseRecord:
         rec = self._records.get(rid)
         if rec is None:
-            row = self._rows.pop(rid)
             try:
-                rec = self._records[rid] = _spdx_record(*row)
+                built = _spdx_record(*self._rows[rid])
             except ValueError as exc:  # a row that kept its shape but not its values: a hand-edited file
-                self._rows[rid] = row
                 raise ConfigError(
                     f"compiled license database: record {rid!r} is damaged ({exc})",
                     hint="reinstall modelaudit (pip install --force-reinstall modelaudit)",
                 ) from None
+            # threads (a fleet's shared crawl) may build the same record at once: all get the first one kept
+            rec = self._records.setdefault(rid, built)
         return rec
 
     def __getitem__(self, license_id: str) -> LicenseRecord:
