@@ -25,8 +25,8 @@ speed-ups the runs named with them):
 
   COMPILED_LICENSE_DB   tiny 1.18, 1.20
   GC_TUNING             tiny 1.25, 1.36; deep 1.32, 0.93
-  MMAP_HASH             full 0.93, 0.86, 1.11, 1.14, 1.08; verify 1.20, 0.81, 0.93, 1.15, 1.12 (runs below)
-  EARLY_HASH            full 1.00, 0.89, 1.11, 1.03, 0.97; verify 1.15, 0.87, 0.88, 1.00, 1.00 (runs below)
+  MMAP_HASH             full 1.19, 1.29; verify 1.24, 1.27 (the two runs at load ~1.2-1.4, below)
+  EARLY_HASH            full 1.34, 1.31; verify 1.17, 1.24 (the two runs at load ~1.2-1.4, below)
   INLINE_LOCAL_CRAWL    deep 1.67, 0.94
   SPDX_CACHE            tiny 1.33, 1.36
   FINGERPRINT_CACHE     tiny 1.34, 1.49
@@ -47,15 +47,11 @@ cores both commands take about start-up + hashing (~0.8 s, ~1.0-1.05x reference 
 by another process they take the sum of both threads' CPU (1.2-1.4x reference B): figures 3 and 4 need a
 quiet machine.
 
-The hashing A/Bs above come from five runs on 2026-12-08 UTC: 03:01 ``--levels 50 --runs 3`` (load 3.1);
-03:40 default sizes, ``--runs 5`` (load 6.0; reference B took 1.95 s instead of ~0.83 s); 03:47 ``--levels 50
---runs 5`` (load 4.2 rising to 7.1); 03:58 figures 3-4 and their A/Bs only, the same commands and interleaved
-medians, 7 rounds (load 2.2-2.5); 04:12 default sizes, ``--runs 5`` (load 2.2 rising to 4.0: reference B
-824.5 ms, full 1.41x, verify 1.27x). With load at or above the CPU count there is seldom a free core, so
-EARLY_HASH (which only overlaps work) moves with the noise (0.87-1.15); MMAP_HASH (which saves CPU: 0.73 s
-against 0.81-0.85 s per GiB hashed) reached 1.14-1.20 in the runs with the lowest load. Both stay on the runs
-where they reached 1.10; EARLY_HASH fell under 1.10 on both figures in the last three runs, so a run on a
-quiet machine has to confirm it or remove it.
+The hashing A/Bs above: 2026-12-08 04:22 UTC, default sizes, ``--runs 5``, load 1.15 (reference B 803.3 ms,
+full 833.7 ms = 1.04x, verify 807.7 ms = 1.01x), and 04:21, ``--levels 50 --runs 5``, load ~1.3 (full 1.04x,
+verify 1.01x). Under load the same A/Bs move with the noise: five runs between 03:01 and 04:12 at load 2.2-7
+gave MMAP_HASH 0.86-1.14 on full and 0.81-1.20 on verify, EARLY_HASH 0.89-1.11 and 0.87-1.15 (with load at or
+above the CPU count there is seldom a free core to overlap with, and reference B itself took up to 1.95 s).
 
 Tried and not kept: a cache of local folders' records keyed by each file's size, times and inode
 (LOCAL_RECORD_CACHE, deep off/on 1.05 in two runs: reading and validating the cached record costs about what
