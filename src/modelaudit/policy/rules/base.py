@@ -20,7 +20,6 @@ from modelaudit.models import (
     Finding,
     LicenseInfo,
     Obligation,
-    ObligationCheck,
     Severity,
     SignatureInfo,
     SmokeResult,
@@ -79,15 +78,6 @@ class RuleContext(BaseModel):
     def facts(self, key: str) -> NodeFacts:
         """What the ancestors of node ``key`` bring (empty facts for a key outside the graph)."""
         return self.upstream_facts.get(key, NO_FACTS)
-
-    @cached_property
-    def obligations_by_node(self) -> dict[str, list[tuple[Obligation, ObligationCheck]]]:
-        """Each node's checked obligations (made once: the obligation rules look them up per node)."""
-        out: dict[str, list[tuple[Obligation, ObligationCheck]]] = {}
-        for ob in self.obligations or ():
-            for c in ob.checks:
-                out.setdefault(c.node, []).append((ob, c))
-        return out
 
 
 class Rule(Protocol):
